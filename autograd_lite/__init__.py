@@ -1,0 +1,28 @@
+"""autograd-lite: scalar reverse-mode automatic differentiation you can watch.
+
+>>> from autograd_lite import Value
+>>> x, y, z = Value(-2.0, label="x"), Value(5.0, label="y"), Value(-4.0, label="z")
+>>> f = (x + y) * z
+>>> f.backward()
+>>> (x.grad, y.grad, z.grad)
+(-4.0, -4.0, 3.0)
+"""
+
+from .functional import GradcheckError, grad, gradcheck, value_and_grad
+from .grad_mode import no_grad
+from .softmax import log_softmax, logsumexp, softmax
+from .value import Value
+
+__version__ = "0.1.0"
+
+__all__ = [
+    "GradcheckError",
+    "Value",
+    "grad",
+    "gradcheck",
+    "log_softmax",
+    "logsumexp",
+    "no_grad",
+    "softmax",
+    "value_and_grad",
+]

@@ -1,0 +1,122 @@
+"""Backpropagation: topological order, then the chain rule in reverse.
+
+Every function here reads a node through its parents and the local
+derivatives its rule stored at forward time; none knows any operation.
+
+    for node in reversed(order):
+        for parent, local in zip(node.parents, node.local_grads):
+            parent.grad += node.grad * local
+
+The loops below are that loop, unrolled for nodes of one or two parents.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+
+def topological_order(root: Any) -> list:
+    """Every node ``root`` depends on, each after its parents; ``root`` last.
+
+    Depth-first, with an explicit stack instead of recursion, so a chain of a
+    million nodes is fine. The order depends only on the graph's shape
+    (parents are visited first-operand first), never on ids or hashes.
+    """
+    return _depth_first(root, reset=False)
+
+
+def _depth_first(root: Any, reset: bool) -> list:
+    # A node is pushed, then (once its parents are pushed above it) followed
+    # by a None marker; popping the marker means its parents are all in
+    # ``order``. ``reset`` also prepares each node for a backward pass on the
+    # visit that finds it, to save a second walk over the graph.
+    order: list = []
+    seen: set = set()
+    stack: list = [root]
+    push, pop, mark, emit = stack.append, stack.pop, seen.add, order.append
+    while stack:
+        node = pop()
+        if node is None:
+            emit(pop())
+            continue
+        if node in seen:
+            continue
+        mark(node)
+        a = node._a
+        if a is None:  # a leaf: nothing to wait for
+            if reset and node._grad is None:
+                node._grad = 0.0  # leaves keep (accumulate onto) what they had
+            emit(node)
+            continue
+        if reset:
+            node._grad = 0.0  # interior nodes hold this pass's gradient only
+        push(node)
+        push(None)
+        b = node._b
+        if b is not None and b not in seen:
+            push(b)
+        if a not in seen:
+            push(a)
+    return order
+
+
+def backward(root: Any) -> None:
+    """Set each node's ``_grad`` to d(root)/d(node); leaves accumulate."""
+    order = _depth_first(root, reset=True)
+    root._grad += 1.0  # d(root)/d(root), added like any other leaf grad
+    for node in reversed(order):
+        a = node._a
+        if a is None:
+            continue
+        g = node._grad
+        a._grad += g * node._da
+        b = node._b
+        if b is not None:
+            b._grad += g * node._db
+
+
+def chain_rule(order: Sequence, root: Any, math: Any = None) -> dict:
+    """d(root)/d(node) for the nodes in ``order``, as a dict; mutates nothing.
+
+    With ``math=None`` the stored float local derivatives are used. With a
+    backend (``VALUE``), each node's rule is run again on its parents, so the
+    local derivatives, and so the gradients, are Values with graphs.
+    """
+    grads: dict = {root: 1.0}
+    get = grads.get
+    for node in reversed(order):
+        g = get(node)
+        a = node._a
+        if g is None or a is None:
+            continue
+        b = node._b
+        if math is None:
+            pairs = ((a, node._da),) if b is None else ((a, node._da), (b, node._db))
+        elif b is None:
+            pairs = ((a, node._rule(math, a)[1]),)
+        else:
+            _, da, db = node._rule(math, a, b)
+            pairs = ((a, da), (b, db))
+        for parent, local in pairs:
+            contribution = g * local
+            before = get(parent)
+            grads[parent] = contribution if before is None else before + contribution
+    return grads
+
+
+def backward_graph(root: Any, math: Any, value_type: type) -> None:
+    """``backward(create_graph=True)``: like ``backward`` but grads are Values."""
+    order = topological_order(root)
+    grads = chain_rule(order, root, math)
+    for node in order:
+        g = grads.get(node, 0.0)
+        if node._a is None and node._grad is not None:
+            g = node._grad + g
+        node._grad = g if isinstance(g, value_type) else value_type(g)
+
+
+def gradients(root: Any, inputs: Sequence, math: Any = None) -> list:
+    """d(root)/d(x) for each x in ``inputs`` (0.0 where root does not depend on x)."""
+    grads = chain_rule(topological_order(root), root, math)
+    return [grads.get(x, 0.0) for x in inputs]

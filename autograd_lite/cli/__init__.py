@@ -1,0 +1,44 @@
+"""The ``autograd-lite`` command.
+
+Each subcommand lives in a module of this package with two functions,
+``add_parser(subparsers)`` and ``run(args) -> int``, and is listed in
+``COMMANDS``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib
+import sys
+from collections.abc import Sequence
+
+from .. import __version__
+
+# module name in this package, in the order ``--help`` lists them
+COMMANDS: list[str] = []
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="autograd-lite",
+        description="Scalar reverse-mode autodiff you can watch: trace, step and draw backprop.",
+    )
+    parser.add_argument("--version", action="version", version=f"autograd-lite {__version__}")
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND")
+    for name in COMMANDS:
+        module = importlib.import_module(f"{__name__}.{name}")
+        module.add_parser(sub)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    if args.command is None:
+        parser.print_help()
+        return 0
+    return int(args.run(args) or 0)
+
+
+if __name__ == "__main__":
+    sys.exit(main())
