@@ -137,59 +137,59 @@ class Value:
 
     def __add__(self, other: Any) -> Value:
         if type(other) is not Value:
-            other = _coerce(other)
-            if other is None:
-                return NotImplemented
+            other = _operand(other, "+")
+            if other is NotImplemented:
+                return other
         out, da, db = rules.add(FLOAT, self.data, other.data)
         return _make(out, rules.add, self, da, other, db)
 
     def __radd__(self, other: Any) -> Value:
-        c = _coerce(other)
-        return NotImplemented if c is None else c.__add__(self)
+        c = _operand(other, "+", reflected=True)
+        return c if c is NotImplemented else c.__add__(self)
 
     def __sub__(self, other: Any) -> Value:
         if type(other) is not Value:
-            other = _coerce(other)
-            if other is None:
-                return NotImplemented
+            other = _operand(other, "-")
+            if other is NotImplemented:
+                return other
         out, da, db = rules.sub(FLOAT, self.data, other.data)
         return _make(out, rules.sub, self, da, other, db)
 
     def __rsub__(self, other: Any) -> Value:
-        c = _coerce(other)
-        return NotImplemented if c is None else c.__sub__(self)
+        c = _operand(other, "-", reflected=True)
+        return c if c is NotImplemented else c.__sub__(self)
 
     def __mul__(self, other: Any) -> Value:
         if type(other) is not Value:
-            other = _coerce(other)
-            if other is None:
-                return NotImplemented
+            other = _operand(other, "*")
+            if other is NotImplemented:
+                return other
         out, da, db = rules.mul(FLOAT, self.data, other.data)
         return _make(out, rules.mul, self, da, other, db)
 
     def __rmul__(self, other: Any) -> Value:
-        c = _coerce(other)
-        return NotImplemented if c is None else c.__mul__(self)
+        c = _operand(other, "*", reflected=True)
+        return c if c is NotImplemented else c.__mul__(self)
 
     def __truediv__(self, other: Any) -> Value:
         if type(other) is not Value:
-            other = _coerce(other)
-            if other is None:
-                return NotImplemented
+            other = _operand(other, "/")
+            if other is NotImplemented:
+                return other
         if other.data == 0.0:
             raise domain_error("/", other, "a non-zero divisor", ZeroDivisionError)
         out, da, db = rules.div(FLOAT, self.data, other.data)
         return _make(out, rules.div, self, da, other, db)
 
     def __rtruediv__(self, other: Any) -> Value:
-        c = _coerce(other)
-        return NotImplemented if c is None else c.__truediv__(self)
+        c = _operand(other, "/", reflected=True)
+        return c if c is NotImplemented else c.__truediv__(self)
 
     def __pow__(self, other: Any) -> Value:
         if isinstance(other, Value):
             return self._pow_value(other)
         if not _is_number(other):
-            return NotImplemented
+            return _operand(other, "**")
         n = float(other)
         x = self.data
         if x < 0.0 and not n.is_integer():
@@ -200,7 +200,7 @@ class Value:
             raise domain_error(f"**{other}", self, "x != 0 for a negative power", ZeroDivisionError)
         if x == 0.0 and 0.0 < n < 1.0:
             raise domain_error(
-                f"**{other}", self, f"x > 0: the derivative {n}*x**({n - 1}) is infinite at x = 0"
+                f"**{other}", self, f"x > 0 (its derivative {n}*x**({n - 1}) is infinite at x = 0)"
             )
         rule = rules.power(other)
         try:
@@ -224,8 +224,8 @@ class Value:
         return _make(out, rules.pow, self, da, exponent, db)
 
     def __rpow__(self, other: Any) -> Value:
-        c = _coerce(other)
-        return NotImplemented if c is None else c._pow_value(self)
+        c = _operand(other, "**", reflected=True)
+        return c if c is NotImplemented else c._pow_value(self)
 
     def __neg__(self) -> Value:
         out, d = rules.neg(FLOAT, self.data)
@@ -281,7 +281,9 @@ class Value:
         if self.data < 0.0:
             raise domain_error("sqrt", self, "x >= 0 (the result would be complex)")
         if self.data == 0.0:
-            raise domain_error("sqrt", self, "x > 0: the derivative 1/(2*sqrt(x)) is infinite at 0")
+            raise domain_error(
+                "sqrt", self, "x > 0 (its derivative 1/(2*sqrt(x)) is infinite at x = 0)"
+            )
         return self._unary(rules.sqrt)
 
     def tanh(self) -> Value:
@@ -357,6 +359,32 @@ def _coerce(x: Any) -> Value | None:
     return None
 
 
+# Built-in types that are never numbers: refuse them here, because Python's
+# fallback for ``v * "a"`` (sequence repetition) gives a message naming
+# neither operand's real problem. Other types get NotImplemented, so they can
+# still define the reflected operation themselves.
+_NOT_NUMBERS = (str, bytes, list, tuple, dict, set, type(None))
+
+
+def _operand(x: Any, symbol: str, reflected: bool = False) -> Any:
+    """x as a Value for ``symbol``; NotImplemented for unknown types."""
+    c = _coerce(x)
+    if c is not None:
+        return c
+    if isinstance(x, _NOT_NUMBERS):
+        pair = f"{type(x).__name__} and Value" if reflected else f"Value and {type(x).__name__}"
+        raise TypeError(
+            f"unsupported operands for {symbol}: {pair} ({_shown(x)}); "
+            "Value arithmetic takes Values, ints and floats"
+        )
+    return NotImplemented
+
+
+def _shown(x: Any) -> str:
+    text = repr(x)
+    return text if len(text) <= 40 else text[:37] + "..."
+
+
 def _to_float(x: Any) -> float:
     if type(x) is float:
         return x
@@ -366,10 +394,9 @@ def _to_float(x: Any) -> float:
         )
     if isinstance(x, numbers.Real):
         return float(x)
-    shown = repr(x)
-    if len(shown) > 40:
-        shown = shown[:37] + "..."
-    raise TypeError(f"Value() takes a real number (int or float), got {type(x).__name__}: {shown}")
+    raise TypeError(
+        f"Value() takes a real number (int or float), got {type(x).__name__}: {_shown(x)}"
+    )
 
 
 def _data_of(x: Any) -> float:
