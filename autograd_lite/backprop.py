@@ -27,10 +27,12 @@ def topological_order(root: Any) -> list:
 
 
 def _depth_first(root: Any, reset: bool) -> list:
-    # A node is pushed, then (once its parents are pushed above it) followed
-    # by a None marker; popping the marker means its parents are all in
-    # ``order``. ``reset`` also prepares each node for a backward pass on the
-    # visit that finds it, to save a second walk over the graph.
+    # A node whose parents are not all in ``order`` yet is pushed back with a
+    # None marker above it and its unseen parents above that; popping the
+    # marker means those parents are done. Leaf parents need no waiting, so
+    # they are emitted on the spot: most nodes (w * x, relu(s), s + b) then
+    # never touch the stack twice. With ``reset`` the walk also prepares each
+    # node for a backward pass and leaves the leaves out of the list.
     order: list = []
     seen: set = set()
     stack: list = [root]
@@ -44,31 +46,52 @@ def _depth_first(root: Any, reset: bool) -> list:
             continue
         mark(node)
         a = node._a
-        if a is None:  # a leaf: nothing to wait for
-            if reset and node._grad is None:
-                node._grad = 0.0  # leaves keep (accumulate onto) what they had
-            emit(node)
+        if a is None:  # a leaf: the root, or a second parent pushed while the first waits
+            if reset:
+                if node._grad is None:
+                    node._grad = 0.0
+            else:
+                emit(node)
             continue
         if reset:
             node._grad = 0.0  # interior nodes hold this pass's gradient only
-        push(node)
-        push(None)
         b = node._b
-        if b is not None and b not in seen:
-            push(b)
         if a not in seen:
-            push(a)
+            if a._a is not None:  # a's whole subgraph comes first
+                push(node)
+                push(None)
+                if b is not None and b not in seen:
+                    push(b)
+                push(a)
+                continue
+            mark(a)
+            if reset:
+                if a._grad is None:
+                    a._grad = 0.0  # leaves keep (accumulate onto) what they had
+            else:
+                emit(a)
+        if b is not None and b not in seen:
+            if b._a is not None:
+                push(node)
+                push(None)
+                push(b)
+                continue
+            mark(b)
+            if reset:
+                if b._grad is None:
+                    b._grad = 0.0
+            else:
+                emit(b)
+        emit(node)
     return order
 
 
 def backward(root: Any) -> None:
     """Set each node's ``_grad`` to d(root)/d(node); leaves accumulate."""
-    order = _depth_first(root, reset=True)
+    interior = _depth_first(root, reset=True)  # leaves left out: nothing flows from them
     root._grad += 1.0  # d(root)/d(root), added like any other leaf grad
-    for node in reversed(order):
+    for node in reversed(interior):
         a = node._a
-        if a is None:
-            continue
         g = node._grad
         a._grad += g * node._da
         b = node._b

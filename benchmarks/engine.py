@@ -1,0 +1,222 @@
+"""autograd-lite's engine against micrograd 0.1.0, in one process.
+
+    pip install -e ".[bench]"      # micrograd 0.1.0, the anchor
+    python benchmarks/engine.py    # --quick for a smoke run
+
+Both engines run the same Python code (only the Value class differs),
+interleaved round by round, with the garbage collector on as users run it;
+garbage from the previous round is collected before each timed region, so
+neither engine pays for the other's. Reported: the median per node or per
+step, and ratio = micrograd time / autograd-lite time (higher is better for
+us). Installs nothing; without micrograd it measures autograd-lite alone.
+"""
+
+from __future__ import annotations
+
+import argparse
+import gc
+import math
+import random
+import statistics
+import sys
+import time
+import tracemalloc
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from autograd_lite import Value as OurValue  # noqa: E402
+
+try:
+    from micrograd.engine import Value as MicrogradValue
+except ImportError:  # the bench extra is not installed
+    MicrogradValue = None
+
+
+# --- workloads, written once for any Value class ------------------------------
+
+
+def wide_expression(V: Any, n: int) -> Any:
+    """sum_i relu(x_i * w_i), summed as a balanced tree: 5n nodes, depth ~log2 n."""
+    xs = [V(0.001 * i - 3.0) for i in range(n)]
+    ws = [V(0.5 + 0.0001 * i) for i in range(n)]
+    terms = [(x * w).relu() for x, w in zip(xs, ws)]
+    while len(terms) > 1:
+        pairs = [terms[i] + terms[i + 1] for i in range(0, len(terms) - 1, 2)]
+        terms = pairs + ([terms[-1]] if len(terms) % 2 else [])
+    return terms[0]
+
+
+def moons(n: int, seed: int = 0) -> tuple[list[list[float]], list[float]]:
+    """Two interleaved half circles with noise, labels -1/+1."""
+    rng = random.Random(seed)
+    xs, ys = [], []
+    for i in range(n):
+        t = math.pi * (i // 2) / (n // 2)
+        if i % 2 == 0:
+            x, y, label = math.cos(t), math.sin(t), -1.0
+        else:
+            x, y, label = 1 - math.cos(t), 0.5 - math.sin(t), 1.0
+        xs.append([x + rng.gauss(0, 0.1), y + rng.gauss(0, 0.1)])
+        ys.append(label)
+    return xs, ys
+
+
+def init_weights(sizes: list[int], seed: int = 1) -> list[list[list[float]]]:
+    """Per layer, per neuron: nin weights then a bias (micrograd's uniform init)."""
+    rng = random.Random(seed)
+    return [
+        [[rng.uniform(-1, 1) for _ in range(nin)] + [0.0] for _ in range(nout)]
+        for nin, nout in zip(sizes[:-1], sizes[1:])
+    ]
+
+
+def moons_step(V: Any, weights: list, xs: list, ys: list, lr: float) -> tuple[float, list]:
+    """One full-batch step of micrograd's moons demo: MLP(2,[16,16,1]), SVM loss + 1e-4 L2."""
+    layers = [[[V(w) for w in neuron] for neuron in layer] for layer in weights]
+    params = [p for layer in layers for neuron in layer for p in neuron]
+    total = V(0.0)
+    for x, y in zip(xs, ys):
+        act = [V(v) for v in x]
+        for li, layer in enumerate(layers):
+            out = []
+            for neuron in layer:
+                s = neuron[-1]
+                for w, a in zip(neuron[:-1], act):
+                    s = s + w * a
+                out.append(s.relu() if li < len(layers) - 1 else s)
+            act = out
+        total = total + (1 + -y * act[0]).relu()
+    reg = V(0.0)
+    for p in params:
+        reg = reg + p * p
+    loss = total * (1.0 / len(xs)) + 1e-4 * reg
+    loss.backward()
+    new = [[[p.data - lr * p.grad for p in neuron] for neuron in layer] for layer in layers]
+    return loss.data, new
+
+
+def chain(V: Any, depth: int) -> Any:
+    y = x = V(1.0)
+    for _ in range(depth):
+        y = y + 1.0
+    y.backward()
+    return x
+
+
+# --- measuring ----------------------------------------------------------------
+
+
+def timed(fn: Callable[[], Any]) -> tuple[float, Any]:
+    gc.collect()  # the previous round's garbage is not this round's cost
+    start = time.perf_counter()
+    result = fn()
+    return time.perf_counter() - start, result
+
+
+def deepest_chain(V: Any, ceiling: int) -> int:
+    """The longest chain (up to ``ceiling``) that backpropagates without error."""
+    try:
+        chain(V, ceiling)
+        return ceiling
+    except RecursionError:
+        pass
+    lo, hi = 1, ceiling
+    while hi - lo > 1:
+        mid = (lo + hi) // 2
+        try:
+            chain(V, mid)
+            lo = mid
+        except RecursionError:
+            hi = mid
+    return lo
+
+
+def bytes_per_node(V: Any, n: int) -> float:
+    gc.collect()
+    tracemalloc.start()
+    root = wide_expression(V, n)
+    used, _ = tracemalloc.get_traced_memory()
+    tracemalloc.stop()
+    del root
+    return used / (5 * n)
+
+
+def report(title: str, ours: float, theirs: float | None, unit: str, scale: float) -> None:
+    line = f"  {title:<28} autograd-lite {ours * scale:9.3f} {unit}"
+    if theirs is not None:
+        line += f"   micrograd {theirs * scale:9.3f} {unit}   ratio {theirs / ours:5.1f}x"
+    print(line)
+
+
+def main(argv: list[str] | None = None) -> dict:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--quick", action="store_true", help="small sizes, one round")
+    parser.add_argument("--rounds", type=int, default=5)
+    args = parser.parse_args(argv)
+    n_wide = 2_000 if args.quick else 20_000  # 5 n nodes: 100k by default
+    rounds = 1 if args.quick else args.rounds
+    n_moons = 20 if args.quick else 100
+    chain_ceiling = 10_000 if args.quick else 1_000_000
+
+    engines = {"ours": OurValue}
+    if MicrogradValue is not None:
+        engines["micrograd"] = MicrogradValue
+    else:
+        print(
+            "micrograd is not installed (pip install -e '.[bench]'): measuring autograd-lite only"
+        )
+    gc.enable()
+    print(f"Python {sys.version.split()[0]}, gc on, {rounds} interleaved round(s), medians")
+
+    fwd: dict[str, list[float]] = {k: [] for k in engines}
+    bwd: dict[str, list[float]] = {k: [] for k in engines}
+    step: dict[str, list[float]] = {k: [] for k in engines}
+    losses: dict[str, list[float]] = {k: [] for k in engines}
+    xs, ys = moons(n_moons)
+    weights0 = init_weights([2, 16, 16, 1])
+    for _ in range(rounds):
+        for name, V in engines.items():
+            t, root = timed(lambda V=V: wide_expression(V, n_wide))
+            fwd[name].append(t / (5 * n_wide))
+            t, _ = timed(root.backward)
+            bwd[name].append(t / (5 * n_wide))
+            del root
+            t, (loss, _) = timed(lambda V=V: moons_step(V, weights0, xs, ys, 1.0))
+            step[name].append(t)
+            losses[name].append(loss)
+
+    med = {
+        k: {m: statistics.median(v[k]) for m, v in (("fwd", fwd), ("bwd", bwd), ("step", step))}
+        for k in engines
+    }
+    mg = med.get("micrograd")
+    print(f"(a) wide expression, {5 * n_wide:,} nodes")
+    report("forward", med["ours"]["fwd"], mg and mg["fwd"], "us/node", 1e6)
+    report("backward", med["ours"]["bwd"], mg and mg["bwd"], "us/node", 1e6)
+    both = med["ours"]["fwd"] + med["ours"]["bwd"]
+    report("forward + backward", both, mg and mg["fwd"] + mg["bwd"], "us/node", 1e6)
+    print(f"(b) moons full-batch step, {n_moons} points, MLP(2,[16,16,1]) written with Value")
+    report("step", med["ours"]["step"], mg and mg["step"], "s", 1.0)
+    if mg:
+        same = abs(losses["ours"][0] - losses["micrograd"][0]) <= 1e-9 * abs(losses["ours"][0])
+        print(f"  same loss from the same weights: {same} ({losses['ours'][0]:.12f})")
+    print("(c) deepest chain that backpropagates")
+    depth = {name: deepest_chain(V, chain_ceiling) for name, V in engines.items()}
+    for name, d in depth.items():
+        tail = "" if d < chain_ceiling else " (the largest tried)"
+        print(f"  {name:<14} {d:,}{tail}")
+    print("(d) memory of the wide expression, tracemalloc")
+    mem = {name: bytes_per_node(V, n_wide) for name, V in engines.items()}
+    line = f"  autograd-lite {mem['ours']:6.0f} bytes/node"
+    if "micrograd" in mem:
+        ratio = mem["micrograd"] / mem["ours"]
+        line += f"   micrograd {mem['micrograd']:6.0f} bytes/node   ratio {ratio:.1f}x"
+    print(line)
+    return {"median": med, "depth": depth, "bytes_per_node": mem, "losses": losses}
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,98 @@
+"""Backward on random graphs: valid order, and gradients that agree with
+the dict-based chain rule and with central differences."""
+
+import math
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from autograd_lite import Value
+from autograd_lite.backprop import chain_rule, topological_order
+
+# each step: (operation, index of first operand, index of second operand)
+steps = st.lists(
+    st.tuples(
+        st.sampled_from(["+", "-", "*", "tanh", "sin", "sigmoid"]),
+        st.integers(0, 10**6),
+        st.integers(0, 10**6),
+    ),
+    min_size=1,
+    max_size=30,
+)
+inputs = st.lists(st.floats(-1.5, 1.5), min_size=1, max_size=4)
+
+
+def build(xs, program):
+    """Run ``program`` on leaves made from ``xs``; works on Values or floats."""
+    nodes = list(xs)
+    for op, i, j in program:
+        a, b = nodes[i % len(nodes)], nodes[j % len(nodes)]
+        if op == "+":
+            nodes.append(a + b)
+        elif op == "-":
+            nodes.append(a - b)
+        elif op == "*":
+            nodes.append(a * b)
+        elif op == "tanh":
+            nodes.append(a.tanh() if isinstance(a, Value) else math.tanh(a))
+        elif op == "sin":
+            nodes.append(a.sin() if isinstance(a, Value) else math.sin(a))
+        else:
+            nodes.append(a.sigmoid() if isinstance(a, Value) else 1 / (1 + math.exp(-a)))
+    return nodes[-1]
+
+
+@settings(max_examples=150, deadline=None)
+@given(inputs, steps)
+def test_order_has_every_reachable_node_once_parents_first(xs, program):
+    leaves = [Value(x) for x in xs]
+    root = build(leaves, program)
+    order = topological_order(root)
+    assert order[-1] is root
+    assert len(set(order)) == len(order)
+    position = {n: k for k, n in enumerate(order)}
+    reachable, stack = set(), [root]
+    while stack:
+        n = stack.pop()
+        if n not in reachable:
+            reachable.add(n)
+            stack.extend(n.parents)
+    assert set(order) == reachable
+    for n in order:
+        assert all(position[p] < position[n] for p in n.parents)
+    assert topological_order(root) == order  # deterministic
+
+
+@settings(max_examples=150, deadline=None)
+@given(inputs, steps)
+def test_backward_equals_chain_rule_and_central_differences(xs, program):
+    leaves = [Value(x) for x in xs]
+    root = build(leaves, program)
+    root.backward()
+    by_dict = chain_rule(topological_order(root), root)
+    for leaf in leaves:
+        assert leaf.grad == by_dict.get(leaf, 0.0)  # same sums in the same order
+    h = 1e-6
+    for k, leaf in enumerate(leaves):
+        up = build([x + h if m == k else x for m, x in enumerate(xs)], program)
+        down = build([x - h if m == k else x for m, x in enumerate(xs)], program)
+        # a leaf used as several operands gets the sum of their gradients
+        assert leaf.grad == pytest.approx((up - down) / (2 * h), rel=1e-4, abs=1e-5)
+
+
+def test_engine_benchmark_runs_in_quick_mode():
+    script = Path(__file__).resolve().parent.parent / "benchmarks" / "engine.py"
+    out = subprocess.run(
+        [sys.executable, str(script), "--quick"],
+        capture_output=True,
+        text=True,
+        timeout=300,
+        check=True,
+    ).stdout
+    for section in ("(a) wide expression", "(b) moons", "(c) deepest chain", "(d) memory"):
+        assert section in out
+    assert "10,000" in out  # our deepest chain reaches the quick ceiling
