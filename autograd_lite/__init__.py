@@ -8,21 +8,25 @@
 (-4.0, -4.0, 3.0)
 """
 
-from .functional import GradcheckError, grad, gradcheck, value_and_grad
+from .functional import GradcheckError, grad, gradcheck, hessian, value_and_grad
 from .grad_mode import no_grad
+from .parse import ExpressionError, parse
 from .softmax import log_softmax, logsumexp, softmax
 from .value import Value
 
 __version__ = "0.1.0"
 
 __all__ = [
+    "ExpressionError",
     "GradcheckError",
     "Value",
     "grad",
     "gradcheck",
+    "hessian",
     "log_softmax",
     "logsumexp",
     "no_grad",
+    "parse",
     "softmax",
     "value_and_grad",
 ]

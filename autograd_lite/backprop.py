@@ -106,7 +106,8 @@ def chain_rule(order: Sequence, root: Any, math: Any = None) -> dict:
     backend (``VALUE``), each node's rule is run again on its parents, so the
     local derivatives, and so the gradients, are Values with graphs.
     """
-    grads: dict = {root: 1.0}
+    seed = 1.0
+    grads: dict = {root: seed}
     get = grads.get
     for node in reversed(order):
         g = get(node)
@@ -122,7 +123,9 @@ def chain_rule(order: Sequence, root: Any, math: Any = None) -> dict:
             _, da, db = node._rule(math, a, b)
             pairs = ((a, da), (b, db))
         for parent, local in pairs:
-            contribution = g * local
+            # 1.0 * local is local exactly; skipping it keeps a "1 *" node
+            # out of every gradient graph.
+            contribution = local if g is seed else g * local
             before = get(parent)
             grads[parent] = contribution if before is None else before + contribution
     return grads

@@ -86,6 +86,49 @@ def grad(f: Callable[..., Value], argnums: int | Sequence[int] = 0) -> Callable:
     return gradient
 
 
+def hessian(f: Callable[..., Value]) -> Callable:
+    """The matrix of second derivatives of ``f`` over all its inputs.
+
+    Arguments are numbers or lists/arrays of numbers; the matrix is over
+    their elements in order, as an n-by-n numpy array. Row i is the gradient
+    of df/dx_i, which ``create_graph`` made a Value with its own graph.
+
+    >>> hessian(lambda x, y: x * x * y)(3.0, 2.0).tolist()   # [[2y, 2x], [2x, 0]]
+    [[4.0, 6.0], [6.0, 0.0]]
+    """
+    names = _parameter_names(f)
+
+    def matrix(*args: Any) -> Any:
+        import numpy as np
+
+        leaves: list[Value] = []
+        call_args = []
+        for i, arg in enumerate(args):
+            name = names[i] if i < len(names) else f"arg{i}"
+            these, packed, is_value = _as_inputs(arg, name)
+            if is_value:
+                raise TypeError("hessian() takes numbers (or lists of numbers), not Values")
+            leaves.extend(these)
+            call_args.append(packed)
+        out = f(*call_args)
+        if not isinstance(out, Value):
+            raise TypeError(
+                f"the function must return a Value (a scalar), got {type(out).__name__}"
+            )
+        first = backprop.gradients(out, leaves, VALUE)
+        rows = []
+        for g in first:
+            if isinstance(g, Value):
+                row = backprop.gradients(g, leaves)
+            else:  # df/dx_i does not depend on any input
+                row = [0.0] * len(leaves)
+            rows.append(row)
+        return np.array(rows, dtype=float)
+
+    matrix.__name__ = f"hessian({getattr(f, '__name__', 'f')})"
+    return matrix
+
+
 def _parameter_names(f: Callable) -> list[str]:
     try:
         params = inspect.signature(f).parameters.values()
