@@ -154,7 +154,13 @@ def _as_inputs(arg: Any, name: str) -> tuple[list[Value], Any, bool]:
 
 
 def _is_sequence(x: Any) -> bool:
-    return isinstance(x, (list, tuple)) or type(x).__module__ == "numpy" and hasattr(x, "ndim")
+    """Lists, tuples and numpy arrays (not numpy scalars, which have ndim 0)."""
+    if isinstance(x, (list, tuple)):
+        return True
+    ndim = getattr(x, "ndim", 0) if type(x).__module__ == "numpy" else 0
+    if ndim > 1:
+        raise TypeError(f"array arguments must be 1-D, got shape {x.shape}")
+    return ndim == 1
 
 
 def _number(x: Any, where: str) -> float:

@@ -43,6 +43,13 @@ def test_grad_with_list_and_numpy_arguments_keeps_their_shape():
     assert grad(dot)((1.0, 2.0, 3.0), (0.0, 1.0, 0.0)) == (0.0, 1.0, 0.0)
 
 
+def test_numpy_scalars_are_numbers_and_2d_arrays_are_refused():
+    assert grad(lambda x: x * x)(np.float64(3.0)) == 6.0
+    assert grad(lambda x, y: x * y, argnums=1)(np.float32(2.0), np.int64(5)) == 2.0
+    with pytest.raises(TypeError, match="1-D"):
+        grad(lambda w: w[0])(np.ones((2, 2)))
+
+
 def test_grad_mutates_nothing_outside():
     c = Value(2.0)
     g = grad(lambda x: x * c)(3.0)
