@@ -1,0 +1,127 @@
+"""``autograd-lite step EXPR VAR=VAL ...``: step through backprop at the keyboard.
+
+Enter or ``n`` takes the next step, ``p`` goes back one, ``t`` shows the
+table of all nodes, ``q`` quits (``h`` lists the rest). When stdin is not a
+terminal (a pipe, a file, a CI job), it prints every step and the final
+table instead, and exits 0.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Callable
+from typing import Any, TextIO
+
+from ..steps import Stepper
+from .assignments import add_expression_arguments, graph_from_args, report_error
+from .trace import add_digits_argument, print_final_table, quiet_broken_pipe
+
+EXAMPLE = """example:
+  autograd-lite step 'q = x + y; f = q * z' x=-2 y=5 z=-4
+"""
+
+KEYS = "Enter/n next, p back, t table, q quit, h help"
+
+HELP = """  Enter, n   next step
+  p          back one step (restores the grads it wrote)
+  t          table of all nodes: data and grad so far
+  j N        jump to step N (0 is the start)
+  r          back to the start
+  e          to the end
+  q          quit"""
+
+PROMPT = "> "
+
+AT_END = "(the last step: every grad is now what backward() gives; t shows them)"
+
+
+def add_parser(subparsers: Any) -> None:
+    parser = subparsers.add_parser(
+        "step",
+        help="step through the forward and backward pass interactively",
+        description="Step through the forward and then the backward pass of EXPR, one "
+        f"chain-rule step at a time ({KEYS}). When stdin is not a terminal, print "
+        "every step instead.",
+        epilog=EXAMPLE,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    add_expression_arguments(parser)
+    add_digits_argument(parser)
+    parser.set_defaults(run=run)
+
+
+def run(args: argparse.Namespace) -> int:
+    try:
+        _, out = graph_from_args(args)
+    except ValueError as e:
+        return report_error("step", e)
+    stepper = Stepper(out, digits=args.digits)
+    if not sys.stdin.isatty():
+        with quiet_broken_pipe():
+            print(stepper.narration())
+            print()
+            print_final_table(stepper)
+        return 0
+    try:
+        return interact(stepper, input, sys.stdout)
+    except KeyboardInterrupt:
+        print()
+        return 130
+
+
+def interact(stepper: Stepper, read: Callable[[str], str], out: TextIO) -> int:
+    """The keyboard loop: read a command with ``read(prompt)``, answer on ``out``."""
+
+    def say(text: str = "") -> None:
+        print(text, file=out, flush=True)
+
+    total = len(stepper)
+    forward = stepper.forward_count
+    say(f"{total} steps: {forward} forward, then {total - forward} backward.  {KEYS}")
+    while True:
+        try:
+            command = read(PROMPT).strip().lower()
+        except EOFError:
+            say()
+            return 0
+        if command in ("", "n"):
+            step = stepper.next()
+            if step is None:
+                say("(that was the last step: p goes back, t shows the table, q quits)")
+            else:
+                if step.index == forward + 1:
+                    say("backward pass")
+                say(f"{stepper.header()} {step}")
+                if stepper.at_end:
+                    say(AT_END)
+        elif command == "p":
+            if stepper.position == 0:
+                say("(already at the start)")
+                continue
+            step = stepper.back()
+            say(f"back to {stepper.header()} {step if step else 'the start'}")
+        elif command == "t":
+            say(stepper.table())
+        elif command.startswith("j"):
+            target = command[1:].strip()
+            if not target.isdigit() or int(target) > total:
+                say(f"(j needs a step number from 0 to {total}, as in j 3)")
+                continue
+            step = stepper.jump(int(target))
+            say(f"{stepper.header()} {step if step else 'the start'}")
+            if stepper.at_end:
+                say(AT_END)
+        elif command == "r":
+            stepper.reset()
+            say(f"{stepper.header()} the start")
+        elif command == "e":
+            step = stepper.end()
+            say(f"{stepper.header()} {step}")
+            say(AT_END)
+        elif command in ("q", "quit", "exit"):
+            return 0
+        elif command in ("h", "?", "help"):
+            say(HELP)
+        else:
+            say(f"(unknown command {command!r}: {KEYS})")

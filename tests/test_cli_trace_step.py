@@ -1,0 +1,227 @@
+"""autograd-lite trace and step: narration, frames, the interactive stepper, bad input."""
+
+from __future__ import annotations
+
+import argparse
+import html
+import io
+import subprocess
+import sys
+
+import pexpect
+import pytest
+
+from autograd_lite import parse
+from autograd_lite.cli import main
+from autograd_lite.cli.assignments import graph_from_text, parse_assignment, values_from
+from autograd_lite.cli.step import interact
+from autograd_lite.steps import Stepper
+
+LECTURE = ["q = x + y; f = q * z", "x=-2", "y=5", "z=-4"]
+
+
+def run_cli(*args: str, stdin: str = "") -> subprocess.CompletedProcess:
+    return subprocess.run(
+        [sys.executable, "-m", "autograd_lite", *args],
+        input=stdin,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+
+
+# --- VAR=VAL ----------------------------------------------------------------------
+
+
+def test_var_val_pairs():
+    assert parse_assignment("x=-2") == ("x", -2.0)
+    assert parse_assignment("rate = 1e-3") == ("rate", 0.001)
+    assert values_from([("x", 1.0), ("y", 2.0)]) == {"x": 1.0, "y": 2.0}
+    named, out = graph_from_text("f = x * y", ["x=3", "y=4"])
+    assert out is named["f"] and out.data == 12.0
+
+
+@pytest.mark.parametrize(
+    "text, words",
+    [("x", "not VAR=VAL"), ("x=abc", "not a number"), ("2x=1", "not a valid"), ("x=inf", "finite")],
+)
+def test_bad_var_val_is_an_argparse_error(text, words):
+    with pytest.raises(argparse.ArgumentTypeError, match=words):
+        parse_assignment(text)
+
+
+def test_a_variable_given_twice_is_an_error():
+    with pytest.raises(ValueError, match="x is given twice"):
+        values_from([("x", 1.0), ("x", 2.0)])
+
+
+# --- trace -------------------------------------------------------------------------
+
+
+def test_trace_prints_the_lecture_narration_and_final_grads(capsys):
+    assert main(["trace", *LECTURE]) == 0
+    out = capsys.readouterr().out.splitlines()
+    assert out[:11] == [
+        "forward pass",
+        "   1. x = -2   (input)",
+        "   2. y = 5   (input)",
+        "   3. q = x + y = -2 + 5 = 3",
+        "   4. z = -4   (input)",
+        "   5. f = q * z = 3 * (-4) = -12",
+        "backward pass",
+        "   6. df/df = 1   (f.grad = 1)",
+        "   7. df/dq += df/df * df/dq = 1 * (-4) = -4   (q.grad = -4)",
+        "   8. df/dz += df/df * df/dz = 1 * 3 = 3   (z.grad = 3)",
+        "   9. df/dx += df/dq * dq/dx = -4 * 1 = -4   (x.grad = -4)",
+    ]
+    table = out[out.index("grads after the backward pass") + 1 :]
+    assert table == [
+        "node  op  data  grad",
+        "x           -2    -4",
+        "y            5    -4",
+        "q     +      3    -4",
+        "z           -4     3",
+        "f     *    -12     1",
+    ]
+
+
+def test_trace_frames_writes_one_svg_per_step(tmp_path, capsys):
+    frames = tmp_path / "frames" / "lecture"
+    assert main(["trace", *LECTURE, "--frames", str(frames)]) == 0
+    files = sorted(p.name for p in frames.iterdir())
+    assert files == [f"step-{k:02d}.svg" for k in range(1, 11)]
+    ninth = html.unescape((frames / "step-09.svg").read_text())
+    assert ninth.lstrip().startswith("<?xml") and "grad -4" in ninth
+    # after step 9 (df/dx) y has no grad yet; after step 10 it has
+    assert "grad not computed" in ninth
+    assert "grad not computed" not in (frames / "step-10.svg").read_text()
+    assert "wrote 10 frames" in capsys.readouterr().err
+
+
+def test_trace_frames_into_a_file_is_a_clear_error(tmp_path, capsys):
+    f = tmp_path / "file"
+    f.write_text("")
+    assert main(["trace", *LECTURE, "--frames", str(f)]) == 1
+    assert "is a file, not a directory" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize(
+    "args, status, words",
+    [
+        (['__import__("os").system("true")', "x=1"], 1, "^^^^^^^^^^"),
+        (["f = log(x)", "x=0"], 1, "log: needs x > 0"),
+        (["x * w", "x=1"], 1, "unknown name 'w'"),
+        (["x * y", "x=1", "y=oops"], 2, "'oops' is not a number"),
+        (["x * y", "x=1", "x=2", "y=3"], 1, "x is given twice"),
+        (["x = 1", "x=1"], 1, "is an input"),
+    ],
+)
+@pytest.mark.parametrize("command", ["trace", "step"])
+def test_bad_input_is_a_message_on_stderr_without_a_traceback(command, args, status, words):
+    done = run_cli(command, *args)
+    assert done.returncode == status
+    assert words in done.stderr
+    assert f"autograd-lite {command}: error:" in done.stderr
+    assert "Traceback" not in done.stderr and done.stdout == ""
+
+
+# --- step ----------------------------------------------------------------------------
+
+
+def test_step_without_a_terminal_prints_everything_and_exits_0():
+    done = run_cli("step", *LECTURE, stdin="")
+    assert done.returncode == 0
+    assert "   9. df/dx += df/dq * dq/dx = -4 * 1 = -4   (x.grad = -4)" in done.stdout
+    assert done.stdout.rstrip().endswith("f     *    -12     1")
+
+
+def test_step_loop_answers_each_command():
+    s = Stepper(parse("q = x + y; f = q * z", x=-2, y=5, z=-4)["f"])
+    commands = iter(["", "n", "p", "j 9", "t", "j 99", "x", "e", "n", "r", "h"])
+    out = io.StringIO()
+
+    def read(prompt):
+        try:
+            return next(commands)
+        except StopIteration:
+            raise EOFError from None
+
+    assert interact(s, read, out) == 0
+    lines = out.getvalue().splitlines()
+    assert lines[0].startswith("10 steps: 5 forward, then 5 backward.")
+    assert lines[1] == "[1/10] forward: x = -2   (input)"
+    assert lines[2] == "[2/10] forward: y = 5   (input)"
+    assert lines[3] == "back to [1/10] forward: x = -2   (input)"
+    assert lines[4] == "[9/10] backward: df/dx += df/dq * dq/dx = -4 * 1 = -4   (x.grad = -4)"
+    assert lines[5:11] == [
+        "   node  op  data  grad",
+        "*  x           -2    -4",
+        "   y            5     -",
+        ">  q     +      3    -4",
+        "   z           -4     3",
+        "   f     *    -12     1",
+    ]
+    assert "(j needs a step number from 0 to 10, as in j 3)" in lines
+    assert any(line.startswith("(unknown command 'x'") for line in lines)
+    assert "[10/10] backward: df/dy += df/dq * dq/dy = -4 * 1 = -4   (y.grad = -4)" in lines
+    assert any(line.startswith("(that was the last step") for line in lines)
+    assert "[0/10] the start" in lines
+    assert s.position == 0
+
+
+def test_interactive_stepper_through_a_pseudo_terminal():
+    child = pexpect.spawn(
+        sys.executable,
+        ["-m", "autograd_lite", "step", *LECTURE],
+        encoding="utf-8",
+        timeout=30,
+        dimensions=(40, 120),
+    )
+    try:
+        child.expect_exact("10 steps: 5 forward, then 5 backward.")
+        child.expect_exact("> ")
+        child.send("\r")  # Enter
+        child.expect_exact("[1/10] forward: x = -2   (input)")
+        for _ in range(2):
+            child.sendline("n")
+        child.expect_exact("[3/10] forward: q = x + y = -2 + 5 = 3")
+        child.sendline("j 8")
+        child.expect_exact("[8/10] backward: df/dz += df/df * df/dz = 1 * 3 = 3   (z.grad = 3)")
+        child.sendline("n")
+        child.expect_exact("[9/10] backward: df/dx += df/dq * dq/dx = -4 * 1 = -4   (x.grad = -4)")
+        child.sendline("t")
+        child.expect_exact("*  x           -2    -4")
+        child.expect_exact("   y            5     -")
+        child.sendline("p")
+        child.expect_exact("back to [8/10] backward: df/dz")
+        child.sendline("")
+        child.sendline("")
+        child.expect_exact("[10/10] backward: df/dy += df/dq * dq/dy = -4 * 1 = -4   (y.grad = -4)")
+        child.expect_exact("every grad is now what backward() gives")
+        child.sendline("q")
+        child.expect(pexpect.EOF)
+    finally:
+        child.close()
+    assert child.exitstatus == 0
+
+
+def test_interactive_stepper_quits_on_end_of_input_and_ctrl_c():
+    child = pexpect.spawn(
+        sys.executable, ["-m", "autograd_lite", "step", *LECTURE], encoding="utf-8", timeout=30
+    )
+    child.expect_exact("> ")
+    child.sendeof()
+    child.expect(pexpect.EOF)
+    child.close()
+    assert child.exitstatus == 0
+
+    child = pexpect.spawn(
+        sys.executable, ["-m", "autograd_lite", "step", *LECTURE], encoding="utf-8", timeout=30
+    )
+    child.expect_exact("> ")
+    child.sendintr()
+    child.expect(pexpect.EOF)
+    output = child.before
+    child.close()
+    assert child.exitstatus == 130
+    assert "Traceback" not in output

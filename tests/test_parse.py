@@ -1,0 +1,307 @@
+"""parse(): the expression language, its whitelist and its error messages."""
+
+from __future__ import annotations
+
+import ast
+import builtins
+import math
+import sys
+from pathlib import Path
+
+import pytest
+
+from autograd_lite import Value
+from autograd_lite.parse import (
+    FUNCTIONS,
+    MAX_DEPTH,
+    MAX_LENGTH,
+    ExpressionError,
+    output_of,
+    parse,
+)
+
+# --- the lecture's examples --------------------------------------------------
+
+
+def test_q_equals_x_plus_y_f_equals_q_times_z_labels_and_numbers():
+    d = parse("q = x + y; f = q * z", x=-2, y=5, z=-4)
+    assert list(d) == ["x", "y", "z", "q", "f"]
+    assert [v.label for v in d.values()] == ["x", "y", "z", "q", "f"]
+    assert d["q"].data == 3.0 and d["f"].data == -12.0
+    assert d["q"].op == "+" and d["f"].op == "*"
+    assert d["f"].parents == (d["q"], d["z"])
+    assert d["q"].parents == (d["x"], d["y"])
+    f = output_of(d)
+    assert f is d["f"] is list(d.values())[-1]
+    f.backward()
+    assert (d["x"].grad, d["y"].grad, d["z"].grad, d["q"].grad) == (-4.0, -4.0, 3.0, -4.0)
+
+
+def test_newlines_separate_assignments_like_semicolons():
+    a = parse("q = x + y\nf = q * z\n", x=-2, y=5, z=-4)
+    b = parse("q = x + y; f = q * z", x=-2, y=5, z=-4)
+    assert [(k, v.data) for k, v in a.items()] == [(k, v.data) for k, v in b.items()]
+
+
+def test_a_bare_last_expression_is_the_output_named_f():
+    d = parse("(x + y) * z", x=-2, y=5, z=-4)
+    assert list(d) == ["x", "y", "z", "f"]
+    assert d["f"].data == -12.0 and d["f"].label == "f"
+
+
+def test_a_bare_last_expression_is_named_out_when_f_is_taken():
+    d = parse("f = x * 2; f + 1", x=3)
+    assert list(d) == ["x", "f", "out"]
+    assert d["out"].data == 7.0
+
+
+def test_fan_out_y_plus_exp_xy_matches_closed_form():
+    x0, y0 = 0.5, -1.5
+    d = parse("f = y + exp(x * y)", x=x0, y=y0)
+    output_of(d).backward()
+    e = math.exp(x0 * y0)
+    assert d["f"].data == pytest.approx(y0 + e)
+    assert d["x"].grad == pytest.approx(y0 * e)  # d/dx: y e^{xy}
+    assert d["y"].grad == pytest.approx(1 + x0 * e)  # d/dy: 1 + x e^{xy}
+
+
+def test_a_node_used_twice_gets_both_contributions():
+    d = parse("f = a * a", a=3)
+    f = d["f"]
+    assert f.parents == (d["a"], d["a"])
+    f.backward()
+    assert d["a"].grad == 6.0
+
+
+def test_value_inputs_are_used_as_given_and_labelled_with_their_name():
+    w = Value(2.0)
+    d = parse("f = w * 3", w=w)
+    assert d["w"] is w and w.label == "w"
+    assert d["f"].parents[0] is w
+
+
+@pytest.mark.parametrize("name", sorted(FUNCTIONS))
+def test_each_function_builds_the_engines_node(name):
+    x0 = 0.7
+    d = parse(f"f = {name}(x)", x=x0)
+    direct = abs(Value(x0)) if name == "abs" else getattr(Value(x0), name)()
+    assert d["f"].op == direct.op
+    assert d["f"].data == direct.data
+    assert d["f"].local_grads == direct.local_grads
+    assert d["f"].parents == (d["x"],)
+
+
+def test_numbers_only_parts_fold_to_constants_and_powers_keep_a_number_exponent():
+    d = parse("a = 2 * 3; b = x ** -1; c = x ** (1 / 2); g = -x; h = +x * 1", x=4)
+    assert d["a"].data == 6.0 and d["a"].op == "" and d["a"].label == "a"
+    assert d["b"].op == "**-1" and d["b"].data == 0.25
+    assert d["c"].op == "**0.5" and d["c"].data == 2.0
+    assert d["g"].op == "neg" and d["g"].data == -4.0
+    assert d["h"].parents[0] is d["x"]
+
+
+def test_a_value_exponent_uses_the_engines_pow():
+    d = parse("f = x ** y", x=2, y=3)
+    assert d["f"].op == "**" and d["f"].data == 8.0
+    d["f"].backward()
+    assert d["x"].grad == pytest.approx(12.0)  # y x^(y-1)
+    assert d["y"].grad == pytest.approx(8.0 * math.log(2.0))  # x^y ln x
+
+
+def test_later_lines_can_use_earlier_names():
+    d = parse("a = x * 2\nb = a + 1\nc = a * b", x=1.5)
+    assert d["c"].data == 3.0 * 4.0
+    assert d["c"].parents == (d["a"], d["b"])
+
+
+# --- errors: position and caret ------------------------------------------------
+
+
+def caret_under(error: ExpressionError) -> str:
+    """The text above the carets in the message."""
+    lines = str(error).splitlines()
+    shown, carets = lines[-2], lines[-1]
+    start = carets.index("^")
+    return shown[start : start + carets.count("^")]
+
+
+def test_dunder_import_is_rejected_with_a_caret_under_its_name():
+    with pytest.raises(ExpressionError) as info:
+        parse('__import__("os")')
+    e = info.value
+    assert (e.line, e.column) == (1, 1)
+    assert str(e).splitlines()[0].startswith("line 1, column 1: '__import__' is not a function")
+    assert str(e).splitlines()[-2].strip() == '__import__("os")'
+    assert caret_under(e) == "__import__"
+
+
+@pytest.mark.parametrize(
+    "source, underlined, words",
+    [
+        ("f = x.__class__", "x.__class__", "attribute"),
+        ("f = x[0]", "x[0]", "indexing"),
+        ("f = (lambda: x)", "lambda: x", "lambda"),
+        ("import os", "import os", "import"),
+        ("from os import system", "from os import system", "import"),
+        ("f = [x for x in y]", "[x for x in y]", "comprehension"),
+        ("f = {x: 1}", "{x: 1}", "dict"),
+        ("f = open('/etc/passwd')", "open", "not a function"),
+        ("f = eval('1')", "eval", "not a function"),
+        ("f = x.exp()", "x.exp", "only the functions"),
+        ("f = x // y", "x // y", "'//'"),
+        ("f = x % y", "x % y", "'%'"),
+        ("f = x < y", "x < y", "comparison"),
+        ("f = 'text'", "'text'", "string"),
+        ("f = w * 2", "w", "unknown name 'w'"),
+        ("x = 3", "x", "is an input"),
+        ("q = x; q = y * 2", "x", "second name"),
+        ("q = x * 2; q = y * 2", "q", "already defined"),
+        ("f = exp(x, y)", "exp(x, y)", "one argument"),
+        ("f = exp", "exp", "is a function"),
+        ("exp = x * 2", "exp", "name of a function"),
+        ("x * 2; f = y", "x * 2", "only the last line"),
+        ("f = x if y else 1", "x if y else 1", "if"),
+        ("def g(): pass", "def g(): pass", "function definition"),
+        ("f = x; del x", "x", "second name"),
+        ("q += x", "q += x", "augmented"),
+        ("f = f'{x}'", "f'{x}'", "f-string"),
+        ("f = (y := x)", "y := x", "':='"),
+    ],
+)
+def test_outside_the_language_is_an_expression_error_pointing_at_it(source, underlined, words):
+    with pytest.raises(ExpressionError) as info:
+        parse(source, x=1, y=2)
+    assert words in info.value.reason
+    assert caret_under(info.value) == underlined
+
+
+def test_engine_errors_point_at_the_failing_sub_expression_and_keep_the_message():
+    with pytest.raises(ExpressionError) as info:
+        parse("q = x * 2\nf = q + log(y - 5)", x=1, y=5)
+    e = info.value
+    assert e.line == 2 and e.column == 9
+    assert caret_under(e) == "log(y - 5)"
+    assert e.reason.startswith("log: ")  # the engine's own message
+
+
+@pytest.mark.parametrize(
+    "source, underlined, words",
+    [
+        ("f = x / (y - 2)", "x / (y - 2)", "/"),
+        ("f = sqrt(-x)", "sqrt(-x)", "sqrt"),
+        ("f = exp(x * 1000)", "exp(x * 1000)", "exp"),
+        ("f = 1 / 0", "1 / 0", "division by zero"),
+        ("f = (-8) ** (1 / 3)", "(-8) ** (1 / 3)", "not a real number"),
+        ("f = 10 ** 400", "10 ** 400", "too large"),
+        ("f = 1e999 * x", "1e999", "too large"),
+    ],
+)
+def test_domain_and_overflow_errors_are_expression_errors(source, underlined, words):
+    with pytest.raises(ExpressionError) as info:
+        parse(source, x=1, y=2)
+    assert words in info.value.reason
+    assert caret_under(info.value) == underlined
+
+
+def test_syntax_errors_have_a_position():
+    with pytest.raises(ExpressionError) as info:
+        parse("q = x +\nf = q")
+    assert info.value.line == 1 and "syntax error" in info.value.reason
+    assert str(info.value).splitlines()[-1].strip() == "^"
+
+
+def test_columns_count_characters_not_bytes():
+    with pytest.raises(ExpressionError) as info:
+        parse("é = x + foo(x)", x=1)
+    assert info.value.column == 9
+    assert caret_under(info.value) == "foo"
+
+
+def test_over_long_input_is_rejected_at_the_limit():
+    with pytest.raises(ExpressionError) as info:
+        parse("f = " + "x + " * MAX_LENGTH + "x", x=1)
+    assert info.value.column == MAX_LENGTH + 1
+    assert "limit" in info.value.reason and "^" in str(info.value)
+
+
+@pytest.mark.parametrize(
+    "source",
+    [
+        "f = " + "-" * (MAX_DEPTH + 5) + "x",
+        "f = " + "+".join(["x"] * (MAX_DEPTH + 5)),
+        "f = " + "exp(" * 60 + "x" + ")" * 60,
+        "f = " + "(" * 300 + "x" + ")" * 300,
+        "f = " + "-" * (MAX_LENGTH - 10) + "x",
+        "+".join(["x"] * 999),
+    ],
+)
+def test_over_deep_input_is_rejected(source):
+    with pytest.raises(ExpressionError) as info:
+        parse(source, x=0.5)
+    assert info.value.line == 1 and "^" in str(info.value)
+
+
+def test_empty_input_is_an_expression_error():
+    with pytest.raises(ExpressionError, match="nothing to compute"):
+        parse("  # only a comment\n", x=1)
+
+
+def test_bad_inputs():
+    with pytest.raises(TypeError, match="'x' must be a number"):
+        parse("f = x * 2", x="3")
+    with pytest.raises(ExpressionError, match="name of a function"):
+        parse("f = exp(x)", exp=1, x=2)
+    with pytest.raises(ExpressionError, match="not a valid name"):
+        parse("f = 1", **{"a b": 1})
+    with pytest.raises(TypeError, match="str"):
+        parse(b"f = 1")  # type: ignore[arg-type]
+    v = Value(1.0)
+    with pytest.raises(ExpressionError, match="same Value"):
+        parse("f = x * y", x=v, y=v)
+
+
+def test_expression_error_is_a_value_error():
+    assert issubclass(ExpressionError, ValueError)
+
+
+# --- nothing is ever executed ----------------------------------------------------
+
+
+def test_the_parser_never_names_eval_exec_or_compile():
+    tree = ast.parse(Path(sys.modules[parse.__module__].__file__).read_text())
+    names = {n.id for n in ast.walk(tree) if isinstance(n, ast.Name)}
+    names |= {n.attr for n in ast.walk(tree) if isinstance(n, ast.Attribute)}
+    assert not names & {"eval", "exec", "compile", "__import__", "getattr", "globals"}
+
+
+DANGEROUS = [
+    "open(path, 'w')",
+    "__import__('os').system('touch ' + path)",
+    "f = open(path, 'w').write('x')",
+    "[c for c in ().__class__.__base__.__subclasses__()]",
+    "exec(\"open(path, 'w')\")",
+    "eval(\"open(path, 'w')\")",
+    "(lambda: open(path, 'w'))()",
+    "f = x; open(path, 'w')",
+    "import os; os.system('touch ' + path)",
+]
+
+
+@pytest.mark.parametrize("source", DANGEROUS)
+def test_dangerous_text_is_rejected_and_never_run(source, tmp_path, monkeypatch):
+    canary = tmp_path / "canary"
+    source = source.replace("path", repr(str(canary)))
+    compiled = []
+    real_compile = builtins.compile
+
+    def spy_compile(src, filename, mode, flags=0, *args, **kwargs):
+        compiled.append(flags)
+        return real_compile(src, filename, mode, flags, *args, **kwargs)
+
+    monkeypatch.setattr(builtins, "compile", spy_compile)
+    with pytest.raises(ExpressionError) as info:
+        parse(source, x=1)
+    assert "^" in str(info.value)
+    assert not canary.exists()
+    # the compiler is only ever asked for a syntax tree, never for code
+    assert compiled and all(flags & ast.PyCF_ONLY_AST for flags in compiled)
