@@ -12,14 +12,19 @@ from .functional import GradcheckError, grad, gradcheck, hessian, value_and_grad
 from .grad_mode import no_grad
 from .parse import ExpressionError, parse
 from .softmax import log_softmax, logsumexp, softmax
+from .steps import Step, Stepper
 from .value import Value
+from .viz import draw, render, to_svg
 
 __version__ = "0.1.0"
 
 __all__ = [
     "ExpressionError",
     "GradcheckError",
+    "Step",
+    "Stepper",
     "Value",
+    "draw",
     "grad",
     "gradcheck",
     "hessian",
@@ -27,6 +32,8 @@ __all__ = [
     "logsumexp",
     "no_grad",
     "parse",
+    "render",
     "softmax",
+    "to_svg",
     "value_and_grad",
 ]

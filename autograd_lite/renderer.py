@@ -1,0 +1,177 @@
+"""Running a Graphviz renderer: DOT source in, SVG or PNG bytes out.
+
+The renderer is Graphviz's ``dot`` program when it is on PATH, else the
+``graphviz-pure`` program (a drop-in ``dot`` from the pip package of that
+name, a dependency of autograd-lite), so SVG works after a plain ``pip
+install`` with no system packages. ``graphviz-pure`` is looked for on PATH
+and also next to the running Python and in its scripts directory, because
+``.venv/bin/autograd-lite`` is often run without activating the venv.
+
+The source goes to the program on stdin; nothing here knows about Values.
+
+>>> svg = pipe("digraph { a -> b }", "svg")
+>>> svg.startswith(b"<?xml")
+True
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+import sysconfig
+import tempfile
+from pathlib import Path
+
+import graphviz
+
+# The programs tried, in order: Graphviz itself, then the pip-installable port.
+PROGRAMS: tuple[str, ...] = ("dot", "graphviz-pure")
+
+# Formats both programs write; ``dot``/``gv`` files are the source itself.
+IMAGE_FORMATS: tuple[str, ...] = ("svg", "png", "jpg", "jpeg")
+SOURCE_FORMATS: tuple[str, ...] = ("dot", "gv")
+
+DEFAULT_TIMEOUT = 60.0
+
+
+class RendererNotFoundError(RuntimeError):
+    """Neither ``dot`` nor ``graphviz-pure`` could be found."""
+
+
+class RenderError(RuntimeError):
+    """The renderer failed or took longer than the timeout."""
+
+
+def script_dirs() -> list[str]:
+    """Directories beside PATH where a pip-installed ``graphviz-pure`` may be.
+
+    The directory of the running Python (``.venv/bin``) and the scripts
+    directory of its installation scheme, without duplicates.
+    """
+    dirs: list[str] = []
+    for d in (os.path.dirname(sys.executable), sysconfig.get_path("scripts")):
+        if d and d not in dirs:
+            dirs.append(d)
+    return dirs
+
+
+def find_renderer() -> str:
+    """The path of the program that renders DOT: ``dot``, else ``graphviz-pure``.
+
+    Raises RendererNotFoundError, saying what to install, when there is neither.
+    """
+    dot = shutil.which(PROGRAMS[0])
+    if dot:
+        return dot
+    pure = shutil.which(PROGRAMS[1])
+    if pure:
+        return pure
+    for d in script_dirs():
+        pure = shutil.which(PROGRAMS[1], path=d)
+        if pure:
+            return pure
+    looked = ", ".join(["PATH", *script_dirs()])
+    raise RendererNotFoundError(
+        "no Graphviz renderer found: drawing needs Graphviz's `dot` program or the "
+        "`graphviz-pure` program. Install one of them:\n"
+        f"    {sys.executable} -m pip install graphviz-pure\n"
+        "or Graphviz itself (apt install graphviz, brew install graphviz, "
+        "https://graphviz.org/download/).\n"
+        f"(looked in: {looked})"
+    )
+
+
+def pipe(source: str, fmt: str, timeout: float | None = DEFAULT_TIMEOUT) -> bytes:
+    """Render DOT ``source`` to ``fmt`` (``"svg"``, ``"png"``, ...) and return the bytes."""
+    if fmt not in IMAGE_FORMATS:
+        raise ValueError(f"can't render to {fmt!r}; formats: {', '.join(IMAGE_FORMATS)}")
+    program = find_renderer()
+    try:
+        done = subprocess.run(
+            [program, f"-T{fmt}"],
+            input=source.encode("utf-8"),
+            capture_output=True,
+            timeout=timeout,
+            check=False,
+        )
+    except subprocess.TimeoutExpired:
+        raise RenderError(
+            f"{os.path.basename(program)} did not finish within {timeout:g} s; "
+            "draw a smaller graph (collapse='neuron' or collapse='layer') "
+            "or pass a longer timeout"
+        ) from None
+    if done.returncode != 0:
+        message = done.stderr.decode("utf-8", "replace").strip()
+        raise RenderError(
+            f"{os.path.basename(program)} -T{fmt} failed (exit {done.returncode}): {message}"
+        )
+    return done.stdout
+
+
+def write_atomic(path: str | os.PathLike[str], data: bytes) -> Path:
+    """Write ``data`` to ``path`` through a temporary file in the same directory.
+
+    The file appears complete or not at all (``os.replace``); a failed write
+    leaves whatever was at ``path`` before untouched.
+    """
+    target = Path(path)
+    fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.", suffix=".tmp")
+    try:
+        os.chmod(tmp, _file_mode(target))
+        with os.fdopen(fd, "wb") as f:
+            f.write(data)
+            f.flush()
+            os.fsync(f.fileno())
+        os.replace(tmp, target)
+    except BaseException:
+        try:
+            os.unlink(tmp)
+        except FileNotFoundError:
+            pass
+        raise
+    return target
+
+
+def _file_mode(target: Path) -> int:
+    # mkstemp makes the file private (0o600); give it the mode a plain open()
+    # would: the old file's, else what the umask allows.
+    try:
+        return target.stat().st_mode & 0o777
+    except OSError:
+        umask = os.umask(0)
+        os.umask(umask)
+        return 0o666 & ~umask
+
+
+class Drawing(graphviz.Digraph):
+    """A ``graphviz.Digraph`` that displays in Jupyter through ``pipe`` above.
+
+    graphviz's own display runs ``dot``; this one also works where only
+    ``graphviz-pure`` is installed. Everything else is plain ``graphviz.Digraph``.
+    """
+
+    def _repr_image_svg_xml(self) -> str:
+        return pipe(self.source, "svg").decode("utf-8")
+
+    def _repr_image_png(self) -> bytes:
+        return pipe(self.source, "png")
+
+    def _repr_image_jpeg(self) -> bytes:
+        return pipe(self.source, "jpeg")
+
+
+__all__ = [
+    "DEFAULT_TIMEOUT",
+    "Drawing",
+    "IMAGE_FORMATS",
+    "PROGRAMS",
+    "RenderError",
+    "RendererNotFoundError",
+    "SOURCE_FORMATS",
+    "find_renderer",
+    "pipe",
+    "script_dirs",
+    "write_atomic",
+]
