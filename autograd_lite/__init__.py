@@ -8,9 +8,9 @@
 (-4.0, -4.0, 3.0)
 """
 
+from .expression import ExpressionError, parse
 from .functional import GradcheckError, grad, gradcheck, hessian, value_and_grad
 from .grad_mode import no_grad
-from .parse import ExpressionError, parse
 from .softmax import log_softmax, logsumexp, softmax
 from .steps import Step, Stepper
 from .value import Value

@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 from autograd_lite import Value
-from autograd_lite.parse import (
+from autograd_lite.expression import (
     FUNCTIONS,
     MAX_DEPTH,
     MAX_LENGTH,

@@ -12,7 +12,7 @@ from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 
 from autograd_lite import Value
-from autograd_lite.parse import ExpressionError, output_of, parse
+from autograd_lite.expression import ExpressionError, output_of, parse
 
 INPUTS = {"x": 0.75, "y": -1.25, "z": 2.0}
 

@@ -21,7 +21,7 @@ import sys
 from collections.abc import Iterable
 from typing import TextIO
 
-from ..parse import ExpressionError, output_of, parse
+from ..expression import ExpressionError, output_of, parse
 from ..value import Value
 
 EXPRESSION_HELP = (
