@@ -26,7 +26,7 @@ from __future__ import annotations
 
 import math
 import re
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
 from typing import Any
 
 import graphviz
@@ -87,6 +87,7 @@ def draw(
     parameters: Iterable[Value] | None = None,
     highlight_nodes: Iterable[Value] = (),
     highlight_edges: Iterable[tuple[Value, Value]] = (),
+    names: Mapping[Value, str] | None = None,
     max_nodes: int | None = DEFAULT_MAX_NODES,
 ) -> graphviz.Digraph:
     """The graph that ``root`` was computed by, ready to render or show in Jupyter.
@@ -117,6 +118,8 @@ def draw(
       marks the edges from ``parent`` into ``child``'s operation and from the
       operation to ``child``. In a collapsed drawing, whatever is hidden
       inside a module highlights that module's node.
+    * ``names``: what to show for unlabelled nodes (the stepper passes the
+      ``n1, n2, ...`` of its narration); only the text changes, not roles.
     * ``max_nodes``: refuse (GraphTooLargeError) a drawing with more nodes than
       this, counting values, operations and collapsed modules; None: no limit.
 
@@ -188,7 +191,8 @@ def draw(
 
     def emit_value(target: graphviz.Digraph, node: Any) -> None:
         i = index[node]
-        fields = [_record_text(_short_label(node, owner))] if node.label else []
+        shown = _short_label(node, owner) if node.label else (names or {}).get(node)
+        fields = [_record_text(shown)] if shown else []
         fields += [f"data {fmt(node.data)}", _grad_text(node, fmt)]
         attrs = _fill(roles[node], node, color, scale)
         if node is root and color is not None:

@@ -53,9 +53,8 @@ Step(9, 'backward', 'df/dx += df/dq * dq/dx = -4 * 1 = -4   (x.grad = -4)')
 
 from __future__ import annotations
 
-import contextlib
 import re
-from collections.abc import Iterator, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -396,28 +395,16 @@ class Stepper:
         from .viz import draw
 
         nodes, edges = self.highlights()
-        with self._named_results():
-            return draw(self.root, highlight_nodes=nodes, highlight_edges=edges, **options)
+        # Unlabelled results show their narration names; constants stay
+        # unnamed, as the narration leaves them.
+        names = {n: self.names[n] for n in self.order if not n.label and n.parents}
+        return draw(self.root, highlight_nodes=nodes, highlight_edges=edges, names=names, **options)
 
     def to_svg(self, **options: Any) -> str:
         """``draw`` rendered to SVG text (``autograd_lite.viz.to_svg``)."""
         from .viz import to_svg
 
         return to_svg(self.draw(**options))
-
-    @contextlib.contextmanager
-    def _named_results(self) -> Iterator[None]:
-        # The drawing shows labels; for the time it is built, unlabelled
-        # results get their narration names. Unlabelled leaves (constants)
-        # stay unlabelled: the drawing tells constants from inputs by that.
-        named = [n for n in self.order if not n.label and n.parents]
-        for n in named:
-            n.label = self.names[n]
-        try:
-            yield
-        finally:
-            for n in named:
-                n.label = None
 
 
 def _unique(nodes: Sequence[Any]) -> list[Any]:
