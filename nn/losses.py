@@ -1,0 +1,245 @@
+"""Loss functions from the lectures, each for one example, built from Values.
+
+===========================  =========================================  ==========
+loss                         definition                                 dL/dz
+===========================  =========================================  ==========
+``squared_error(yhat, y)``   1/2 (y - yhat)^2   (summed over outputs)   yhat - y
+``mse(yhats, ys)``           mean over examples of (y - yhat)^2         2(yhat-y)/n
+``hinge(score, y)``          max(0, 1 - y * score),  y in {-1, +1}      -y or 0
+``binary_cross_entropy``     -y log s(z) - (1-y) log(1 - s(z)), z logit  s(z) - y
+``softmax_cross_entropy``    -sum_k y_k log softmax(z)_k                p - y
+``l2_penalty(params, lam)``  lam * sum w^2                              2 lam w
+===========================  =========================================  ==========
+
+The lecture pairs each loss with the last layer's activation: squared and
+hinge with a linear output, binary cross-entropy with a sigmoid and NLL with
+a softmax. The two cross-entropies here take the *logits* z (the linear
+output) and fold the sigmoid or softmax in, in a form that cannot overflow:
+their gradient with respect to z is then the lecture's yhat - y.
+
+>>> from autograd_lite import Value
+>>> z = Value(0.0)
+>>> loss = binary_cross_entropy(z, 1)
+>>> loss.backward()
+>>> round(loss.data, 6), z.grad     # log 2, and sigmoid(0) - 1
+(0.693147, -0.5)
+"""
+
+from __future__ import annotations
+
+import math
+import numbers
+from collections.abc import Iterable, Sequence
+from typing import Any
+
+from autograd_lite import Value, logsumexp
+
+Output = Value | Sequence[Value]
+
+
+def squared_error(yhat: Output, y: Any) -> Value:
+    """The lecture's regression loss 1/2 (y - yhat)^2; summed over outputs for a vector.
+
+    >>> from autograd_lite import Value
+    >>> squared_error(Value(3.0), 1.0).data
+    2.0
+    >>> squared_error([Value(1.0), Value(2.0)], [0.0, 0.0]).data
+    2.5
+    """
+    outs, targets = _paired(yhat, y, "squared_error")
+    return 0.5 * total([(t - o) ** 2 for o, t in zip(outs, targets)])
+
+
+def mse(yhats: Sequence[Output], ys: Sequence[Any]) -> Value:
+    """Mean squared error over a batch: mean of (y - yhat)^2 over every output.
+
+    This is the usual MSE, without the 1/2: ``mse`` of one scalar example is
+    twice its ``squared_error``.
+
+    >>> from autograd_lite import Value
+    >>> mse([Value(1.0), Value(3.0)], [0.0, 1.0]).data
+    2.5
+    """
+    if len(yhats) != len(ys):
+        raise ValueError(f"mse: {len(yhats)} predictions but {len(ys)} targets")
+    if len(yhats) == 0:
+        raise ValueError("mse of an empty batch is undefined")
+    terms = []
+    for i, (o, t) in enumerate(zip(yhats, ys)):
+        outs, targets = _paired(o, t, f"mse (example {i})")
+        terms.extend((tk - ok) ** 2 for ok, tk in zip(outs, targets))
+    return total(terms) / len(terms)
+
+
+def hinge(score: Value, y: Any) -> Value:
+    """The SVM max-margin loss max(0, 1 - y * score), for a label y of -1 or +1.
+
+    >>> from autograd_lite import Value
+    >>> hinge(Value(0.25), 1).data, hinge(Value(3.0), 1).data, hinge(Value(3.0), -1).data
+    (0.75, 0.0, 4.0)
+    """
+    s = _one_output(score, "hinge")
+    label = _number(y, "hinge", "label")
+    if label not in (-1.0, 1.0):
+        raise ValueError(
+            f"hinge: the label must be -1 or +1, got {label!r} (map 0/1 labels with 2*y - 1)"
+        )
+    return (1.0 - label * s).relu()
+
+
+def binary_cross_entropy(logit: Value, y: Any) -> Value:
+    """-y log sigmoid(z) - (1 - y) log(1 - sigmoid(z)), from the logit z; y in [0, 1].
+
+    Computed as softplus(z) - y z, which is the same function, finite for
+    every z, and has gradient sigmoid(z) - y.
+
+    >>> from autograd_lite import Value
+    >>> binary_cross_entropy(Value(1000.0), 0).data   # sigmoid(1000) rounds to 1 in floats
+    1000.0
+    """
+    z = _one_output(logit, "binary_cross_entropy")
+    target = _number(y, "binary_cross_entropy", "target")
+    if not 0.0 <= target <= 1.0:
+        raise ValueError(f"binary_cross_entropy: the target must be in [0, 1], got {target!r}")
+    return z.softplus() - target * z
+
+
+def softmax_cross_entropy(logits: Sequence[Value], y: Any) -> Value:
+    """The lecture's NLL of softmax(z), from the logits z: logsumexp(z) - z_y.
+
+    ``y`` is the class index, or a list of target probabilities (a one-hot
+    vector). The gradient with respect to z_k is p_k - y_k, p = softmax(z).
+
+    >>> from autograd_lite import Value
+    >>> z = [Value(1000.0), Value(0.0)]
+    >>> softmax_cross_entropy(z, 0).data, softmax_cross_entropy(z, 1).data
+    (0.0, 1000.0)
+    """
+    zs = _logits(logits, "softmax_cross_entropy")
+    if isinstance(y, (list, tuple)) or hasattr(y, "ndim") and getattr(y, "ndim", 0) == 1:
+        probs = [_number(p, "softmax_cross_entropy", f"target[{k}]") for k, p in enumerate(y)]
+        if len(probs) != len(zs):
+            raise ValueError(
+                f"softmax_cross_entropy: {len(zs)} logits but {len(probs)} target probabilities"
+            )
+        if any(p < 0.0 for p in probs) or abs(sum(probs) - 1.0) > 1e-9:
+            raise ValueError(
+                "softmax_cross_entropy: the target probabilities must be >= 0 and sum to 1, "
+                f"got {probs}"
+            )
+        lse = logsumexp(zs)
+        return lse - total([p * z for p, z in zip(probs, zs) if p != 0.0])
+    k = _class_index(y, len(zs))
+    return logsumexp(zs) - zs[k]
+
+
+def nll(logits: Sequence[Value], y: Any) -> Value:
+    """Negative log-likelihood -log softmax(z)_y: ``softmax_cross_entropy`` by its other name.
+
+    >>> from autograd_lite import Value
+    >>> round(nll([Value(0.0), Value(0.0)], 1).data, 6)   # log 2
+    0.693147
+    """
+    return softmax_cross_entropy(logits, y)
+
+
+def l2_penalty(params: Iterable[Value], lam: float) -> Value:
+    """The L2 penalty lam * sum w^2 over ``params`` (a list of Values, or a Module).
+
+    >>> from autograd_lite import Value
+    >>> l2_penalty([Value(1.0), Value(-2.0)], 0.1).data
+    0.5
+    """
+    if hasattr(params, "parameters") and callable(params.parameters):
+        params = params.parameters()
+    ps = list(params)
+    for i, p in enumerate(ps):
+        if not isinstance(p, Value):
+            raise TypeError(f"l2_penalty: params[{i}] is {type(p).__name__}, not a Value")
+    if not ps:
+        raise ValueError("l2_penalty: no parameters given")
+    lam = _number(lam, "l2_penalty", "lam")
+    if lam < 0.0:
+        raise ValueError(f"l2_penalty: lam must be >= 0, got {lam!r}")
+    return lam * total([p * p for p in ps])
+
+
+def total(values: Sequence[Value]) -> Value:
+    """values[0] + values[1] + ... as a chain of Value additions (no constant 0 node).
+
+    >>> from autograd_lite import Value
+    >>> total([Value(1.0), Value(2.0), Value(3.0)]).data
+    6.0
+    """
+    if not values:
+        raise ValueError("total() of an empty list")
+    acc = values[0]
+    for v in values[1:]:
+        acc = acc + v
+    return acc
+
+
+# --- checking what a loss was given --------------------------------------------
+
+
+def _one_output(out: Any, loss: str) -> Value:
+    if isinstance(out, Value):
+        return out
+    if isinstance(out, (list, tuple)) and len(out) == 1 and isinstance(out[0], Value):
+        return out[0]
+    if isinstance(out, (list, tuple)):
+        raise ValueError(
+            f"{loss} takes one output per example (a Value), got a list of {len(out)}; "
+            f"for several classes use softmax_cross_entropy"
+        )
+    raise TypeError(f"{loss} takes a Value (the model's output), got {type(out).__name__}")
+
+
+def _logits(out: Any, loss: str) -> list[Value]:
+    if isinstance(out, Value):
+        raise TypeError(f"{loss} takes a list of logits (one per class), got a single Value")
+    if not isinstance(out, (list, tuple)) or not out:
+        raise TypeError(f"{loss} takes a non-empty list of Values (the logits)")
+    for k, z in enumerate(out):
+        if not isinstance(z, Value):
+            raise TypeError(f"{loss}: logit {k} is {type(z).__name__}, not a Value")
+    return list(out)
+
+
+def _number(x: Any, loss: str, what: str) -> float:
+    if isinstance(x, bool) or not isinstance(x, numbers.Real):
+        raise TypeError(f"{loss}: the {what} must be a number, got {type(x).__name__}")
+    v = float(x)
+    if not math.isfinite(v):
+        raise ValueError(f"{loss}: the {what} must be finite, got {v!r}")
+    return v
+
+
+def _class_index(y: Any, n: int) -> int:
+    if isinstance(y, bool) or not isinstance(y, numbers.Real):
+        raise TypeError(
+            f"softmax_cross_entropy: the target must be a class index or a list of "
+            f"probabilities, got {type(y).__name__}"
+        )
+    if not float(y).is_integer():
+        raise ValueError(f"softmax_cross_entropy: the class index must be whole, got {y!r}")
+    k = int(y)
+    if not 0 <= k < n:
+        raise ValueError(f"softmax_cross_entropy: class {k} is out of range for {n} logits")
+    return k
+
+
+def _paired(out: Any, y: Any, loss: str) -> tuple[list[Value], list[float]]:
+    if isinstance(out, Value):
+        outs = [out]
+    elif isinstance(out, (list, tuple)) and all(isinstance(o, Value) for o in out):
+        outs = list(out)
+    else:
+        raise TypeError(f"{loss} takes a Value or a list of Values, got {type(out).__name__}")
+    if isinstance(y, (list, tuple)) or hasattr(y, "ndim") and getattr(y, "ndim", 0) >= 1:
+        targets = [_number(t, loss, "target") for t in y]
+    else:
+        targets = [_number(y, loss, "target")]
+    if len(targets) != len(outs):
+        raise ValueError(f"{loss}: {len(outs)} outputs but {len(targets)} targets")
+    return outs, targets

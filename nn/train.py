@@ -1,0 +1,206 @@
+"""``fit``: the training loop, and ``evaluate``.
+
+One epoch passes over the data once, in mini-batches. For each batch:
+
+    outputs = [model(x) for x in batch]              # forward
+    L = mean of loss(output, y)  (+ l2 * sum w^2)     # the batch loss
+    optimizer.zero_grad(); L.backward()               # backward
+    optimizer.step()                                  # update
+
+The history records, per epoch, the mean batch loss and the training
+accuracy of the forward passes made during the epoch (before each batch's
+update, as micrograd's demo reports them). A tqdm progress bar appears only
+when stderr is a terminal and the run is long (its first epoch suggests
+more than two seconds in all); ``progress=True`` or ``False`` decides.
+
+>>> from nn import MLP, SGD, make_moons, to_signed, hinge
+>>> X, y = make_moons(20, seed=0)
+>>> model = MLP(2, [8, 1], seed=0)
+>>> history = fit(model, X, to_signed(y), loss=hinge, optimizer=SGD(model, lr=0.1), epochs=3)
+>>> len(history.loss), len(history.accuracy)
+(3, 3)
+"""
+
+from __future__ import annotations
+
+import math
+import numbers
+import sys
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+
+from autograd_lite import Value, no_grad
+
+from . import losses
+from .data import batches, check_dataset
+from .init import random_generator
+from .metrics import Correct, correct_for
+from .module import Module
+from .optim import SGD, Optimizer
+
+Loss = Callable[[Any, Any], Value]
+
+_LONG_RUN_SECONDS = 2.0
+
+
+@dataclass
+class History:
+    """Per-epoch training loss and accuracy (``None`` entries for regression)."""
+
+    loss: list[float] = field(default_factory=list)
+    accuracy: list[float | None] = field(default_factory=list)
+
+    def __repr__(self) -> str:
+        if not self.loss:
+            return "History(no epochs)"
+        acc = self.accuracy[-1]
+        shown = "" if acc is None else f", accuracy {acc:.1%}"
+        return f"History({len(self.loss)} epochs: loss {self.loss[-1]:.4g}{shown})"
+
+
+def fit(
+    model: Module,
+    X: Any,
+    y: Any,
+    *,
+    loss: Loss = losses.hinge,
+    optimizer: Optimizer | None = None,
+    epochs: int = 100,
+    batch_size: int | None = None,
+    l2: float = 0.0,
+    shuffle: bool = True,
+    seed: int | None = 0,
+    accuracy: Correct | None | str = "auto",
+    progress: bool | None = None,
+    callback: Callable[[int, History], Any] | None = None,
+) -> History:
+    """Train ``model`` on rows ``X`` with targets ``y``; returns the ``History``.
+
+    ``batch_size=None`` trains on the full batch each step. ``l2`` adds the
+    penalty l2 * sum of squares of every parameter. ``optimizer`` defaults
+    to ``SGD(model.parameters(), lr=0.1)``. ``accuracy="auto"`` picks the
+    rule that goes with ``loss`` (none for regression); pass a function
+    ``correct(output, y) -> bool`` or None to choose. ``seed`` fixes the
+    shuffling of mini-batches. ``callback(epoch, history)`` runs after each
+    epoch.
+    """
+    if not isinstance(model, Module):
+        raise TypeError(f"fit() trains an nn Module, got {type(model).__name__}")
+    if not callable(loss):
+        raise TypeError(
+            f"fit(): loss must be a function loss(output, y), got {type(loss).__name__}"
+        )
+    X, y = check_dataset(X, y, "fit")
+    epochs = _positive(epochs, "epochs")
+    if batch_size is not None:
+        batch_size = _positive(batch_size, "batch_size")
+    if isinstance(l2, bool) or not isinstance(l2, numbers.Real) or not 0.0 <= l2 < math.inf:
+        raise ValueError(f"fit(): l2 must be a finite number >= 0, got {l2!r}")
+    correct = correct_for(loss) if accuracy == "auto" else accuracy
+    if correct is not None and not callable(correct):
+        raise TypeError("fit(): accuracy must be 'auto', None, or a function correct(output, y)")
+    params = model.parameters()
+    if optimizer is None:
+        optimizer = SGD(params, lr=0.1)
+    rng = random_generator(seed)
+    full = batch_size is None or batch_size >= len(X)
+
+    history = History()
+    bar = None
+    started = time.perf_counter()
+    try:
+        for epoch in range(epochs):
+            batch_losses, n_correct = [], 0
+            order = None if full else batches(X, y, batch_size, shuffle=shuffle, rng=rng)
+            for Xb, yb in [(X, y)] if order is None else order:
+                outputs = [model(x) for x in Xb]
+                batch_loss = _batch_loss(loss, outputs, yb)
+                if l2:
+                    batch_loss = batch_loss + losses.l2_penalty(params, l2)
+                optimizer.zero_grad()
+                batch_loss.backward()
+                optimizer.step()
+                batch_losses.append((batch_loss.data, len(Xb)))
+                if correct is not None:
+                    n_correct += sum(bool(correct(o, t)) for o, t in zip(outputs, yb))
+            history.loss.append(_epoch_loss(batch_losses))
+            history.accuracy.append(None if correct is None else n_correct / len(X))
+            if epoch == 0 and _wants_bar(progress, time.perf_counter() - started, epochs):
+                bar = _progress_bar(epochs)
+            if bar is not None:
+                bar.update(1)
+                shown = {"loss": f"{history.loss[-1]:.4g}"}
+                if correct is not None:
+                    shown["acc"] = f"{history.accuracy[-1]:.1%}"
+                bar.set_postfix(shown, refresh=False)
+            if callback is not None:
+                callback(epoch, history)
+    finally:
+        if bar is not None:
+            bar.close()
+    return history
+
+
+def evaluate(
+    model: Module,
+    X: Any,
+    y: Any,
+    *,
+    loss: Loss = losses.hinge,
+    accuracy: Correct | None | str = "auto",
+) -> tuple[float, float | None]:
+    """``(mean loss, accuracy)`` of ``model`` on ``X, y``, without recording a graph.
+
+    >>> from nn import MLP, make_moons
+    >>> X, y = make_moons(10, seed=0)
+    >>> mean_loss, acc = evaluate(MLP(2, [4, 2], seed=0), X, y, loss=losses.softmax_cross_entropy)
+    >>> 0.0 <= acc <= 1.0
+    True
+    """
+    X, y = check_dataset(X, y, "evaluate")
+    correct = correct_for(loss) if accuracy == "auto" else accuracy
+    with no_grad():
+        outputs = [model(x) for x in X]
+        mean_loss = _batch_loss(loss, outputs, y).data
+    if correct is None:
+        return mean_loss, None
+    return mean_loss, sum(bool(correct(o, t)) for o, t in zip(outputs, y)) / len(X)
+
+
+def _batch_loss(loss: Loss, outputs: list[Any], targets: np.ndarray) -> Value:
+    """The mean of ``loss`` over a batch (``mse`` takes the whole batch at once)."""
+    if loss is losses.mse:
+        return losses.mse(outputs, list(targets))
+    return losses.total([loss(o, t) for o, t in zip(outputs, targets)]) / len(outputs)
+
+
+def _epoch_loss(batch_losses: list[tuple[float, int]]) -> float:
+    """The mean loss over an epoch's batches, weighted by batch size (exact for one batch)."""
+    if len(batch_losses) == 1:
+        return batch_losses[0][0]
+    n = sum(size for _, size in batch_losses)
+    return math.fsum(loss * size for loss, size in batch_losses) / n
+
+
+def _positive(n: Any, what: str) -> int:
+    if isinstance(n, bool) or not isinstance(n, numbers.Integral) or n < 1:
+        raise ValueError(f"fit(): {what} must be a positive int, got {n!r}")
+    return int(n)
+
+
+def _wants_bar(progress: bool | None, first_epoch: float, epochs: int) -> bool:
+    if progress is not None:
+        return bool(progress) and epochs > 1
+    on_terminal = hasattr(sys.stderr, "isatty") and sys.stderr.isatty()
+    return on_terminal and first_epoch * epochs > _LONG_RUN_SECONDS
+
+
+def _progress_bar(epochs: int) -> Any:
+    from tqdm import tqdm
+
+    bar = tqdm(total=epochs, desc="fit", unit="epoch", file=sys.stderr, leave=True)
+    return bar
