@@ -15,7 +15,7 @@ from collections.abc import Sequence
 from .. import __version__
 
 # module name in this package, in the order ``--help`` lists them
-COMMANDS: list[str] = ["trace", "step", "draw"]
+COMMANDS: list[str] = ["trace", "step", "draw", "demo", "slides"]
 
 
 def build_parser() -> argparse.ArgumentParser:

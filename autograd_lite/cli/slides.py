@@ -1,0 +1,91 @@
+"""``autograd-lite slides EXPR VAR=VAL ... -o deck.html``: a slide per step, in one HTML file.
+
+The deck has an opening slide, then a slide per forward and per backward
+step of ``Stepper``: the graph with the step's node and edge highlighted,
+the chain-rule line, and the table of data and grads so far. It needs no
+network and no other file (open it from a USB stick); arrow keys, Page
+Up/Down, Space, Home/End and clicks move through it.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from typing import Any
+
+from ..slides import DEFAULT_MAX_STEPS, slides_html, write_slides
+from ..steps import Stepper
+from .assignments import add_expression_arguments, graph_from_args, report_error
+from .trace import add_digits_argument
+
+EXAMPLE = """examples:
+  autograd-lite slides 'q = x + y; f = q * z' x=-2 y=5 z=-4 -o deck.html
+  autograd-lite slides 'tanh(x1*w1 + x2*w2 + b)' x1=2 x2=0 w1=-3 w2=1 b=6.8814 \\
+      -o neuron.html --title 'One neuron' --rankdir TB
+"""
+
+
+def add_parser(subparsers: Any) -> None:
+    parser = subparsers.add_parser(
+        "slides",
+        help="write a slide deck (one HTML file) of the forward and backward pass",
+        description="Write one self-contained HTML file with a slide per forward and "
+        "backward step of EXPR: the graph with the step highlighted, the chain-rule "
+        "line and the grads so far. Arrow keys, Page Up/Down, Space, Home/End or clicks "
+        "move through it; it loads nothing from the network.",
+        epilog=EXAMPLE,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    add_expression_arguments(parser)
+    parser.add_argument(
+        "-o",
+        "--output",
+        metavar="FILE",
+        help="the HTML file to write, e.g. deck.html (default: stdout, unless it is a terminal)",
+    )
+    parser.add_argument("--title", help="the deck's title (default: EXPR)")
+    add_digits_argument(parser)
+    parser.add_argument(
+        "--rankdir", choices=("LR", "TB"), default="LR", help="layout direction (default LR)"
+    )
+    parser.add_argument(
+        "--max-steps",
+        type=_max_steps,
+        default=DEFAULT_MAX_STEPS,
+        metavar="N",
+        help=f"refuse graphs with more steps than N, or 'none' (default {DEFAULT_MAX_STEPS})",
+    )
+    parser.set_defaults(run=run)
+
+
+def run(args: argparse.Namespace) -> int:
+    if args.output is None and sys.stdout.isatty():
+        return report_error(
+            "slides", ValueError("give the file to write with -o, as in -o deck.html")
+        )
+    title = args.expression.strip() if args.title is None else args.title
+    try:
+        _, out = graph_from_args(args)
+        stepper = Stepper(out, digits=args.digits)
+        options = {"title": title, "max_steps": args.max_steps, "rankdir": args.rankdir}
+        if args.output is None:
+            sys.stdout.write(slides_html(stepper, **options))
+            sys.stdout.flush()
+            return 0
+        written = write_slides(stepper, args.output, **options)
+    except (OSError, RuntimeError, ValueError, ArithmeticError) as e:
+        return report_error("slides", e)
+    print(f"wrote {written} ({len(stepper) + 1} slides)", file=sys.stderr)
+    return 0
+
+
+def _max_steps(text: str) -> int | None:
+    if text.strip().lower() == "none":
+        return None
+    try:
+        n = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a whole number or 'none'") from None
+    if n < 1:
+        raise argparse.ArgumentTypeError("must be at least 1")
+    return n

@@ -1,0 +1,471 @@
+"""A slide deck of backprop: one self-contained HTML file, a slide per step.
+
+``slides_html(f)`` walks a ``Stepper`` through the forward and the backward
+pass and makes one slide per step (after an opening slide): the graph as
+inline SVG, drawn by ``Stepper.draw`` so the current node and edge are
+highlighted exactly as in ``autograd-lite trace --frames``; the step's
+chain-rule line; and a running table of every node's data and grad so far.
+Arrow keys, Page Up/Down, Space, Home/End and clicks (right half: next,
+left half: back) move through it; ``F`` goes full screen. Without
+JavaScript every slide is shown, one under the other.
+
+The file loads nothing: no fonts, scripts or style sheets from the network
+(a Content-Security-Policy in the file forbids it), so it can be opened from
+a USB stick. The same graph gives the same bytes every time.
+
+>>> from autograd_lite import Value
+>>> x, y, z = Value(-2.0, label="x"), Value(5.0, label="y"), Value(-4.0, label="z")
+>>> q = x + y
+>>> q.label = "q"
+>>> f = q * z
+>>> f.label = "f"
+>>> deck = slides_html(f, title="f = (x + y) z")
+>>> deck.count('<section class="slide')  # an opening slide and 10 steps
+11
+>>> "df/dx += df/dq * dq/dx = -4 * 1 = -4" in deck
+True
+>>> x.grad, y.grad, z.grad  # a Value's graph is left with its final grads
+(-4.0, -4.0, 3.0)
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from html import escape
+from pathlib import Path
+from typing import Any
+
+from .renderer import write_atomic
+from .slides_assets import EARLY_SCRIPT, SCRIPT, STYLE
+from .steps import BACKWARD, FORWARD, SEED, Step, Stepper
+
+DEFAULT_TITLE = "Backprop, step by step"
+
+DEFAULT_MAX_STEPS = 200
+"""Decks with more steps than this are refused (each slide holds a whole graph)."""
+
+MAX_ZOOM = 2.0
+"""The graph is drawn at most this many times its natural size."""
+
+TABLE_WIDTH = 1192
+"""Room for the grads table, in CSS pixels (the slide's width less its margins)."""
+
+# Font sizes of the grads table (normal, dense) in px, with the width of one
+# character of the monospaced font and the padding of a cell at that size.
+TABLE_FONTS = ((21, 12.7, 26), (17, 10.3, 22))
+ROW_HEADER = 84
+
+LONG_LINE = 52
+"""Chain-rule lines longer than this (in characters) get a smaller font."""
+
+CSP = (
+    "default-src 'none'; style-src 'unsafe-inline'; script-src 'unsafe-inline'; "
+    "img-src data:; base-uri 'none'; form-action 'none'"
+)
+
+
+class TooManyStepsError(ValueError):
+    """The deck would have more slides than ``max_steps`` allows."""
+
+
+def slides_html(
+    graph: Any,
+    title: str = DEFAULT_TITLE,
+    *,
+    digits: int = 6,
+    max_steps: int | None = DEFAULT_MAX_STEPS,
+    **options: Any,
+) -> str:
+    """The slide deck of ``graph`` (a Value or a Stepper) as one HTML page.
+
+    A Value gets a new ``Stepper(graph, digits=digits)`` and its graph is left
+    at the last step, so every grad is what ``backward()`` gives; a Stepper
+    (its own ``digits`` apply) is put back at the position it had.
+    ``options`` go to ``Stepper.draw`` (``rankdir="TB"``, ``color="grad"``...).
+    Raises TooManyStepsError for more than ``max_steps`` steps (None: no
+    limit), and what drawing raises (RendererNotFoundError, RenderError,
+    GraphTooLargeError).
+    """
+    stepper = graph if isinstance(graph, Stepper) else Stepper(graph, digits=digits)
+    total = len(stepper)
+    if max_steps is not None and total > max_steps:
+        raise TooManyStepsError(
+            f"the deck would have {total} steps, more than max_steps={max_steps}: "
+            "make slides of a smaller graph, or pass max_steps=None (--max-steps none)"
+        )
+    start = stepper.position if graph is stepper else total
+    title = str(title)
+    layout = _table_layout(stepper)
+    slides = []
+    try:
+        for k in range(total + 1):
+            stepper.jump(k)
+            slides.append(_slide(stepper, title, layout, options))
+    finally:
+        stepper.jump(start)
+    body = "\n".join(slides)
+    return (
+        "<!DOCTYPE html>\n"
+        '<html lang="en">\n<head>\n<meta charset="utf-8">\n'
+        f'<meta http-equiv="Content-Security-Policy" content="{CSP}">\n'
+        '<meta name="viewport" content="width=device-width, initial-scale=1">\n'
+        f"<title>{escape(title)}</title>\n"
+        f"<script>{EARLY_SCRIPT}</script>\n"
+        f"<style>{STYLE}</style>\n"
+        "</head>\n<body>\n"
+        f'<main class="deck" data-steps="{total}">\n{body}\n</main>\n'
+        f"<script>{SCRIPT}</script>\n"
+        "</body>\n</html>\n"
+    )
+
+
+def write_slides(
+    graph: Any, path: str | os.PathLike[str], title: str = DEFAULT_TITLE, **kwargs: Any
+) -> Path:
+    """Write ``slides_html(graph, title, **kwargs)`` to ``path``, atomically.
+
+    The file is complete or not there; an old file stays until the new one
+    replaces it. Returns the absolute path.
+
+    >>> import tempfile
+    >>> from autograd_lite import Value
+    >>> with tempfile.TemporaryDirectory() as d:
+    ...     out = write_slides(Value(2.0, label="a") * 3, os.path.join(d, "deck.html"))
+    ...     out.read_text(encoding="utf-8").startswith("<!DOCTYPE html>")
+    True
+    """
+    target = Path(path)
+    if target.is_dir():
+        raise IsADirectoryError(f"{str(path)!r} is a directory; give a file name like deck.html")
+    if not target.parent.is_dir():
+        raise FileNotFoundError(f"no such directory: {str(target.parent)!r} (for {str(path)!r})")
+    text = slides_html(graph, title, **kwargs)
+    return write_atomic(target, text.encode("utf-8")).resolve()
+
+
+# --- one slide ----------------------------------------------------------------------
+
+
+def _slide(stepper: Stepper, title: str, layout: tuple[int, bool], options: dict) -> str:
+    step = stepper.current
+    k = stepper.position
+    total = len(stepper)
+    if step is None:
+        kind, phase = "overview", "overview"
+        attrs = ""
+    else:
+        kind = "forward" if step.kind == FORWARD else "backward"
+        phase = f"{kind} pass"
+        target = step.target
+        attrs = (
+            f' data-kind="{step.kind}" data-node="{_attr(stepper.name(step.node))}"'
+            f' data-target="{_attr("" if target is None else stepper.name(target))}"'
+        )
+    classes = "slide opening" if step is None else f"slide {kind}-slide"
+    progress = f"{100 * k / total:.2f}" if total else "100"
+    parts = [
+        f'<section class="{classes}" id="s{k}" data-step="{k}"{attrs}>',
+        _bar(title, kind, phase, k, total),
+    ]
+    svg = _graph_svg(stepper, k, options)
+    if step is None:
+        parts += [
+            f'<p class="lead">{escape(title)}</p>',
+            f'<div class="graph">{svg}</div>',
+            _opening_facts(stepper),
+        ]
+    else:
+        parts += [
+            f'<div class="graph">{svg}</div>',
+            _step_text(stepper, step),
+            _grads_tables(stepper, step, layout),
+        ]
+    parts.append(f'<div class="progress" style="width:{progress}%"></div>')
+    parts.append("</section>")
+    return "\n".join(parts)
+
+
+def _bar(title: str, kind: str, phase: str, k: int, total: int) -> str:
+    prev = (
+        f'<a class="prev" href="#s{k - 1}" title="back (Left arrow)" aria-label="back">&#8249;</a>'
+        if k > 0
+        else '<span class="off" aria-hidden="true">&#8249;</span>'
+    )
+    nxt = (
+        f'<a class="next" href="#s{k + 1}" title="next (Right arrow)" aria-label="next">&#8250;</a>'
+        if k < total
+        else '<span class="off" aria-hidden="true">&#8250;</span>'
+    )
+    return (
+        '<header class="bar">'
+        f'<span class="title">{escape(title)}</span>'
+        f'<span class="phase {kind}">{phase}</span>'
+        f'<span class="nav">{prev}<span class="counter"><b>{k}</b> / {total}</span>{nxt}</span>'
+        "</header>"
+    )
+
+
+def _opening_facts(stepper: Stepper) -> str:
+    total, forward = len(stepper), stepper.forward_count
+    inputs = [
+        f"<code>{escape(stepper.name(n))} = {escape(stepper.number(n.data))}</code>"
+        for n in stepper.order
+        if not n.parents and n.label
+    ]
+    given = f"Inputs: {', '.join(inputs)}.<br>" if inputs else ""
+    output = escape(stepper.name(stepper.root))
+    return (
+        '<p class="facts">'
+        f"{given}{total} steps: {forward} forward (compute each value, inputs to output "
+        f"<code>{output}</code>), then {total - forward} backward (the chain rule, one edge "
+        "at a time).<br>"
+        '<span class="keys"><kbd>&#8594;</kbd> <kbd>Space</kbd> <kbd>PgDn</kbd> or click right: '
+        "next &#160; <kbd>&#8592;</kbd> <kbd>PgUp</kbd> or click left: back &#160; "
+        "<kbd>Home</kbd> <kbd>End</kbd> &#160; <kbd>F</kbd> full screen</span>"
+        "</p>"
+    )
+
+
+def _step_text(stepper: Stepper, step: Step) -> str:
+    text = str(step)
+    main, sep, note = text.rpartition("   (")
+    if sep and note.endswith(")"):
+        line = (
+            f'<span class="main">{escape(main)}</span>'
+            f'<span class="note">{escape(sep + note)}</span>'
+        )
+        length = len(main)
+    else:
+        line, length = escape(text), len(text)
+    size = " long" if length > LONG_LINE else ""
+    return (
+        '<div class="step">'
+        f'<p class="eq{size}">{line}</p>'
+        f'<p class="caption">{_caption(stepper, step)}</p>'
+        "</div>"
+    )
+
+
+def _caption(stepper: Stepper, step: Step) -> str:
+    """What the step means, in words (HTML)."""
+    name = _code(stepper.name(step.node))
+    if step.kind == FORWARD:
+        node = step.node
+        if not node.parents:
+            what = "an input: its value is given" if node.label else "a constant of the expression"
+            words = f"Forward pass: {name} is {what}."
+        else:
+            parents = []
+            for p in node.parents:
+                if not any(p is q for q in parents):
+                    parents.append(p)
+            words = (
+                f"Forward pass: {name} is computed from "
+                f"{_and([_code(stepper.name(p)) for p in parents])} "
+                f"by <code>{escape(node.op)}</code>."
+            )
+    elif step.kind == SEED:
+        words = (
+            f"The backward pass starts at the output {name}: its gradient "
+            "with respect to itself is 1."
+        )
+    else:
+        parent = _code(stepper.name(step.parent))
+        words = (
+            f"Chain rule on the edge {parent} &#8594; {name}: the grad of {name} "
+            f"times the local derivative on the edge, added into {parent}.grad."
+        )
+        if step.grad_before is not None:
+            words += (
+                f" {parent}.grad already held {escape(stepper.number(step.grad_before))} "
+                "from another path: the contributions add up."
+            )
+    if step.index == len(stepper) and step.kind != FORWARD:
+        root = _code(stepper.name(stepper.root))
+        words += f" Done: every grad is now what {root}.backward() gives."
+    return words
+
+
+def _table_layout(stepper: Stepper) -> tuple[int, bool]:
+    """``(nodes per table, dense)`` for the grads table, the same on every slide.
+
+    One table at the normal size if every column fits, else the smaller
+    ``dense`` size, as few tables as fit, the nodes shared out evenly.
+    """
+    texts = [stepper.name(n) for n in stepper.order]
+    texts += [stepper.number(n.data) for n in stepper.order]
+    texts += [stepper.number(s.grad_after) for s in stepper.steps if s.grad_after is not None]
+    widest = max(len(t) for t in texts)
+    n = len(stepper.order)
+    per_table = 1
+    for dense, (_size, char, pad) in enumerate(TABLE_FONTS):
+        per_table = max(1, int((TABLE_WIDTH - ROW_HEADER) // (widest * char + pad)))
+        if per_table >= n:
+            return n, bool(dense)
+    tables = -(-n // per_table)
+    return -(-n // tables), True
+
+
+def _grads_tables(stepper: Stepper, step: Step, layout: tuple[int, bool]) -> str:
+    """The running table of every node's data and grad so far (see ``_table_layout``)."""
+    per_table, dense = layout
+    rows = stepper.rows()
+    written = step.target if step.kind in (SEED, BACKWARD) else None
+    computed = step.node if step.kind == FORWARD else None
+    tables = []
+    for lo in range(0, len(rows), per_table):
+        nodes = stepper.order[lo : lo + per_table]
+        chunk = rows[lo : lo + per_table]
+        head, data, grad = [], [], []
+        for node, (name, _op, value, g) in zip(nodes, chunk):
+            cur = ' class="cur"' if node is step.node or node is written else ""
+            key = _attr(name)
+            head.append(f'<th scope="col"{cur}>{escape(name)}</th>')
+            data_class = "data hit" if node is computed else ("data cur" if cur else "data")
+            data.append(
+                f'<td class="{data_class}" data-node="{key}">{escape(stepper.number(value))}</td>'
+            )
+            shown = "&#8211;" if g is None else escape(stepper.number(g))
+            classes = ["grad"]
+            if node is written:
+                classes.append("hit")
+            else:
+                classes += (["none"] if g is None else []) + (["cur"] if cur else [])
+            grad.append(f'<td class="{" ".join(classes)}" data-node="{key}">{shown}</td>')
+        empty = "<td></td>" * (per_table - len(nodes))  # keeps the columns of all tables aligned
+        tables.append(
+            '<table class="grads">'
+            f'<thead><tr><th scope="row">node</th>{"".join(head)}{empty}</tr></thead>'
+            f'<tbody><tr><th scope="row">data</th>{"".join(data)}{empty}</tr>'
+            f'<tr><th scope="row">grad</th>{"".join(grad)}{empty}</tr></tbody>'
+            "</table>"
+        )
+    size = "tables dense" if dense else "tables"
+    return f'<div class="{size}">' + "".join(tables) + "</div>"
+
+
+# --- the graph ----------------------------------------------------------------------
+
+_SVG_START = re.compile(r"<svg\b[^>]*>")
+_SIZE = re.compile(r'\b(width|height)="([\d.]+)pt"')
+_COMMENT = re.compile(r"<!--.*?-->", re.S)
+_GRAPH_TITLE = re.compile(r'(<g id="graph0" class="graph"[^>]*>)\s*<title>[^<]*</title>')
+_NODE = re.compile(r'<g id="([^"]+)" class="node">\s*<title>([vo])(\d+)</title>')
+_EDGE = re.compile(
+    r'<g id="([^"]+)" class="edge">\s*<title>([vo])(\d+)&#45;&gt;([vo])(\d+)</title>'
+)
+_ID = re.compile(r'\bid="([^"]+)"')
+
+
+def _graph_svg(stepper: Stepper, k: int, options: dict) -> str:
+    """The stepper's drawing at its position as inline SVG for slide ``k``.
+
+    Graphviz's prologue, comments and namespaces go (HTML needs none of
+    them), ids get a per-slide prefix (every slide has a graph), the size
+    becomes a cap (twice the natural size) so CSS can scale the picture to
+    its box, and every node group gets ``data-node`` (its name), a
+    ``<title>`` with that name (a tooltip), and the classes ``hl`` (drawn
+    highlighted) and ``target`` (its grad is written by this step).
+    """
+    svg = stepper.to_svg(**options)
+    start = _SVG_START.search(svg)
+    if start is None:
+        raise ValueError("the renderer's output holds no <svg> element")
+    svg = _COMMENT.sub("", svg[start.start() :]).strip()
+    head = _SVG_START.match(svg)
+    assert head is not None
+    size = dict(_SIZE.findall(head.group(0)))
+    width = float(size.get("width", 0)) * 4 / 3  # pt -> CSS px
+    height = float(size.get("height", 0)) * 4 / 3
+    step = stepper.current
+    label = "the graph" if step is None else f"the graph at step {step.index}"
+    style = (
+        f' style="max-width:{width * MAX_ZOOM:.0f}px;max-height:{height * MAX_ZOOM:.0f}px"'
+        if width and height
+        else ""
+    )
+    view_box = re.search(r'viewBox="([^"]+)"', head.group(0))
+    opening = (
+        f'<svg class="drawing"{_view_box(view_box)} role="img" aria-label="{_attr(label)}"{style}>'
+    )
+    svg = opening + svg[head.end() :]
+    svg = _GRAPH_TITLE.sub(r"\1", svg)
+
+    highlighted, _ = stepper.highlights()
+    target = None if step is None else step.target
+    order, names = stepper.order, stepper.names
+
+    def node_group(m: re.Match) -> str:
+        kind, i = m.group(2), int(m.group(3))
+        node = order[i]
+        name = names[node]
+        classes = "node"
+        if kind == "v":
+            if any(node is h for h in highlighted):
+                classes += " hl"
+            if node is target:
+                classes += " target"
+            title = name
+            data = f' data-node="{_attr(name)}"'
+        else:
+            title = f"{node.op} ({name})"
+            data = f' data-op-of="{_attr(name)}"'
+        return f'<g id="{m.group(1)}" class="{classes}"{data}>\n<title>{escape(title)}</title>'
+
+    index = {node: i for i, node in enumerate(order)}
+    marked = set()
+    for parent, child in [] if step is None else step.edges:
+        marked.add((f"v{index[parent]}", f"o{index[child]}"))
+        marked.add((f"o{index[child]}", f"v{index[child]}"))
+
+    def edge_group(m: re.Match) -> str:
+        src, dst = m.group(2) + m.group(3), m.group(4) + m.group(5)
+        classes = "edge hl" if (src, dst) in marked else "edge"
+        ends = [_drawn_name(stepper, m.group(2), int(m.group(3)))]
+        ends.append(_drawn_name(stepper, m.group(4), int(m.group(5))))
+        return (
+            f'<g id="{m.group(1)}" class="{classes}">\n'
+            f"<title>{escape(ends[0])} &#8594; {escape(ends[1])}</title>"
+        )
+
+    svg = _NODE.sub(node_group, svg)
+    svg = _EDGE.sub(edge_group, svg)
+    svg = _ID.sub(lambda m: f'id="s{k}-{m.group(1)}"', svg)
+    svg = svg.replace("url(#", f"url(#s{k}-").replace('href="#', f'href="#s{k}-')
+    return svg
+
+
+def _view_box(match: re.Match | None) -> str:
+    return "" if match is None else f' viewBox="{match.group(1)}"'
+
+
+def _drawn_name(stepper: Stepper, kind: str, i: int) -> str:
+    node = stepper.order[i]
+    return stepper.names[node] if kind == "v" else f"{node.op} ({stepper.names[node]})"
+
+
+# --- text helpers -------------------------------------------------------------------
+
+
+def _attr(text: str) -> str:
+    return escape(text, quote=True)
+
+
+def _code(name: str) -> str:
+    return f"<code>{escape(name)}</code>"
+
+
+def _and(items: list[str]) -> str:
+    if len(items) <= 1:
+        return "".join(items)
+    return ", ".join(items[:-1]) + " and " + items[-1]
+
+
+__all__ = [
+    "DEFAULT_MAX_STEPS",
+    "DEFAULT_TITLE",
+    "TooManyStepsError",
+    "slides_html",
+    "write_slides",
+]

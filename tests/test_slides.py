@@ -1,0 +1,434 @@
+"""The slide deck: a slide per step, the lecture's numbers on them, one file that
+loads nothing, the same bytes every run, the command, and a real browser."""
+
+from __future__ import annotations
+
+import os
+import re
+import shutil
+import struct
+import subprocess
+import sys
+from html.parser import HTMLParser
+from pathlib import Path
+
+import pytest
+
+from autograd_lite import Value, parse
+from autograd_lite.cli import main
+from autograd_lite.dot import HIGHLIGHT
+from autograd_lite.expression import output_of
+from autograd_lite.slides import TooManyStepsError, slides_html, write_slides
+from autograd_lite.steps import Stepper
+
+EXPR = "q = x + y; f = q * z"
+VALUES = ["x=-2", "y=5", "z=-4"]
+LECTURE = [EXPR, *VALUES]
+STEP_9 = "df/dx += df/dq * dq/dx = -4 * 1 = -4   (x.grad = -4)"
+STEP_8 = "df/dz += df/df * df/dz = 1 * 3 = 3   (z.grad = 3)"
+
+
+def lecture_stepper() -> Stepper:
+    return Stepper(output_of(parse(EXPR, x=-2, y=5, z=-4)))
+
+
+@pytest.fixture(scope="module")
+def deck() -> str:
+    return slides_html(lecture_stepper(), title="f = (x + y) z")
+
+
+# --- reading the deck back: a small tree of the HTML ----------------------------------
+
+VOID = {"meta", "br", "link", "img", "input", "hr", "col", "source", "wbr"}
+SVG_SHAPES = {"polygon", "ellipse", "path", "polyline"}
+
+
+class Element:
+    def __init__(self, tag: str, attrs: dict[str, str], parent: Element | None) -> None:
+        self.tag, self.attrs, self.parent = tag, attrs, parent
+        self.children: list[Element | str] = []
+
+    def iter(self, tag: str | None = None):
+        for child in self.children:
+            if isinstance(child, Element):
+                if tag is None or child.tag == tag:
+                    yield child
+                yield from child.iter(tag)
+
+    def text(self) -> str:
+        return "".join(c if isinstance(c, str) else c.text() for c in self.children)
+
+    def classes(self) -> set[str]:
+        return set(self.attrs.get("class", "").split())
+
+    def find(self, tag: str, cls: str | None = None) -> Element:
+        for e in self.iter(tag):
+            if cls is None or cls in e.classes():
+                return e
+        raise AssertionError(f"no <{tag} class={cls!r}>")
+
+
+class TreeBuilder(HTMLParser):
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.root = self.at = Element("#document", {}, None)
+
+    def handle_starttag(self, tag, attrs):
+        element = Element(tag, {k: v or "" for k, v in attrs}, self.at)
+        self.at.children.append(element)
+        if tag not in VOID:
+            self.at = element
+
+    def handle_startendtag(self, tag, attrs):
+        self.at.children.append(Element(tag, {k: v or "" for k, v in attrs}, self.at))
+
+    def handle_endtag(self, tag):
+        e = self.at
+        while e is not None and e.tag != tag:
+            e = e.parent
+        assert e is not None and e.parent is not None, f"unbalanced </{tag}>"
+        self.at = e.parent
+
+    def handle_data(self, data):
+        self.at.children.append(data)
+
+
+def slides_of(html: str) -> list[Element]:
+    builder = TreeBuilder()
+    builder.feed(html)
+    builder.close()
+    return [s for s in builder.root.iter("section") if "slide" in s.classes()]
+
+
+def grads_shown(slide: Element) -> dict[str, str]:
+    return {td.attrs["data-node"]: td.text() for td in slide.iter("td") if "grad" in td.classes()}
+
+
+def drawn_highlight(slide: Element) -> set[str]:
+    """Titles of the drawn nodes whose shapes carry the highlight colour."""
+    marked = set()
+    for g in slide.iter("g"):
+        if "node" in g.classes():
+            if any(s.attrs.get("stroke") == HIGHLIGHT for s in g.iter() if s.tag in SVG_SHAPES):
+                marked.add(g.find("title").text())
+    return marked
+
+
+# --- the slides -----------------------------------------------------------------------
+
+
+def test_a_slide_per_step_after_an_opening_slide(deck: str):
+    slides = slides_of(deck)
+    assert len(slides) == len(lecture_stepper()) + 1 == 11
+    assert [s.attrs["id"] for s in slides] == [f"s{k}" for k in range(11)]
+    kinds = [s.attrs.get("data-kind") for s in slides]
+    assert kinds == [None] + ["forward"] * 5 + ["seed"] + ["backward"] * 4
+    counters = [s.find("span", "counter").text() for s in slides]
+    assert counters == [f"{k} / 10" for k in range(11)]
+    for slide in slides:
+        assert len(list(slide.iter("svg"))) == 1
+
+
+def test_x_plus_y_times_z_gives_minus4_minus4_3_on_the_slides(deck: str):
+    slides = slides_of(deck)
+    eq = {k: s.find("p", "eq").text() for k, s in enumerate(slides) if k}
+    assert eq[3] == "q = x + y = -2 + 5 = 3"
+    assert eq[5] == "f = q * z = 3 * (-4) = -12"
+    assert eq[6] == "df/df = 1   (f.grad = 1)"
+    assert eq[8] == STEP_8
+    assert eq[9] == STEP_9
+    assert eq[10] == "df/dy += df/dq * dq/dy = -4 * 1 = -4   (y.grad = -4)"
+    dash = "\u2013"
+    assert grads_shown(slides[5]) == {n: dash for n in "xyqzf"}
+    assert grads_shown(slides[9]) == {"x": "-4", "y": dash, "q": "-4", "z": "3", "f": "1"}
+    assert grads_shown(slides[10]) == {"x": "-4", "y": "-4", "q": "-4", "z": "3", "f": "1"}
+    # the cell this step writes is the one marked
+    hit = [td for td in slides[9].iter("td") if "hit" in td.classes()]
+    assert [(td.attrs["data-node"], td.text()) for td in hit] == [("x", "-4")]
+    assert slides[9].attrs["data-target"] == "x" and slides[9].attrs["data-node"] == "q"
+
+
+def test_each_slide_highlights_what_the_stepper_draws(deck: str):
+    stepper = lecture_stepper()
+    for k, slide in enumerate(slides_of(deck)):
+        stepper.jump(k)
+        nodes, _ = stepper.highlights()
+        want = {stepper.name(n) for n in nodes}
+        values = [g for g in slide.iter("g") if "data-node" in g.attrs]
+        classed = {g.attrs["data-node"] for g in values if "hl" in g.classes()}
+        drawn = {t for t in drawn_highlight(slide) if " (" not in t}  # value nodes only
+        assert classed == drawn == want, k
+    slide9 = slides_of(deck)[9]
+    assert drawn_highlight(slide9) == {"x", "q", "+ (q)"}
+    targets = [g.attrs["data-node"] for g in slide9.iter("g") if "target" in g.classes()]
+    assert targets == ["x"]
+    edges = [g.find("title").text() for g in slide9.iter("g") if {"edge", "hl"} <= g.classes()]
+    assert edges == ["x \u2192 + (q)", "+ (q) \u2192 q"]
+
+
+def test_the_deck_loads_nothing_from_outside(deck: str):
+    lowered = deck.lower()
+    assert "http://" not in lowered and "https://" not in lowered
+    assert "//" not in " ".join(re.findall(r'(?:src|href)\s*=\s*"([^"]*)"', lowered))
+    assert not re.search(r"\bsrc\s*=", lowered)  # no scripts, images or frames from files
+    for banned in ("<link", "@import", "@font-face", "<img", "<iframe", "<object", "<embed"):
+        assert banned not in lowered
+    assert re.findall(r"url\(([^)]*)\)", lowered) == []
+    assert "default-src 'none'" in deck  # and the page forbids itself to load anything
+    hrefs = re.findall(r'href="([^"]*)"', deck)
+    assert hrefs and all(re.fullmatch(r"#s\d+", h) for h in hrefs)
+
+
+def test_the_same_graph_gives_the_same_bytes(deck: str):
+    assert slides_html(lecture_stepper(), title="f = (x + y) z") == deck
+    # and across processes with different hash seeds, through the command
+    outputs = []
+    for seed in ("1", "2"):
+        done = subprocess.run(
+            [sys.executable, "-m", "autograd_lite", "slides", *LECTURE],
+            capture_output=True,
+            timeout=60,
+            env={**os.environ, "PYTHONHASHSEED": seed},
+            check=True,
+        )
+        outputs.append(done.stdout)
+    assert outputs[0] == outputs[1] and outputs[0].startswith(b"<!DOCTYPE html>")
+
+
+def test_everything_shown_is_escaped():
+    a = Value(2.0, label='<u>"a"&</u>')
+    f = a * Value(3.0, label="</script><script>alert(1)</script>")
+    html = slides_html(f, title="<em>title</em> & </title><script>alert(2)</script>")
+    assert "alert(1)</script>" not in html and "alert(2)</script>" not in html
+    assert "<u>" not in html and "<em>" not in html
+    assert html.count("<script>") == 2  # the deck's own two
+    assert "&lt;em&gt;title&lt;/em&gt; &amp; &lt;/title&gt;" in html
+    slides = slides_of(html)
+    assert grads_shown(slides[-1])['<u>"a"&</u>'] == "3"
+
+
+def test_a_stepper_keeps_its_position_and_a_value_ends_with_its_grads():
+    stepper = lecture_stepper()
+    stepper.jump(4)
+    slides_html(stepper)
+    assert stepper.position == 4
+    named = parse(EXPR, x=-2, y=5, z=-4)
+    slides_html(output_of(named))
+    assert [named[n].grad for n in "xyz"] == [-4.0, -4.0, 3.0]
+
+
+def test_a_deck_too_long_is_refused_clearly(tmp_path: Path):
+    old = tmp_path / "deck.html"
+    old.write_text("old deck")
+    with pytest.raises(TooManyStepsError, match="10 steps, more than max_steps=5"):
+        write_slides(lecture_stepper(), old, max_steps=5)
+    assert old.read_text() == "old deck"
+    assert list(tmp_path.iterdir()) == [old]
+
+
+# --- the command ----------------------------------------------------------------------
+
+
+def test_slides_command_writes_the_deck(tmp_path: Path, capsys: pytest.CaptureFixture):
+    out = tmp_path / "deck.html"
+    assert main(["slides", *LECTURE, "-o", str(out)]) == 0
+    assert capsys.readouterr().err == f"wrote {out.resolve()} (11 slides)\n"
+    slides = slides_of(out.read_text(encoding="utf-8"))
+    assert slides[9].find("p", "eq").text() == STEP_9
+    assert slides[0].find("span", "title").text() == EXPR  # the title defaults to EXPR
+    assert main(["slides", *LECTURE, "-o", str(out), "--title", "Lecture 1", "--digits", "3"]) == 0
+    assert "<title>Lecture 1</title>" in out.read_text(encoding="utf-8")
+
+
+def test_slides_command_without_output_writes_stdout(capsys: pytest.CaptureFixture):
+    assert main(["slides", *LECTURE]) == 0
+    assert capsys.readouterr().out.count('<section class="slide') == 11
+
+
+def test_slides_command_rejects_bad_input_clearly(tmp_path: Path, capsys: pytest.CaptureFixture):
+    out = tmp_path / "deck.html"
+    assert main(["slides", "q = x + ; f = q", "x=1", "-o", str(out)]) == 1
+    err = capsys.readouterr().err
+    assert err.startswith("autograd-lite slides: error: in EXPR, line 1") and "^" in err
+    assert main(["slides", "x + y", "x=1", "-o", str(out)]) == 1
+    assert "unknown name 'y'" in capsys.readouterr().err
+    missing = tmp_path / "no" / "deck.html"
+    assert main(["slides", *LECTURE, "-o", str(missing)]) == 1
+    assert "no such directory" in capsys.readouterr().err
+    assert main(["slides", *LECTURE, "-o", str(tmp_path)]) == 1
+    assert "is a directory" in capsys.readouterr().err
+    assert main(["slides", *LECTURE, "-o", str(out), "--max-steps", "3"]) == 1
+    assert "more than max_steps=3" in capsys.readouterr().err
+    with pytest.raises(SystemExit) as info:
+        main(["slides", EXPR, "x=abc", "y=5", "z=-4", "-o", str(out)])
+    assert info.value.code == 2
+    err = capsys.readouterr().err
+    assert "'abc' is not a number" in err and "Traceback" not in err
+    assert not out.exists()
+
+
+def test_slides_is_listed_in_help(capsys: pytest.CaptureFixture):
+    with pytest.raises(SystemExit):
+        main(["--help"])
+    assert "slides" in capsys.readouterr().out
+
+
+# --- a real browser -------------------------------------------------------------------
+
+BROWSER_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--no-first-run",
+]
+
+
+def _unavailable(reason: str):
+    """Skip, or fail when running in CI (where the browser must be there)."""
+    if os.environ.get("CI", "").strip().lower() not in ("", "0", "false", "no"):
+        pytest.fail(f"CI is set, so the browser test must run: {reason}")
+    pytest.skip(reason)
+
+
+@pytest.fixture(scope="module")
+def browser():
+    chromium = shutil.which("chromium")
+    if chromium is None:
+        _unavailable("no `chromium` on PATH (Debian: apt install chromium)")
+    try:
+        from playwright.sync_api import sync_playwright
+    except ImportError:
+        _unavailable("the Python package `playwright` is not installed (pip install playwright)")
+    with sync_playwright() as p:
+        try:
+            browser = p.chromium.launch(executable_path=chromium, args=BROWSER_ARGS)
+        except Exception as e:  # a browser that cannot start
+            _unavailable(f"chromium at {chromium} did not start: {e}")
+        yield browser
+        browser.close()
+
+
+@pytest.fixture()
+def deck_file(tmp_path: Path, deck: str) -> Path:
+    path = tmp_path / "deck.html"
+    path.write_text(deck, encoding="utf-8")
+    return path
+
+
+def open_deck(browser, path: Path, **context):
+    ctx = browser.new_context(viewport={"width": 1280, "height": 720}, **context)
+    page = ctx.new_page()
+    seen = {"requests": [], "errors": []}
+    page.on("request", lambda r: seen["requests"].append(r.url))
+    page.on("pageerror", lambda e: seen["errors"].append(str(e)))
+    page.on("console", lambda m: m.type == "error" and seen["errors"].append(m.text))
+    page.goto(path.as_uri())
+    return ctx, page, seen
+
+
+def visible_slide(page) -> dict:
+    """The one slide shown: its id, counter, chain-rule line and highlighted nodes."""
+    return page.evaluate(
+        """(highlight) => {
+            const shown = [...document.querySelectorAll("section.slide")]
+                .filter(s => getComputedStyle(s).display !== "none");
+            if (shown.length !== 1) { return {count: shown.length}; }
+            const s = shown[0];
+            const marked = [...s.querySelectorAll("svg g.node")].filter(g =>
+                [...g.querySelectorAll("polygon, ellipse, path")].some(shape =>
+                    shape.getAttribute("stroke") === highlight &&
+                    getComputedStyle(shape).stroke === "rgb(232, 89, 12)"));
+            const eq = s.querySelector("p.eq");
+            const box = s.getBoundingClientRect();
+            return {
+                count: 1,
+                id: s.id,
+                counter: s.querySelector(".counter").textContent,
+                eq: eq ? eq.textContent : null,
+                values: marked.filter(g => g.dataset.node).map(g => g.dataset.node).sort(),
+                titles: marked.map(g => g.querySelector("title").textContent).sort(),
+                target: [...s.querySelectorAll("svg g.node.target")].map(g => g.dataset.node),
+                inside: box.left >= -1 && box.top >= -1 &&
+                        box.right <= innerWidth + 1 && box.bottom <= innerHeight + 1,
+            };
+        }""",
+        HIGHLIGHT,
+    )
+
+
+def test_in_chromium_the_keys_and_clicks_move_through_the_slides(browser, deck_file: Path):
+    ctx, page, seen = open_deck(browser, deck_file)
+    try:
+        shown = visible_slide(page)
+        assert (shown["count"], shown["id"], shown["counter"]) == (1, "s0", "0 / 10")
+        assert shown["inside"]
+        page.keyboard.press("ArrowRight")
+        shown = visible_slide(page)
+        assert (shown["id"], shown["counter"], shown["eq"]) == ("s1", "1 / 10", "x = -2   (input)")
+        assert shown["values"] == ["x"]
+        for _ in range(8):
+            page.keyboard.press("ArrowRight")
+        shown = visible_slide(page)
+        assert (shown["count"], shown["id"], shown["counter"]) == (1, "s9", "9 / 10")
+        assert shown["eq"] == STEP_9
+        # df/dx += ...: the edge x -> + -> q, both its ends, and x is the one written
+        assert shown["values"] == ["q", "x"] and shown["target"] == ["x"]
+        assert shown["titles"] == ["+ (q)", "q", "x"]
+        assert page.url.endswith("#s9")
+        page.keyboard.press("ArrowLeft")
+        shown = visible_slide(page)
+        assert (shown["id"], shown["counter"], shown["eq"]) == ("s8", "8 / 10", STEP_8)
+        assert shown["values"] == ["f", "z"] and shown["target"] == ["z"]
+        for key, want in [("End", "s10"), ("Home", "s0"), ("PageDown", "s1"), ("Space", "s2")]:
+            page.keyboard.press(key)
+            assert visible_slide(page)["id"] == want, key
+        page.keyboard.press("PageUp")
+        assert visible_slide(page)["id"] == "s1"
+        page.mouse.click(1000, 400)  # the right half: next
+        assert visible_slide(page)["id"] == "s2"
+        page.mouse.click(200, 400)  # the left half: back
+        assert visible_slide(page)["id"] == "s1"
+        page.locator("#s1 a.next").click()
+        assert visible_slide(page)["id"] == "s2"
+        page.goto(deck_file.as_uri() + "#s7")  # a link to a slide opens at that slide
+        assert visible_slide(page)["counter"] == "7 / 10"
+        assert seen["errors"] == []
+        assert seen["requests"] and all(u.startswith("file:") for u in seen["requests"])
+    finally:
+        ctx.close()
+
+
+def test_in_chromium_a_backward_slide_fits_the_screen(browser, deck_file: Path, tmp_path: Path):
+    ctx, page, _ = open_deck(browser, deck_file)
+    try:
+        page.goto(deck_file.as_uri() + "#s9")
+        assert visible_slide(page)["inside"]
+        box = page.evaluate(
+            """() => {
+                const r = document.querySelector("#s9 svg").getBoundingClientRect();
+                return [r.width, r.height];
+            }"""
+        )
+        assert box[0] > 900  # the graph is scaled up to fill the slide's width
+        shot = tmp_path / "slides.png"
+        page.screenshot(path=str(shot))
+        data = shot.read_bytes()
+        assert data[:8] == b"\x89PNG\r\n\x1a\n"
+        assert struct.unpack(">II", data[16:24]) == (1280, 720)
+        keep = os.environ.get("AUTOGRAD_LITE_SLIDES_SCREENSHOT")
+        if keep:  # how docs/slides.png is made
+            shutil.copyfile(shot, keep)
+        page.set_viewport_size({"width": 1920, "height": 1080})  # a projector: scaled to fit
+        page.wait_for_function("document.querySelector('#s9').getBoundingClientRect().width > 1900")
+        assert visible_slide(page)["inside"]
+    finally:
+        ctx.close()
+
+
+def test_in_chromium_without_javascript_every_slide_is_shown(browser, deck_file: Path):
+    ctx, page, _ = open_deck(browser, deck_file, java_script_enabled=False)
+    try:
+        assert sum(s.is_visible() for s in page.locator("section.slide").all()) == 11
+    finally:
+        ctx.close()
