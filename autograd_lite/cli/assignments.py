@@ -102,6 +102,19 @@ def graph_from_args(args: argparse.Namespace) -> tuple[dict[str, Value], Value]:
     return graph_from_pairs(args.expression, args.assignments)
 
 
+def limit(text: str) -> int | None:
+    """argparse type for a size limit: a whole number >= 1, or 'none' for no limit."""
+    if text.strip().lower() == "none":
+        return None
+    try:
+        n = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a whole number or 'none'") from None
+    if n < 1:
+        raise argparse.ArgumentTypeError("must be at least 1")
+    return n
+
+
 def report_error(command: str, error: Exception, stream: TextIO | None = None) -> int:
     """Print ``autograd-lite COMMAND: error: ...`` to stderr; return the exit status 1."""
     stream = sys.stderr if stream is None else stream

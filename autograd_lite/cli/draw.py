@@ -13,7 +13,7 @@ from typing import Any
 
 from ..dot import DEFAULT_MAX_NODES
 from ..viz import render, to_svg
-from .assignments import add_expression_arguments, graph_from_args, report_error
+from .assignments import add_expression_arguments, graph_from_args, limit, report_error
 
 EXAMPLE = """examples:
   autograd-lite draw 'q = x + y; f = q * z' x=-2 y=5 z=-4 -o f.svg
@@ -77,7 +77,7 @@ def add_parser(subparsers: Any) -> None:
     )
     parser.add_argument(
         "--max-nodes",
-        type=_max_nodes,
+        type=limit,
         default=DEFAULT_MAX_NODES,
         metavar="N",
         help=f"refuse graphs with more nodes than N, or 'none' (default {DEFAULT_MAX_NODES})",
@@ -118,15 +118,3 @@ def _number_format(text: str) -> str:
             f"{text!r} is not a number format; try .4g or .3f"
         ) from None
     return text
-
-
-def _max_nodes(text: str) -> int | None:
-    if text.strip().lower() == "none":
-        return None
-    try:
-        n = int(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"{text!r} is not a whole number or 'none'") from None
-    if n < 1:
-        raise argparse.ArgumentTypeError("must be at least 1")
-    return n

@@ -15,7 +15,7 @@ from typing import Any
 
 from ..slides import DEFAULT_MAX_STEPS, slides_html, write_slides
 from ..steps import Stepper
-from .assignments import add_expression_arguments, graph_from_args, report_error
+from .assignments import add_expression_arguments, graph_from_args, limit, report_error
 from .trace import add_digits_argument
 
 EXAMPLE = """examples:
@@ -50,7 +50,7 @@ def add_parser(subparsers: Any) -> None:
     )
     parser.add_argument(
         "--max-steps",
-        type=_max_steps,
+        type=limit,
         default=DEFAULT_MAX_STEPS,
         metavar="N",
         help=f"refuse graphs with more steps than N, or 'none' (default {DEFAULT_MAX_STEPS})",
@@ -77,15 +77,3 @@ def run(args: argparse.Namespace) -> int:
         return report_error("slides", e)
     print(f"wrote {written} ({len(stepper) + 1} slides)", file=sys.stderr)
     return 0
-
-
-def _max_steps(text: str) -> int | None:
-    if text.strip().lower() == "none":
-        return None
-    try:
-        n = int(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"{text!r} is not a whole number or 'none'") from None
-    if n < 1:
-        raise argparse.ArgumentTypeError("must be at least 1")
-    return n
