@@ -16,11 +16,11 @@ from __future__ import annotations
 
 import math
 import numbers
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from typing import Any
 
 from . import backprop, grad_mode, rules
-from .errors import describe, domain_error, overflow_error
+from .errors import domain_error, overflow_error
 from .rules import FLOAT
 
 Number = int | float
@@ -435,9 +435,4 @@ class ValueMath:
 VALUE = ValueMath()
 
 
-def leaves(root: Value) -> Iterator[Value]:
-    """The leaves ``root`` depends on, in topological order."""
-    return (n for n in backprop.topological_order(root) if n._a is None)
-
-
-__all__ = ["Value", "VALUE", "describe", "leaves"]
+__all__ = ["Value", "VALUE"]
