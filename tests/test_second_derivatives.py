@@ -176,3 +176,26 @@ def test_hessian_refuses_values_and_non_value_results():
         hessian(lambda x: x * x)(Value(1.0))
     with pytest.raises(TypeError, match="must return a Value"):
         hessian(lambda x: 3.0)(1.0)
+
+
+def test_the_gradient_graph_can_be_drawn_and_differentiated():
+    import xml.etree.ElementTree as ET
+
+    from autograd_lite import to_svg
+
+    x = Value(0.5, label="x")
+    f = (x * x).tanh()
+    f.backward(create_graph=True)
+    g = x.grad
+    g.label = "df/dx"
+    sech2 = 1 - math.tanh(0.25) ** 2
+    assert g.data == pytest.approx(2 * 0.5 * sech2, rel=1e-12)
+    svg = to_svg(g)
+    ET.fromstring(svg)  # well-formed
+    text = "".join(ET.fromstring(svg).itertext()).replace("&#45;", "-")
+    assert "df/dx" in text and "tanh" in text
+    x.grad = 0.0  # leaves accumulate, so clear the first derivative first
+    g.backward()
+    # d/dx 2x sech^2(x^2) = 2 sech^2(x^2) - 8 x^2 tanh(x^2) sech^2(x^2)
+    closed = 2 * sech2 - 8 * 0.25 * math.tanh(0.25) * sech2
+    assert x.grad == pytest.approx(closed, rel=1e-12)
