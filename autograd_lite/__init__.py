@@ -18,12 +18,29 @@ from .viz import draw, render, to_svg
 
 __version__ = "0.1.0"
 
+# The batched compiler needs numpy, which the rest of the package does not
+# import: its names load on first use (``from autograd_lite import compile_batched``).
+_BATCHED = ("BatchResult", "BatchedGraph", "TraceError", "compile_batched")
+
+
+def __getattr__(name: str) -> object:
+    if name in _BATCHED:
+        from . import batched
+
+        return getattr(batched, name)
+    raise AttributeError(f"module 'autograd_lite' has no attribute {name!r}")
+
+
 __all__ = [
+    "BatchResult",
+    "BatchedGraph",
     "ExpressionError",
     "GradcheckError",
     "Step",
     "Stepper",
+    "TraceError",
     "Value",
+    "compile_batched",
     "draw",
     "grad",
     "gradcheck",

@@ -25,6 +25,12 @@ from .rules import FLOAT
 
 Number = int | float
 
+# Set only while ``batched.py`` traces a function: called as
+# ``data_read_hook(value, other, how)`` by the comparisons and ``float()``, so
+# the tracer can refuse Python code that branches on data that differs from
+# sample to sample. None (no check, one global lookup) the rest of the time.
+data_read_hook: Callable[[Any, Any, str], None] | None = None
+
 
 class Value:
     """A scalar with a gradient. ``Value(3.0, label="x")``.
@@ -104,6 +110,8 @@ class Value:
         return f"Value({', '.join(parts)})"
 
     def __float__(self) -> float:
+        if data_read_hook is not None:
+            data_read_hook(self, None, "float()")
         return self.data
 
     # --- the backward pass ----------------------------------------------
@@ -241,15 +249,23 @@ class Value:
     # Comparisons look at ``data`` (so ``max(values)`` works); equality stays
     # identity, so Values can be dict keys and set members.
     def __lt__(self, other: Any) -> bool:
+        if data_read_hook is not None:
+            data_read_hook(self, other, "<")
         return self.data < _data_of(other)
 
     def __le__(self, other: Any) -> bool:
+        if data_read_hook is not None:
+            data_read_hook(self, other, "<=")
         return self.data <= _data_of(other)
 
     def __gt__(self, other: Any) -> bool:
+        if data_read_hook is not None:
+            data_read_hook(self, other, ">")
         return self.data > _data_of(other)
 
     def __ge__(self, other: Any) -> bool:
+        if data_read_hook is not None:
+            data_read_hook(self, other, ">=")
         return self.data >= _data_of(other)
 
     __hash__ = object.__hash__

@@ -86,6 +86,10 @@ DEMOS: dict[str, Demo] = {
         "demos.spiral",
         "3-class spiral with softmax cross-entropy and Adam, decision regions",
     ),
+    "spiral-batched": Demo(
+        "demos.spiral_batched",
+        "1,500-point spiral, MLP(2, [64, 64, 3]), trained in seconds by fit(batched=True)",
+    ),
 }
 
 

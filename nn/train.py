@@ -9,7 +9,10 @@ One epoch passes over the data once, in mini-batches. For each batch:
 
 The history records, per epoch, the mean batch loss and the training
 accuracy of the forward passes made during the epoch (before each batch's
-update, as micrograd's demo reports them). A tqdm progress bar appears only
+update, as micrograd's demo reports them). With ``batched=True`` each batch
+runs through a compiled graph instead (``autograd_lite.batched``): the loss
+of one example is traced once and evaluated for the whole batch with numpy;
+the numbers are the scalar path's, up to rounding. A tqdm progress bar appears only
 when stderr is a terminal and the run is long (its first epoch suggests
 more than two seconds in all); ``progress=True`` or ``False`` decides.
 
@@ -34,6 +37,7 @@ from typing import Any
 import numpy as np
 
 from autograd_lite import Value, no_grad
+from autograd_lite.batched import BatchedGraph, compile_batched
 
 from . import losses
 from .data import batches, check_dataset
@@ -77,6 +81,7 @@ def fit(
     accuracy: Correct | None | str = "auto",
     progress: bool | None = None,
     callback: Callable[[int, History], Any] | None = None,
+    batched: bool = False,
 ) -> History:
     """Train ``model`` on rows ``X`` with targets ``y``; returns the ``History``.
 
@@ -86,7 +91,8 @@ def fit(
     rule that goes with ``loss`` (none for regression); pass a function
     ``correct(output, y) -> bool`` or None to choose. ``seed`` fixes the
     shuffling of mini-batches. ``callback(epoch, history)`` runs after each
-    epoch.
+    epoch. ``batched=True`` computes each batch's loss and gradients with
+    compiled graphs (one per distinct target value, so for classification).
     """
     if not isinstance(model, Module):
         raise TypeError(f"fit() trains an nn Module, got {type(model).__name__}")
@@ -108,6 +114,9 @@ def fit(
         optimizer = SGD(params, lr=0.1)
     rng = random_generator(seed)
     full = batch_size is None or batch_size >= len(X)
+    if not isinstance(batched, bool):
+        raise TypeError(f"fit(): batched must be True or False, got {batched!r}")
+    compiled = _CompiledLoss(model, loss, params, X[0]) if batched else None
 
     history = History()
     bar = None
@@ -117,14 +126,22 @@ def fit(
             batch_losses, n_correct = [], 0
             order = None if full else batches(X, y, batch_size, shuffle=shuffle, rng=rng)
             for Xb, yb in [(X, y)] if order is None else order:
-                outputs = [model(x) for x in Xb]
-                batch_loss = _batch_loss(loss, outputs, yb)
-                if l2:
-                    batch_loss = batch_loss + losses.l2_penalty(params, l2)
                 optimizer.zero_grad()
-                batch_loss.backward()
+                if compiled is None:
+                    outputs = [model(x) for x in Xb]
+                    batch_loss = _batch_loss(loss, outputs, yb)
+                    if l2:
+                        batch_loss = batch_loss + losses.l2_penalty(params, l2)
+                    batch_loss.backward()
+                    loss_value = batch_loss.data
+                else:
+                    loss_value, outputs = compiled.backward(Xb, yb, correct is not None)
+                    if l2:
+                        penalty = losses.l2_penalty(params, l2)
+                        penalty.backward()  # adds into the gradients just set
+                        loss_value += penalty.data
                 optimizer.step()
-                batch_losses.append((batch_loss.data, len(Xb)))
+                batch_losses.append((loss_value, len(Xb)))
                 if correct is not None:
                     n_correct += sum(bool(correct(o, t)) for o, t in zip(outputs, yb))
             history.loss.append(_epoch_loss(batch_losses))
@@ -176,6 +193,59 @@ def _batch_loss(loss: Loss, outputs: list[Any], targets: np.ndarray) -> Value:
     if loss is losses.mse:
         return losses.mse(outputs, list(targets))
     return losses.total([loss(o, t) for o, t in zip(outputs, targets)]) / len(outputs)
+
+
+class _CompiledLoss:
+    """The mean loss of a batch through compiled graphs, for ``fit(batched=True)``.
+
+    The graph of one example's loss, ``loss(model(x), t)``, is traced with the
+    target t as a number, as the scalar path builds it; so there is one graph
+    per distinct target value (a class label), each run on its rows.
+    """
+
+    MAX_TARGETS = 64
+
+    def __init__(self, model: Module, loss: Loss, params: list[Value], example: Any) -> None:
+        self.model, self.params, self.example = model, params, [float(v) for v in example]
+        self.per_example = (lambda o, t: losses.mse([o], [t])) if loss is losses.mse else loss
+        self.graphs: dict[Any, BatchedGraph] = {}
+
+    def graph(self, key: Any, target: Any) -> BatchedGraph:
+        if key not in self.graphs:
+            if len(self.graphs) >= self.MAX_TARGETS:
+                raise ValueError(
+                    f"fit(batched=True): the targets take more than {self.MAX_TARGETS} "
+                    "distinct values; the batched path compiles the loss once per target value "
+                    "(fit for classification), so train this one with batched=False"
+                )
+
+            def example_loss(x: list[Value]) -> tuple[Value, Any]:
+                out = self.model(x)
+                return self.per_example(out, target), out
+
+            self.graphs[key] = compile_batched(
+                example_loss, self.example, params=self.params, has_aux=True
+            )
+        return self.graphs[key]
+
+    def backward(self, Xb: np.ndarray, yb: np.ndarray, want_outputs: bool) -> tuple[float, list]:
+        """Set every parameter's grad to d(mean loss)/dp; return the mean loss and outputs."""
+        rows: dict[Any, list[int]] = {}
+        for i, t in enumerate(yb):
+            key = float(t) if np.ndim(t) == 0 else tuple(float(v) for v in t)
+            rows.setdefault(key, []).append(i)
+        total, grads = 0.0, np.zeros(len(self.params))
+        outputs: list[Any] = [None] * len(Xb)
+        for key, idx in rows.items():
+            result = self.graph(key, yb[idx[0]])(Xb[idx], reduce="sum")
+            total += result.value
+            grads += result.param_grads
+            if want_outputs:
+                for i, out in zip(idx, result.aux.tolist()):
+                    outputs[i] = [Value(v) for v in out] if isinstance(out, list) else Value(out)
+        for p, g in zip(self.params, (grads / len(Xb)).tolist()):
+            p.grad = g
+        return total / len(Xb), outputs
 
 
 def _epoch_loss(batch_losses: list[tuple[float, int]]) -> float:

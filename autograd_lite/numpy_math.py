@@ -1,0 +1,71 @@
+"""``NUMPY``: the math backend that runs the rules on numpy arrays, a batch at a time.
+
+``rules.py`` writes every operation's value and local derivatives with plain
+arithmetic plus the functions of a backend ``m``. ``FLOAT`` gives them
+floats, ``VALUE`` gives them Values; this one gives them arrays, so one call
+of a rule computes its node for every sample of a batch (``batched.py``).
+
+Each function returns, element by element, what ``FLOAT``'s does for one
+float: the same branch-free stable forms of sigmoid and softplus, ``step``
+and ``relu`` that treat 0 (and NaN) as "not > 0", ``sign`` of NaN = 0.
+
+>>> import numpy as np
+>>> from autograd_lite import rules
+>>> x = np.array([-1000.0, 0.0, 1000.0])
+>>> NUMPY.sigmoid(x).tolist()
+[0.0, 0.5, 1.0]
+>>> [rules.sigmoid(rules.FLOAT, v)[0] for v in x.tolist()]
+[0.0, 0.5, 1.0]
+>>> rules.relu(NUMPY, np.array([-2.0, 3.0]))[1].tolist()   # relu's own rule, on a batch
+[0.0, 1.0]
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+
+def _sigmoid(x: np.ndarray) -> np.ndarray:
+    # FLOAT's two branches, chosen per element: exp(-|x|) never overflows, and
+    # it is exp(-x) where x >= 0 and exp(x) where x < 0.
+    e = np.exp(-np.abs(x))
+    return np.where(x >= 0.0, 1.0 / (1.0 + e), e / (1.0 + e))
+
+
+def _softplus(x: np.ndarray) -> np.ndarray:
+    # log(1 + e^x) = max(x, 0) + log(1 + e^-|x|), as FLOAT computes it.
+    return np.maximum(x, 0.0) + np.log1p(np.exp(-np.abs(x)))
+
+
+def _step(x: np.ndarray) -> np.ndarray:
+    return np.where(x > 0.0, 1.0, 0.0)
+
+
+def _sign(x: np.ndarray) -> np.ndarray:
+    return np.where(x > 0.0, 1.0, np.where(x < 0.0, -1.0, 0.0))
+
+
+def _relu(x: np.ndarray) -> np.ndarray:
+    return np.where(x > 0.0, x, 0.0)
+
+
+class NumpyMath:
+    """The functions rules call, on numpy arrays (element-wise)."""
+
+    exp = staticmethod(np.exp)
+    log = staticmethod(np.log)
+    sqrt = staticmethod(np.sqrt)
+    tanh = staticmethod(np.tanh)
+    sin = staticmethod(np.sin)
+    cos = staticmethod(np.cos)
+    sigmoid = staticmethod(_sigmoid)
+    softplus = staticmethod(_softplus)
+    step = staticmethod(_step)
+    sign = staticmethod(_sign)
+    abs = staticmethod(np.abs)
+    relu = staticmethod(_relu)
+
+
+NUMPY = NumpyMath()
+
+__all__ = ["NUMPY", "NumpyMath"]
