@@ -72,14 +72,25 @@ def table(title: str, rows: Sequence[Row]) -> list[dict[str, Any]]:
     return [r.as_dict() for r in rows]
 
 
-def demo_parser(name: str, doc: str | None) -> argparse.ArgumentParser:
-    """The parser every lecture demo starts from: ``--out`` (default ``out/NAME``)."""
+def demo_parser(name: str, doc: str | None, seed: bool = False) -> argparse.ArgumentParser:
+    """The parser every demo starts from: ``--out`` (default ``out/NAME``), and
+    with ``seed=True`` a ``--seed`` for the data and the weights."""
     first = (doc or "").strip().splitlines()
     parser = argparse.ArgumentParser(
         prog=f"python -m demos.{name}", description=first[0] if first else None
     )
     parser.add_argument("--out", default=os.path.join("out", name), help="folder for the pictures")
+    if seed:
+        parser.add_argument("--seed", type=int, default=0, help="seed for the data and the weights")
     return parser
+
+
+def positive_int(text: str) -> int:
+    """argparse type: an int >= 1."""
+    n = int(text)
+    if n < 1:
+        raise argparse.ArgumentTypeError(f"must be a positive int, got {n}")
+    return n
 
 
 def write_graph(root: Value, path: str, **options: Any) -> str | None:

@@ -14,19 +14,14 @@ from __future__ import annotations
 import os
 from typing import Any
 
-from demos.moons import (
-    demo_parser,
-    plot_or_skip,
-    positive_int,
-    save_curves,
-    save_decision_boundary,
-)
+from demos.plotting import save_curves, save_decision_boundary
+from demos.report import demo_parser, plot_or_skip, positive_int
 from nn import MLP, Adam, evaluate, fit, make_spiral, softmax_cross_entropy
 
 
 def main(argv: list[str] | None = None) -> dict:
     """Train on the spiral and return the key numbers (accuracy, loss history, images)."""
-    parser = demo_parser("spiral", __doc__)
+    parser = demo_parser("spiral", __doc__, seed=True)
     parser.add_argument("--epochs", type=positive_int, default=40, help="passes over the data")
     args = parser.parse_args(argv)
     X, y = make_spiral(150, classes=3, noise=0.2, seed=args.seed)

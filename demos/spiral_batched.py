@@ -23,13 +23,14 @@ import numpy as np
 
 from autograd_lite import Value
 from autograd_lite.batched import compile_batched
-from demos.moons import demo_parser, plot_or_skip, positive_int, save_curves
+from demos.plotting import finish_regions, save_curves
+from demos.report import demo_parser, plot_or_skip, positive_int
 from nn import MLP, Adam, fit, make_spiral, softmax_cross_entropy, total
 
 
 def main(argv: list[str] | None = None) -> dict:
     """Train on the spiral with ``batched=True``; return accuracy, timings and images."""
-    parser = demo_parser("spiral_batched", __doc__)
+    parser = demo_parser("spiral_batched", __doc__, seed=True)
     parser.add_argument("--points", type=positive_int, default=1500, help="spiral points")
     parser.add_argument("--hidden", type=positive_int, default=64, help="units per hidden layer")
     parser.add_argument("--epochs", type=positive_int, default=12, help="passes over the data")
@@ -155,14 +156,7 @@ def save_regions(
     for k in range(3):
         pts = X[y == k]
         ax.scatter(pts[:, 0], pts[:, 1], s=6, color=colors[k], label=f"class {k}")
-    ax.set_title(title, fontsize=10)
-    ax.set_xlabel("x[0]")
-    ax.set_ylabel("x[1]")
-    ax.legend(loc="upper right", fontsize=8, framealpha=0.9)
-    fig.tight_layout()
-    fig.savefig(path)
-    plt.close(fig)
-    return path
+    return finish_regions(plt, fig, ax, title, path)
 
 
 if __name__ == "__main__":

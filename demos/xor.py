@@ -23,7 +23,8 @@ from typing import Any
 import numpy as np
 
 from autograd_lite import no_grad
-from demos.moons import demo_parser, plot_or_skip, positive_int, save_curves
+from demos.plotting import save_curves
+from demos.report import demo_parser, plot_or_skip, positive_int
 from nn import MLP, Adam, Module, binary_cross_entropy, evaluate, fit, xor_table
 
 HAND_WIRED = {
@@ -56,7 +57,7 @@ def hand_wired_xor() -> MLP:
 
 def main(argv: list[str] | None = None) -> dict:
     """Run both XOR networks and return their outputs, accuracies and the loss history."""
-    parser = demo_parser("xor", __doc__)
+    parser = demo_parser("xor", __doc__, seed=True)
     parser.add_argument("--epochs", type=positive_int, default=200, help="Adam steps")
     args = parser.parse_args(argv)
     X, y = xor_table()

@@ -71,7 +71,7 @@ def test_demo_without_matplotlib_still_runs_and_says_it_skipped(tmp_path, monkey
     monkeypatch.setitem(sys.modules, "matplotlib", None)  # import matplotlib -> ImportError
     result = xor.main(["--out", str(tmp_path / "x"), "--epochs", "5"])
     assert result["images"] == []
-    assert "skipped the images" in capsys.readouterr().out
+    assert "matplotlib is not installed: skipped the plot" in capsys.readouterr().out
     assert not (tmp_path / "x").exists()
 
 
