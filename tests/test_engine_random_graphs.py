@@ -11,7 +11,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from autograd_lite import Value
-from autograd_lite.backprop import chain_rule, topological_order
+from autograd_lite.backprop import _prepare_backward, chain_rule, topological_order
 
 # each step: (operation, index of first operand, index of second operand)
 steps = st.lists(
@@ -65,6 +65,19 @@ def test_order_has_every_reachable_node_once_parents_first(xs, program):
     for n in order:
         assert all(position[p] < position[n] for p in n.parents)
     assert topological_order(root) == order  # deterministic
+
+
+@settings(max_examples=150, deadline=None)
+@given(inputs, steps)
+def test_backward_walks_the_interior_nodes_in_topological_order(xs, program):
+    # backward's own walk must list the same interior nodes in the same order
+    # as topological_order, so every sum is added in the same order.
+    leaves = [Value(x) for x in xs]
+    root = build(leaves, program)
+    root.backward()  # leave grads behind, as a second pass would find them
+    expected = [n for n in topological_order(root) if n.parents]
+    assert _prepare_backward(root) == expected
+    assert all(n.grad == 0.0 for n in expected)  # interior grads reset
 
 
 @settings(max_examples=150, deadline=None)
