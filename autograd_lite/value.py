@@ -49,9 +49,8 @@ class Value:
     __array_ufunc__ = None
 
     def __init__(self, data: Number, label: str | None = None) -> None:
-        # float data and no label are the common case: check them cheaply
-        self.data = data if type(data) is float else _to_float(data)
-        if label is not None and type(label) is not str and not isinstance(label, str):
+        self.data = data if type(data) is float else _to_float(data)  # float: the common case
+        if label is not None and not isinstance(label, str):
             raise TypeError(f"Value label must be a str or None, got {type(label).__name__}")
         self.label = label
         self._grad = None
