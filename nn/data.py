@@ -50,9 +50,7 @@ def make_moons(n: int = 100, noise: float = 0.1, *, seed: int | None = 0) -> Dat
     t1 = np.linspace(0.0, math.pi, n1)
     upper = np.column_stack([np.cos(t0), np.sin(t0)])
     lower = np.column_stack([1.0 - np.cos(t1), 0.5 - np.sin(t1)])
-    X = np.vstack([upper, lower]) + rng.normal(0.0, noise, size=(n, 2))
-    y = np.concatenate([np.zeros(n0, dtype=np.int64), np.ones(n1, dtype=np.int64)])
-    return _shuffled(X, y, rng)
+    return _two_classes(upper, lower, noise, rng)
 
 
 def make_circles(
@@ -75,9 +73,7 @@ def make_circles(
     t1 = np.linspace(0.0, 2 * math.pi, n1, endpoint=False)
     outer = np.column_stack([np.cos(t0), np.sin(t0)])
     inner = factor * np.column_stack([np.cos(t1), np.sin(t1)])
-    X = np.vstack([outer, inner]) + rng.normal(0.0, noise, size=(n, 2))
-    y = np.concatenate([np.zeros(n0, dtype=np.int64), np.ones(n1, dtype=np.int64)])
-    return _shuffled(X, y, rng)
+    return _two_classes(outer, inner, noise, rng)
 
 
 def make_spiral(
@@ -273,6 +269,16 @@ def _count(n: Any, where: str, what: str = "n") -> int:
     if n < 1:
         raise ValueError(f"{where}: {what} must be a positive int, got {n}")
     return int(n)
+
+
+def _two_classes(
+    first: np.ndarray, second: np.ndarray, noise: float, rng: np.random.Generator
+) -> Dataset:
+    """Points of class 0 then class 1, with Gaussian(0, noise) jitter, shuffled."""
+    X = np.vstack([first, second])
+    X = X + rng.normal(0.0, noise, size=X.shape)
+    y = np.concatenate([np.zeros(len(first), dtype=np.int64), np.ones(len(second), dtype=np.int64)])
+    return _shuffled(X, y, rng)
 
 
 def _noise(x: Any, where: str, what: str = "noise") -> float:
