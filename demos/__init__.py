@@ -1,4 +1,4 @@
-"""Runnable demos: each module has main(argv) and runs as `python -m demos.NAME`.
+"""Runnable demos: each module has main(argv) and runs as `python -m autograd_lite.demos.NAME`.
 
 ``DEMOS`` lists them by short name, in the order of the lectures, for
 ``autograd-lite demo --list`` and ``autograd-lite demo NAME``. Each
@@ -6,7 +6,7 @@
 numbers, writes its pictures there, and returns its key numbers as a dict.
 
 >>> DEMOS["backprop-intro"].module
-'demos.backprop_intro'
+'autograd_lite.demos.backprop_intro'
 >>> sorted(DEMOS) == sorted(set(DEMOS))
 True
 """
@@ -27,67 +27,67 @@ class Demo(NamedTuple):
 
 DEMOS: dict[str, Demo] = {
     "backprop-intro": Demo(
-        "demos.backprop_intro",
+        "autograd_lite.demos.backprop_intro",
         "f = (x + y) z at x=-2, y=5, z=-4: df/dx = df/dy = -4, df/dz = 3, with its graph",
     ),
     "chain-rule": Demo(
-        "demos.chain_rule",
+        "autograd_lite.demos.chain_rule",
         "multivariate chain rule with fan-out: f = y + e^(xy), x = cos t, y = t^2",
     ),
     "logistic-l2": Demo(
-        "demos.logistic_l2",
+        "autograd_lite.demos.logistic_l2",
         "logistic least squares + L2: every forward and backward line of the slide",
     ),
     "sigmoid-221": Demo(
-        "demos.sigmoid_221",
+        "autograd_lite.demos.sigmoid_221",
         "the 2-2-1 sigmoid 'Backprop Demo', w1..w6, one SGD step (E before and after)",
     ),
     "bce-classifier": Demo(
-        "demos.bce_classifier",
+        "autograd_lite.demos.bce_classifier",
         "1-hidden-layer classifier with cross-entropy: dE/dz2 = yhat - y; batch 1/m X^T (P - Y)",
     ),
     "softmax-ce": Demo(
-        "demos.softmax_ce",
+        "autograd_lite.demos.softmax_ce",
         "softmax cross-entropy: gradient p - y, batch form, stable softmax at scores of 1000",
     ),
     "linear-collapse": Demo(
-        "demos.linear_collapse",
+        "autograd_lite.demos.linear_collapse",
         "identity activations: a deep network is one matrix W_total = W^L ... W^1",
     ),
     "xor-threshold": Demo(
-        "demos.xor_threshold",
+        "autograd_lite.demos.xor_threshold",
         "XOR from hard-threshold units (OR, AND, AND NOT); their gradients are all 0",
     ),
     "init-scale": Demo(
-        "demos.init_scale",
+        "autograd_lite.demos.init_scale",
         "Gaussian(0, 1/m) initialisation keeps |z| independent of the fan-in m (plot)",
     ),
     "vanishing": Demo(
-        "demos.vanishing",
+        "autograd_lite.demos.vanishing",
         "vanishing gradients: deep sigmoid chain vs ReLU, gradient per layer (plot)",
     ),
     "backprop-cost": Demo(
-        "demos.backprop_cost",
+        "autograd_lite.demos.backprop_cost",
         "multiply-adds counted on an MLP's graph: backward costs two forward passes",
     ),
     "newton": Demo(
-        "demos.newton",
+        "autograd_lite.demos.newton",
         "Newton's method vs gradient descent with Hessians from create_graph",
     ),
     "moons": Demo(
-        "demos.moons",
+        "autograd_lite.demos.moons",
         "micrograd's moons: MLP(2, [16, 16, 1]) with the SVM loss, decision boundary",
     ),
     "xor": Demo(
-        "demos.xor",
+        "autograd_lite.demos.xor",
         "XOR: the hand-wired threshold network, then a trained tanh MLP",
     ),
     "spiral": Demo(
-        "demos.spiral",
+        "autograd_lite.demos.spiral",
         "3-class spiral with softmax cross-entropy and Adam, decision regions",
     ),
     "spiral-batched": Demo(
-        "demos.spiral_batched",
+        "autograd_lite.demos.spiral_batched",
         "1,500-point spiral, MLP(2, [64, 64, 3]), trained in seconds by fit(batched=True)",
     ),
 }

@@ -19,7 +19,7 @@ gives exactly two per weight; a network that needs no input gradients
 saves one per first-layer weight. Last, the engine's own loop: one operation per node forwards, one
 multiply-add per edge backwards.
 
-    python -m demos.backprop_cost [--out out/backprop_cost]
+    python -m autograd_lite.demos.backprop_cost [--out out/backprop_cost]
 """
 
 from __future__ import annotations
@@ -28,8 +28,9 @@ import os
 from collections import Counter
 from typing import Any
 
+from autograd_lite.demos.report import Row, demo_parser, plot_or_skip, table
+
 from autograd_lite import Value
-from demos.report import Row, demo_parser, plot_or_skip, table
 from nn import MLP
 
 ARCHITECTURES = [(16, [32, 32, 1]), (8, [8, 8, 8, 8, 1]), (32, [64, 1]), (64, [64, 64, 64, 10])]

@@ -8,7 +8,7 @@ decrease f by a scale of 4". This demo builds the same graph, prints each
 lecture line next to the engine's number and draws the graph before and
 after the backward pass.
 
-    python -m demos.backprop_intro [--out out/backprop_intro]
+    python -m autograd_lite.demos.backprop_intro [--out out/backprop_intro]
 """
 
 from __future__ import annotations
@@ -16,8 +16,9 @@ from __future__ import annotations
 import os
 from typing import Any
 
+from autograd_lite.demos.report import Row, demo_parser, table, write_graph
+
 from autograd_lite import Value
-from demos.report import Row, demo_parser, table, write_graph
 
 X, Y, Z = -2.0, 5.0, -4.0
 """The lecture's inputs."""

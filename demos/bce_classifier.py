@@ -19,7 +19,7 @@ dW = 1/m X^T (P - Y) with the hidden activations as X.
 
 The lectures give no numbers; the weights and data below are our choice.
 
-    python -m demos.bce_classifier [--out out/bce_classifier]
+    python -m autograd_lite.demos.bce_classifier [--out out/bce_classifier]
 """
 
 from __future__ import annotations
@@ -28,9 +28,9 @@ import os
 from typing import Any
 
 import numpy as np
+from autograd_lite.demos.report import Row, demo_parser, table, write_graph
 
 from autograd_lite import Value
-from demos.report import Row, demo_parser, table, write_graph
 from nn import MLP, binary_cross_entropy, total
 
 # Part 1: our numbers (p = 2 inputs, d = 3 hidden units).

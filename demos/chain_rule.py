@@ -11,7 +11,7 @@ the product xy); backward adds the gradients arriving along every path.
 The lecture gives no value of t: this demo uses t = 1 for the line-by-line
 table and a sweep over t in [-3, 3] for the plot.
 
-    python -m demos.chain_rule [--out out/chain_rule]
+    python -m autograd_lite.demos.chain_rule [--out out/chain_rule]
 """
 
 from __future__ import annotations
@@ -21,9 +21,9 @@ import os
 from typing import Any
 
 import numpy as np
+from autograd_lite.demos.report import Row, demo_parser, plot_or_skip, table, write_graph
 
 from autograd_lite import Value
-from demos.report import Row, demo_parser, plot_or_skip, table, write_graph
 
 T = 1.0
 """Our choice of t (the lecture gives none)."""

@@ -15,7 +15,7 @@ Gaussian(0, 1). It also reports the mean
 sigmoid'(z), which the unscaled weights push towards 0. The plot shows
 RMS(z) against m.
 
-    python -m demos.init_scale [--out out/init_scale]
+    python -m autograd_lite.demos.init_scale [--out out/init_scale]
 """
 
 from __future__ import annotations
@@ -25,9 +25,9 @@ import os
 from typing import Any
 
 import numpy as np
+from autograd_lite.demos.report import Row, demo_parser, plot_or_skip, table
 
 from autograd_lite import no_grad
-from demos.report import Row, demo_parser, plot_or_skip, table
 from nn import Neuron
 
 FAN_INS = [1, 2, 4, 8, 16, 32, 64, 128, 256]

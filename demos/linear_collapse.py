@@ -17,7 +17,7 @@ its weight matrices with numpy, and checks with the engine that
 The same weights with ReLU hidden units give a Jacobian that changes from
 input to input: that is the non-linearity the deep network needs.
 
-    python -m demos.linear_collapse [--out out/linear_collapse]
+    python -m autograd_lite.demos.linear_collapse [--out out/linear_collapse]
 """
 
 from __future__ import annotations
@@ -25,9 +25,9 @@ from __future__ import annotations
 from typing import Any
 
 import numpy as np
+from autograd_lite.demos.report import Row, demo_parser, table
 
 from autograd_lite import Value, no_grad
-from demos.report import Row, demo_parser, table
 from nn import MLP
 
 NIN, SIZES, SEED, POINTS = 3, [4, 4, 4, 4, 2], 0, 5

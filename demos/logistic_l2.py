@@ -19,7 +19,7 @@ The lecture gives no numbers; this demo uses x = 1.5, t = 1, w = 0.5,
 b = -0.25, lambda = 0.1, prints every slide line with the engine's value
 next to the slide's formula evaluated with plain floats, and draws the graph.
 
-    python -m demos.logistic_l2 [--out out/logistic_l2]
+    python -m autograd_lite.demos.logistic_l2 [--out out/logistic_l2]
 """
 
 from __future__ import annotations
@@ -28,8 +28,9 @@ import math
 import os
 from typing import Any
 
+from autograd_lite.demos.report import Row, demo_parser, table, write_graph
+
 from autograd_lite import Value
-from demos.report import Row, demo_parser, table, write_graph
 
 INPUTS = {"x": 1.5, "t": 1.0, "w": 0.5, "b": -0.25, "lambda": 0.1}
 """Our choice of numbers (the lecture gives none)."""

@@ -7,7 +7,7 @@ full-batch SGD steps with learning rate 1.0 - 0.9 k / 100 at step k (with
 then writes the decision boundary and the loss curve as PNG images when
 matplotlib is installed (the optional ``plots`` extra).
 
-    python -m demos.moons [--out out/moons] [--seed 0] [--steps 100]
+    python -m autograd_lite.demos.moons [--out out/moons] [--seed 0] [--steps 100]
 """
 
 from __future__ import annotations
@@ -15,8 +15,9 @@ from __future__ import annotations
 import os
 from typing import Any
 
-from demos.plotting import save_curves, save_decision_boundary
-from demos.report import demo_parser, plot_or_skip, positive_int
+from autograd_lite.demos.plotting import save_curves, save_decision_boundary
+from autograd_lite.demos.report import demo_parser, plot_or_skip, positive_int
+
 from nn import MLP, SGD, evaluate, fit, hinge, make_moons, to_signed
 
 

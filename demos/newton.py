@@ -1,6 +1,6 @@
 """Newton's method vs gradient descent, with Hessians from ``create_graph``.
 
-    python -m demos.newton [--out DIR]
+    python -m autograd_lite.demos.newton [--out DIR]
 
 1-D: f(x) = e^x - 2x, minimum at x = ln 2. 2-D: Rosenbrock's
 f(x, y) = (1 - x)^2 + 100 (y - x^2)^2 from (-1.2, 1), minimum at (1, 1),
@@ -68,7 +68,9 @@ def minimise(
 
 
 def main(argv: list[str] | None = None) -> dict[str, Any]:
-    parser = argparse.ArgumentParser(prog="demos.newton", description=__doc__.splitlines()[0])
+    parser = argparse.ArgumentParser(
+        prog="python -m autograd_lite.demos.newton", description=__doc__.splitlines()[0]
+    )
     parser.add_argument("--out", default="out/newton", help="folder for the plot")
     args = parser.parse_args(argv)
     out = Path(args.out)

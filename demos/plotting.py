@@ -1,6 +1,6 @@
 """Pictures the nn demos share: decision regions and training curves.
 
-Each function takes matplotlib's ``pyplot`` (as ``demos.report.plot_or_skip``
+Each function takes matplotlib's ``pyplot`` (as ``autograd_lite.demos.report.plot_or_skip``
 passes it), writes one PNG and returns its path.
 """
 

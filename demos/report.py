@@ -77,7 +77,7 @@ def demo_parser(name: str, doc: str | None, seed: bool = False) -> argparse.Argu
     with ``seed=True`` a ``--seed`` for the data and the weights."""
     first = (doc or "").strip().splitlines()
     parser = argparse.ArgumentParser(
-        prog=f"python -m demos.{name}", description=first[0] if first else None
+        prog=f"python -m autograd_lite.demos.{name}", description=first[0] if first else None
     )
     parser.add_argument("--out", default=os.path.join("out", name), help="folder for the pictures")
     if seed:

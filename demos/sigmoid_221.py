@@ -14,7 +14,7 @@ eta = 0.5, derives every dE/dw_i by hand with numpy (independent of the
 engine), compares them with backpropagation, and takes one SGD step,
 showing E before and after.
 
-    python -m demos.sigmoid_221 [--out out/sigmoid_221]
+    python -m autograd_lite.demos.sigmoid_221 [--out out/sigmoid_221]
 """
 
 from __future__ import annotations
@@ -23,9 +23,9 @@ import os
 from typing import Any
 
 import numpy as np
+from autograd_lite.demos.report import Row, demo_parser, table, write_graph
 
 from autograd_lite import Value
-from demos.report import Row, demo_parser, table, write_graph
 
 X1, X2, TARGET = 0.35, 0.9, 0.5
 WEIGHTS = {"w1": 0.1, "w2": 0.8, "w3": 0.4, "w4": 0.6, "w5": 0.3, "w6": 0.9}

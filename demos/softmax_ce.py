@@ -13,7 +13,7 @@ stable softmax) and UVA CS 6316 lecture 15 (multi-class loss):
 3. Large scores: e^{s_k} / sum_j e^{s_j} overflows for s = (1000, 1001, 1002);
    subtracting max_k s_k first gives the same probabilities without it.
 
-    python -m demos.softmax_ce [--out out/softmax_ce]
+    python -m autograd_lite.demos.softmax_ce [--out out/softmax_ce]
 """
 
 from __future__ import annotations
@@ -23,9 +23,9 @@ import os
 from typing import Any
 
 import numpy as np
+from autograd_lite.demos.report import Row, demo_parser, table, write_graph
 
 from autograd_lite import Value, log_softmax, logsumexp, softmax
-from demos.report import Row, demo_parser, table, write_graph
 from nn import softmax_cross_entropy, total
 
 LECTURE_Y = [0.0, 1.0, 0.0]

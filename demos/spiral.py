@@ -6,7 +6,7 @@ softmax cross-entropy (NLL) loss, Adam with learning rate 0.05 and
 mini-batches of 30. Writes the decision regions and the loss curve as PNG
 images when matplotlib is installed.
 
-    python -m demos.spiral [--out out/spiral] [--seed 0] [--epochs 40]
+    python -m autograd_lite.demos.spiral [--out out/spiral] [--seed 0] [--epochs 40]
 """
 
 from __future__ import annotations
@@ -14,8 +14,9 @@ from __future__ import annotations
 import os
 from typing import Any
 
-from demos.plotting import save_curves, save_decision_boundary
-from demos.report import demo_parser, plot_or_skip, positive_int
+from autograd_lite.demos.plotting import save_curves, save_decision_boundary
+from autograd_lite.demos.report import demo_parser, plot_or_skip, positive_int
+
 from nn import MLP, Adam, evaluate, fit, make_spiral, softmax_cross_entropy
 
 

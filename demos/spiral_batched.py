@@ -10,7 +10,7 @@ examples to estimate how long the scalar path would take, prints the time
 and accuracy, and writes the decision regions and loss curve as PNG images
 when matplotlib is installed.
 
-    python -m demos.spiral_batched [--out out/spiral_batched] [--seed 0] [--epochs 12]
+    python -m autograd_lite.demos.spiral_batched [--out out/spiral_batched] [--seed 0] [--epochs 12]
 """
 
 from __future__ import annotations
@@ -20,11 +20,11 @@ import time
 from typing import Any
 
 import numpy as np
+from autograd_lite.demos.plotting import finish_regions, save_curves
+from autograd_lite.demos.report import demo_parser, plot_or_skip, positive_int
 
 from autograd_lite import Value
 from autograd_lite.batched import compile_batched
-from demos.plotting import finish_regions, save_curves
-from demos.report import demo_parser, plot_or_skip, positive_int
 from nn import MLP, Adam, fit, make_spiral, softmax_cross_entropy, total
 
 

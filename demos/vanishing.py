@@ -17,7 +17,7 @@ Part 2, ``MLP(16, [16] * 20 + [1])`` with sigmoid and with ReLU hidden
 units (weights from Gaussian(0, 1/m)): the mean |dy/dw| of each layer,
 averaged over 8 inputs and 4 seeds, plotted per layer.
 
-    python -m demos.vanishing [--out out/vanishing]
+    python -m autograd_lite.demos.vanishing [--out out/vanishing]
 """
 
 from __future__ import annotations
@@ -26,9 +26,9 @@ import os
 from typing import Any
 
 import numpy as np
+from autograd_lite.demos.report import Row, demo_parser, plot_or_skip, table
 
 from autograd_lite import Value
-from demos.report import Row, demo_parser, plot_or_skip, table
 from nn import MLP
 
 DEPTH = 20

@@ -12,7 +12,7 @@ step activations. Step units have zero derivative, so a network that learns
 XOR uses smooth ones instead: ``MLP(2, [8, 1], activation="tanh")`` trained
 on the four points with binary cross-entropy on its logit and Adam.
 
-    python -m demos.xor [--out out/xor] [--seed 0] [--epochs 200]
+    python -m autograd_lite.demos.xor [--out out/xor] [--seed 0] [--epochs 200]
 """
 
 from __future__ import annotations
@@ -21,10 +21,10 @@ import os
 from typing import Any
 
 import numpy as np
+from autograd_lite.demos.plotting import save_curves
+from autograd_lite.demos.report import demo_parser, plot_or_skip, positive_int
 
 from autograd_lite import no_grad
-from demos.plotting import save_curves
-from demos.report import demo_parser, plot_or_skip, positive_int
 from nn import MLP, Adam, Module, binary_cross_entropy, evaluate, fit, xor_table
 
 HAND_WIRED = {

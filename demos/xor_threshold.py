@@ -7,7 +7,7 @@ hard threshold y = 1 if z > 0 else 0:
 
 (the slide's text reads "h1 AND NOT x2"; that is x1 AND NOT x2, which is 0 at
 (0, 1), so the unit must read h2, as the weights in the picture do). The
-network is ``demos.xor.hand_wired_xor()``: step units with
+network is ``autograd_lite.demos.xor.hand_wired_xor()``: step units with
 h1 = step(x1 + x2 - 0.5), h2 = step(x1 + x2 - 1.5), y = step(h1 - h2 - 0.5).
 
 The demo prints the truth table next to the Boolean functions, shows that
@@ -19,7 +19,7 @@ gradients are not exactly 0, but shrink as the units saturate. The graph
 (graph.svg) is the loss 1/2 (y - 1)^2 at x = (1, 0) after backward: every
 weight's grad is 0.
 
-    python -m demos.xor_threshold [--out out/xor_threshold]
+    python -m autograd_lite.demos.xor_threshold [--out out/xor_threshold]
 """
 
 from __future__ import annotations
@@ -28,9 +28,9 @@ import os
 from typing import Any
 
 import numpy as np
+from autograd_lite.demos.report import Row, demo_parser, plot_or_skip, table, write_graph
+from autograd_lite.demos.xor import HAND_WIRED, hand_wired_xor
 
-from demos.report import Row, demo_parser, plot_or_skip, table, write_graph
-from demos.xor import HAND_WIRED, hand_wired_xor
 from nn import MLP, squared_error
 
 INPUTS = [(0, 0), (0, 1), (1, 0), (1, 1)]
@@ -53,7 +53,7 @@ def main(argv: list[str] | None = None) -> dict[str, Any]:
     """Run the threshold network; return its outputs, gradients and sigmoid approximation."""
     args = demo_parser("xor_threshold", __doc__).parse_args(argv)
     net = hand_wired_xor()
-    print("hand-wired threshold network for XOR (weights from demos.xor):")
+    print("hand-wired threshold network for XOR (weights from autograd_lite.demos.xor):")
     for name, value in HAND_WIRED.items():
         print(f"  {name:24s} {value:g}")
     print()

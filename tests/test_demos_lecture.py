@@ -14,9 +14,7 @@ from pathlib import Path
 
 import numpy as np
 import pytest
-
-from autograd_lite.cli import main as cli
-from demos import (
+from autograd_lite.demos import (
     DEMOS,
     backprop_intro,
     bce_classifier,
@@ -31,7 +29,11 @@ from demos import (
     vanishing,
     xor_threshold,
 )
-from demos import backprop_cost as cost_demo
+from autograd_lite.demos import backprop_cost as cost_demo
+
+from autograd_lite.cli import main as cli
+
+pytestmark = pytest.mark.slow  # each runs a whole demo
 
 
 def sigmoid(z: float | np.ndarray) -> float | np.ndarray:

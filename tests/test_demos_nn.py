@@ -4,8 +4,9 @@ import subprocess
 import sys
 
 import pytest
+from autograd_lite.demos import moons, spiral, xor
 
-from demos import moons, spiral, xor
+pytestmark = pytest.mark.slow  # each runs a whole demo
 
 PNG = b"\x89PNG\r\n\x1a\n"
 
@@ -77,7 +78,8 @@ def test_demo_without_matplotlib_still_runs_and_says_it_skipped(tmp_path, monkey
 
 def test_demo_runs_as_a_module_with_out(tmp_path):
     done = subprocess.run(
-        [sys.executable, "-m", "demos.xor", "--out", str(tmp_path / "o"), "--epochs", "3"],
+        [sys.executable, "-m", "autograd_lite.demos.xor", "--out", str(tmp_path / "o")]
+        + ["--epochs", "3"],
         capture_output=True,
         text=True,
         timeout=120,

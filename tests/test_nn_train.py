@@ -79,6 +79,7 @@ def test_history_has_one_loss_and_accuracy_per_epoch(moons):
     assert "7 epochs" in repr(h)
 
 
+@pytest.mark.slow
 def test_fit_learns_moons_with_adam_and_minibatches():
     X, y = make_moons(60, noise=0.05, seed=0)
     model = MLP(2, [12, 12, 1], seed=0)

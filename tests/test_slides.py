@@ -275,40 +275,6 @@ def test_slides_is_listed_in_help(capsys: pytest.CaptureFixture):
 
 # --- a real browser -------------------------------------------------------------------
 
-BROWSER_ARGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--no-first-run",
-]
-
-
-def _unavailable(reason: str):
-    """Skip, or fail when running in CI (where the browser must be there)."""
-    if os.environ.get("CI", "").strip().lower() not in ("", "0", "false", "no"):
-        pytest.fail(f"CI is set, so the browser test must run: {reason}")
-    pytest.skip(reason)
-
-
-@pytest.fixture(scope="module")
-def browser():
-    chromium = shutil.which("chromium")
-    if chromium is None:
-        _unavailable("no `chromium` on PATH (Debian: apt install chromium)")
-    try:
-        from playwright.sync_api import sync_playwright
-    except ImportError:
-        _unavailable("the Python package `playwright` is not installed (pip install playwright)")
-    with sync_playwright() as p:
-        try:
-            browser = p.chromium.launch(executable_path=chromium, args=BROWSER_ARGS)
-        except Exception as e:  # a browser that cannot start
-            _unavailable(f"chromium at {chromium} did not start: {e}")
-        yield browser
-        browser.close()
-
-
 @pytest.fixture()
 def deck_file(tmp_path: Path, deck: str) -> Path:
     path = tmp_path / "deck.html"
@@ -357,6 +323,7 @@ def visible_slide(page) -> dict:
     )
 
 
+@pytest.mark.slow
 def test_in_chromium_the_keys_and_clicks_move_through_the_slides(browser, deck_file: Path):
     ctx, page, seen = open_deck(browser, deck_file)
     try:
@@ -399,6 +366,7 @@ def test_in_chromium_the_keys_and_clicks_move_through_the_slides(browser, deck_f
         ctx.close()
 
 
+@pytest.mark.slow
 def test_in_chromium_a_backward_slide_fits_the_screen(browser, deck_file: Path, tmp_path: Path):
     ctx, page, _ = open_deck(browser, deck_file)
     try:
@@ -426,6 +394,7 @@ def test_in_chromium_a_backward_slide_fits_the_screen(browser, deck_file: Path, 
         ctx.close()
 
 
+@pytest.mark.slow
 def test_in_chromium_without_javascript_every_slide_is_shown(browser, deck_file: Path):
     ctx, page, _ = open_deck(browser, deck_file, java_script_enabled=False)
     try:

@@ -1,6 +1,6 @@
 """``autograd-lite demo NAME [--out DIR]``: run a worked example of the lectures.
 
-``autograd-lite demo --list`` shows the demos (the registry is ``demos.DEMOS``).
+``autograd-lite demo --list`` shows the demos (the registry is ``autograd_lite.demos.DEMOS``).
 Each prints the lecture's numbers next to autograd-lite's and writes its
 pictures (graph SVGs, plots) into ``--out`` (default ``out/<module>``).
 Options after NAME go to the demo itself, e.g. ``demo moons --seed 1``.
@@ -45,14 +45,14 @@ def add_parser(subparsers: Any) -> None:
 
 def listing() -> str:
     """The demos, one per line: name and description."""
-    from demos import DEMOS
+    from autograd_lite.demos import DEMOS
 
     width = max(len(name) for name in DEMOS)
     return "\n".join(f"  {name.ljust(width)}  {demo.description}" for name, demo in DEMOS.items())
 
 
 def run(args: argparse.Namespace) -> int:
-    from demos import DEMOS, load
+    from autograd_lite.demos import DEMOS, load
 
     if args.list:
         print("demos (autograd-lite demo NAME [--out DIR]):")

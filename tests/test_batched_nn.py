@@ -9,9 +9,9 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+from autograd_lite.demos import DEMOS, spiral_batched
 
 from autograd_lite import Value, compile_batched
-from demos import DEMOS, spiral_batched
 from nn import (
     MLP,
     SGD,
@@ -190,6 +190,7 @@ def test_fit_batched_must_be_a_bool():
 # --- the demo and the benchmark --------------------------------------------------------
 
 
+@pytest.mark.slow
 def test_spiral_batched_demo_reaches_99_percent_on_1500_points(tmp_path, capsys):
     result = spiral_batched.main(["--out", str(tmp_path)])
     assert result["accuracy"] >= 0.99
@@ -209,9 +210,10 @@ def test_spiral_batched_demo_reaches_99_percent_on_1500_points(tmp_path, capsys)
 
 
 def test_spiral_batched_is_registered():
-    assert DEMOS["spiral-batched"].module == "demos.spiral_batched"
+    assert DEMOS["spiral-batched"].module == "autograd_lite.demos.spiral_batched"
 
 
+@pytest.mark.slow
 def test_batched_benchmark_runs_in_quick_mode():
     script = Path(__file__).resolve().parent.parent / "benchmarks" / "batched.py"
     out = subprocess.run(

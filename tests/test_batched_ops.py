@@ -107,7 +107,7 @@ def test_each_rule_batched_equals_the_scalar_engine_per_sample(op):
 
 @pytest.mark.parametrize("n", POWERS)
 def test_x_to_a_constant_power_equals_the_scalar_engine(n):
-    moderate = POSITIVE[1:-1]  # (1e300) ** 2 overflows: test_compile_refusals checks that
+    moderate = POSITIVE[1:-1]  # (1e300) ** 2 overflows: test_batched_refusals checks that
     xs = moderate if not float(n).is_integer() else np.concatenate([WIDE[2:-2], moderate])
     if n < 0:
         xs = xs[xs != 0.0]

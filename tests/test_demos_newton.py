@@ -4,8 +4,9 @@ in a handful of steps where gradient descent needs thousands."""
 import math
 
 import pytest
+from autograd_lite.demos import newton
 
-from demos import newton
+pytestmark = pytest.mark.slow  # each runs a whole demo
 
 
 def test_newton_demo_converges_and_matches_closed_forms(tmp_path, capsys):

@@ -109,6 +109,7 @@ def test_detach_makes_a_leaf_that_stops_gradients():
     assert x.grad == 9.0  # not 27: nothing flows through d
 
 
+@pytest.mark.slow
 def test_million_node_chain_backpropagates_without_recursion_error():
     x = Value(1.0)
     y = x

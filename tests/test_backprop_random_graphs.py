@@ -97,6 +97,7 @@ def test_backward_equals_chain_rule_and_central_differences(xs, program):
         assert leaf.grad == pytest.approx((up - down) / (2 * h), rel=1e-4, abs=1e-5)
 
 
+@pytest.mark.slow
 def test_engine_benchmark_runs_in_quick_mode():
     script = Path(__file__).resolve().parent.parent / "benchmarks" / "engine.py"
     out = subprocess.run(

@@ -240,6 +240,7 @@ def test_bad_options_are_clear_errors():
         draw(f, max_nodes=0)
 
 
+@pytest.mark.slow
 def test_a_long_chain_draws_without_recursion():
     x = Value(1.0, label="x")
     y = x

@@ -1,0 +1,53 @@
+"""What several test files share: the ``slow`` marker and a real browser.
+
+Tests that take seconds (the demos, million-node chains, the browser) carry
+``@pytest.mark.slow``. The README's test command runs everything; while
+working, ``pytest -m "not slow"`` gives the quick loop.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+from collections.abc import Iterator
+from typing import Any
+
+import pytest
+
+BROWSER_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--no-first-run",
+]
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    config.addinivalue_line("markers", "slow: takes seconds; deselect with -m 'not slow'")
+
+
+def unavailable(reason: str) -> None:
+    """Skip, or fail when running in CI (where the browser must be there)."""
+    if os.environ.get("CI", "").strip().lower() not in ("", "0", "false", "no"):
+        pytest.fail(f"CI is set, so the browser test must run: {reason}")
+    pytest.skip(reason)
+
+
+@pytest.fixture(scope="session")
+def browser() -> Iterator[Any]:
+    """Debian's headless Chromium driven by Playwright (nothing is downloaded)."""
+    chromium = shutil.which("chromium")
+    if chromium is None:
+        unavailable("no `chromium` on PATH (Debian: apt install chromium)")
+    try:
+        from playwright.sync_api import sync_playwright
+    except ImportError:
+        unavailable("the Python package `playwright` is not installed (pip install playwright)")
+    with sync_playwright() as p:
+        try:
+            launched = p.chromium.launch(executable_path=chromium, args=BROWSER_ARGS)
+        except Exception as e:  # a browser that cannot start
+            unavailable(f"chromium at {chromium} did not start: {e}")
+        yield launched
+        launched.close()
