@@ -6,51 +6,59 @@
 >>> f.backward()
 >>> (x.grad, y.grad, z.grad)
 (-4.0, -4.0, 3.0)
+
+Importing the package loads only the engine (``Value``, the op records and
+backprop). Every other public name loads its module on first use, so
+``from autograd_lite import Value`` pulls in no numpy, graphviz, parser or
+drawing code.
 """
 
-from .expression import ExpressionError, parse
-from .functional import GradcheckError, grad, gradcheck, hessian, value_and_grad
+from __future__ import annotations
+
+from importlib import import_module
+
 from .grad_mode import no_grad
-from .softmax import log_softmax, logsumexp, softmax
-from .steps import Step, Stepper
 from .value import Value
-from .viz import draw, render, to_svg
 
 __version__ = "0.1.0"
 
-# The batched compiler needs numpy, which the rest of the package does not
-# import: its names load on first use (``from autograd_lite import compile_batched``).
-_BATCHED = ("BatchResult", "BatchedGraph", "TraceError", "compile_batched")
+# Public name -> the module (relative to this package) that defines it.
+_LAZY: dict[str, str] = {
+    "BatchResult": ".batched",
+    "BatchedGraph": ".batched",
+    "TraceError": ".batched",
+    "compile_batched": ".batched",
+    "ExpressionError": ".expression",
+    "parse": ".expression",
+    "GradcheckError": ".functional",
+    "central_difference": ".functional",
+    "grad": ".functional",
+    "gradcheck": ".functional",
+    "hessian": ".functional",
+    "value_and_grad": ".functional",
+    "custom_op": ".custom_ops",
+    "log_softmax": ".stable_softmax",
+    "logsumexp": ".stable_softmax",
+    "softmax": ".stable_softmax",
+    "Step": ".steps",
+    "Stepper": ".steps",
+    "draw": ".viz",
+    "render": ".viz",
+    "to_svg": ".viz",
+}
 
 
 def __getattr__(name: str) -> object:
-    if name in _BATCHED:
-        from . import batched
+    module = _LAZY.get(name)
+    if module is None:
+        raise AttributeError(f"module 'autograd_lite' has no attribute {name!r}")
+    value = getattr(import_module(module, __name__), name)
+    globals()[name] = value  # later lookups skip this function
+    return value
 
-        return getattr(batched, name)
-    raise AttributeError(f"module 'autograd_lite' has no attribute {name!r}")
+
+def __dir__() -> list[str]:
+    return sorted({*globals(), *_LAZY})
 
 
-__all__ = [
-    "BatchResult",
-    "BatchedGraph",
-    "ExpressionError",
-    "GradcheckError",
-    "Step",
-    "Stepper",
-    "TraceError",
-    "Value",
-    "compile_batched",
-    "draw",
-    "grad",
-    "gradcheck",
-    "hessian",
-    "log_softmax",
-    "logsumexp",
-    "no_grad",
-    "parse",
-    "render",
-    "softmax",
-    "to_svg",
-    "value_and_grad",
-]
+__all__ = ["Value", "no_grad", *_LAZY]

@@ -7,13 +7,17 @@ derivatives its rule stored at forward time; none knows any operation.
         for parent, local in zip(node.parents, node.local_grads):
             parent.grad += node.grad * local
 
-The loops below are that loop, unrolled for nodes of one or two parents.
+``backward`` is that loop, unrolled for nodes of one or two parents: the
+fast path. ``walk`` is the same loop written out one edge at a time, with
+every part of each step named; ``chain_rule`` (for ``grad`` and
+``create_graph``) and the ``Stepper``'s narration are built on it, and a
+property test holds ``backward`` to it.
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-from typing import Any
+from collections.abc import Iterator, Sequence
+from typing import Any, NamedTuple
 
 
 def topological_order(root: Any) -> list:
@@ -131,35 +135,71 @@ def backward(root: Any) -> None:
             b._grad += g * node._db
 
 
-def chain_rule(order: Sequence, root: Any, math: Any = None) -> dict:
-    """d(root)/d(node) for the nodes in ``order``, as a dict; mutates nothing.
+class Contribution(NamedTuple):
+    """One edge of the backward walk: ``parent.grad += upstream * local``.
 
-    With ``math=None`` the stored float local derivatives are used. With a
-    backend (``VALUE``), each node's rule is run again on its parents, so the
-    local derivatives, and so the gradients, are Values with graphs.
+    ``child`` passes its gradient ``upstream`` (d root/d child) back to
+    ``parent`` through ``local`` (d child/d parent, from the child's op);
+    ``before`` is the parent's gradient so far (None: this is its first
+    contribution) and ``after`` the running sum once this one is added.
+    """
+
+    child: Any
+    parent: Any
+    upstream: Any
+    local: Any
+    contribution: Any
+    before: Any
+    after: Any
+
+
+def walk(order: Sequence, root: Any, math: Any = None) -> Iterator[Contribution]:
+    """The chain rule, one edge at a time, children before parents.
+
+    ``order`` is ``topological_order(root)``. With ``math=None`` each edge's
+    local derivative is the float its op stored at forward time; with a
+    backend (``VALUE``), the child's op rule is run again on its parents, so
+    the local derivatives, and so the gradients, are Values with graphs.
+
+    >>> from autograd_lite import Value
+    >>> x, y = Value(3.0, label="x"), Value(4.0, label="y")
+    >>> f = x * y
+    >>> [(c.parent.label, c.local, c.after) for c in walk(topological_order(f), f)]
+    [('x', 4.0, 4.0), ('y', 3.0, 3.0)]
     """
     seed = 1.0
     grads: dict = {root: seed}
     get = grads.get
     for node in reversed(order):
         g = get(node)
-        a = node._a
-        if g is None or a is None:
+        if g is None or not node.parents:
             continue
-        b = node._b
-        if math is None:
-            pairs = ((a, node._da),) if b is None else ((a, node._da), (b, node._db))
-        elif b is None:
-            pairs = ((a, node._rule(math, a)[1]),)
-        else:
-            _, da, db = node._rule(math, a, b)
-            pairs = ((a, da), (b, db))
-        for parent, local in pairs:
+        for parent, local in _locals(node, math):
             # 1.0 * local is local exactly; skipping it keeps a "1 *" node
             # out of every gradient graph.
             contribution = local if g is seed else g * local
             before = get(parent)
-            grads[parent] = contribution if before is None else before + contribution
+            after = contribution if before is None else before + contribution
+            grads[parent] = after
+            yield Contribution(node, parent, g, local, contribution, before, after)
+
+
+def _locals(node: Any, math: Any) -> Iterator[tuple]:
+    """``(parent, d node/d parent)`` for each parent, stored or recomputed on ``math``."""
+    parents = node.parents
+    if math is None:
+        return zip(parents, node.local_grads)
+    return zip(parents, node.operation.rule(math, *parents)[1:])
+
+
+def chain_rule(order: Sequence, root: Any, math: Any = None) -> dict:
+    """d(root)/d(node) for the nodes in ``order``, as a dict; mutates nothing.
+
+    The sums ``walk`` builds: each node's last running sum is its gradient.
+    """
+    grads: dict = {root: 1.0}
+    for c in walk(order, root, math):
+        grads[c.parent] = c.after
     return grads
 
 

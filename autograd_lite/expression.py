@@ -2,7 +2,8 @@
 
 The language is a small piece of Python: numbers, names, ``+ - * / **``,
 unary ``-`` and ``+``, calls of the engine's functions (``exp log sqrt tanh
-sigmoid relu softplus step sin cos abs``), and assignments separated by
+sigmoid relu softplus step sin cos abs``, and every ``custom_op``; the list
+is ``ops.functions()``), and assignments separated by
 ``;`` or newlines. The text is only ever turned into a syntax tree
 (``ast.parse``), never compiled to code or given to ``eval``/``exec``; every
 node of the tree is checked against that whitelist and evaluated here on
@@ -38,28 +39,14 @@ import warnings
 from collections.abc import Callable
 from typing import Any
 
-from .value import Value
+from . import ops
+from .value import Value, apply
 
 MAX_LENGTH = 2000
 """Longest source text accepted, in characters."""
 
 MAX_DEPTH = 100
 """Deepest nesting of operations accepted in one expression."""
-
-FUNCTIONS: dict[str, Callable[[Value], Value]] = {
-    "exp": Value.exp,
-    "log": Value.log,
-    "sqrt": Value.sqrt,
-    "tanh": Value.tanh,
-    "sigmoid": Value.sigmoid,
-    "relu": Value.relu,
-    "softplus": Value.softplus,
-    "step": Value.step,
-    "sin": Value.sin,
-    "cos": Value.cos,
-    "abs": Value.__abs__,
-}
-"""The functions an expression may call, by name."""
 
 _BINARY: dict[type, tuple[str, Callable[[Any, Any], Any]]] = {
     ast.Add: ("+", lambda a, b: a + b),
@@ -318,7 +305,7 @@ class _Builder:
         for name, given in values.items():
             if not name.isidentifier() or keyword.iskeyword(name):
                 raise ExpressionError(f"input name {name!r} is not a valid name")
-            if name in FUNCTIONS:
+            if name in ops.functions():
                 raise ExpressionError(
                     f"input name {name!r} is the name of a function; pick another name"
                 )
@@ -405,7 +392,7 @@ class _Builder:
             raise self.error(
                 target, f"{name!r} is already defined; every name is assigned only once"
             )
-        if name in FUNCTIONS:
+        if name in ops.functions():
             raise self.error(target, f"{name!r} is the name of a function; pick another name")
         return name, self._named_result(statement.value, name)
 
@@ -458,7 +445,7 @@ class _Builder:
         v = self.env.get(name)
         if v is not None:
             return v
-        if name in FUNCTIONS:
+        if name in ops.functions():
             raise self.error(node, f"{name!r} is a function; call it, as in {name}(x)")
         known = ", ".join(self.env) or "none"
         raise self.error(
@@ -507,18 +494,19 @@ class _Builder:
         func = node.func
         if not isinstance(func, ast.Name):
             raise self.error(func, "only the functions can be called, by name, as in exp(x)")
-        fn = FUNCTIONS.get(func.id)
-        if fn is None:
-            known = ", ".join(sorted(FUNCTIONS))
+        functions = ops.functions()
+        op = functions.get(func.id)
+        if op is None:
+            known = ", ".join(sorted(functions))
             raise self.error(func, f"{func.id!r} is not a function here; the functions are {known}")
         if node.keywords:
             raise self.error(node.keywords[0], f"{func.id}() takes no keyword arguments")
-        if len(node.args) != 1:
-            raise self.error(node, f"{func.id}() takes exactly one argument")
-        arg = self._eval(node.args[0])
-        if not isinstance(arg, Value):
-            arg = Value(arg)
-        return self._engine(node, fn, arg)
+        if len(node.args) != op.arity:
+            count = "one argument" if op.arity == 1 else f"{op.arity} arguments"
+            raise self.error(node, f"{func.id}() takes exactly {count}")
+        args = [self._eval(arg) for arg in node.args]
+        args = [a if isinstance(a, Value) else Value(a) for a in args]
+        return self._engine(node, apply, op, *args)
 
     def _engine(self, node: ast.AST, fn: Callable[..., Any], *args: Any) -> Value:
         """Run one engine operation; its errors point at ``node``."""
@@ -528,4 +516,4 @@ class _Builder:
             raise self.error(node, str(e)) from None
 
 
-__all__ = ["ExpressionError", "FUNCTIONS", "MAX_DEPTH", "MAX_LENGTH", "output_of", "parse"]
+__all__ = ["ExpressionError", "MAX_DEPTH", "MAX_LENGTH", "output_of", "parse"]

@@ -1,7 +1,7 @@
 """``NUMPY``: the math backend that runs the rules on numpy arrays, a batch at a time.
 
-``rules.py`` writes every operation's value and local derivatives with plain
-arithmetic plus the functions of a backend ``m``. ``FLOAT`` gives them
+Every op's rule (``ops.py``) writes its value and local derivatives with
+plain arithmetic plus the functions of a backend ``m``. ``FLOAT`` gives them
 floats, ``VALUE`` gives them Values; this one gives them arrays, so one call
 of a rule computes its node for every sample of a batch (``batched.py``).
 
@@ -10,13 +10,14 @@ float: the same branch-free stable forms of sigmoid and softplus, ``step``
 and ``relu`` that treat 0 (and NaN) as "not > 0", ``sign`` of NaN = 0.
 
 >>> import numpy as np
->>> from autograd_lite import rules
+>>> from autograd_lite import ops
+>>> from autograd_lite.float_math import FLOAT
 >>> x = np.array([-1000.0, 0.0, 1000.0])
 >>> NUMPY.sigmoid(x).tolist()
 [0.0, 0.5, 1.0]
->>> [rules.sigmoid(rules.FLOAT, v)[0] for v in x.tolist()]
+>>> [ops.SIGMOID.rule(FLOAT, v)[0] for v in x.tolist()]
 [0.0, 0.5, 1.0]
->>> rules.relu(NUMPY, np.array([-2.0, 3.0]))[1].tolist()   # relu's own rule, on a batch
+>>> ops.RELU.rule(NUMPY, np.array([-2.0, 3.0]))[1].tolist()   # relu's own rule, on a batch
 [0.0, 1.0]
 """
 

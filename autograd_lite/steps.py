@@ -58,22 +58,30 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
+from . import backprop, ops
+from .op_record import Op
+
 FORWARD, SEED, BACKWARD = "forward", "seed", "backward"
 
-_INFIX = ("+", "-", "*", "/", "**")
 _PLAIN_NAME = re.compile(r"[\w.#\[\]']+")
 
 
 @dataclass(frozen=True, eq=False)
 class Step:
-    """One step of a forward or backward pass.
+    """One step of a forward or backward pass, in parts.
 
     ``kind`` is ``"forward"`` (``node`` is computed from its parents),
     ``"seed"`` (d root/d root = 1) or ``"backward"`` (one edge: ``parent``
     receives ``contribution = upstream * local``). ``grad_before`` and
     ``grad_after`` are the grad of the node this step writes (the parent,
-    or the root for the seed); None means not computed yet. ``str(step)``
-    is the narration line.
+    or the root for the seed); None means not computed yet. ``operation``
+    is the record (``ops.py``) of ``node``'s op: the op that computes it
+    (forward) and whose rule gave the local derivative (backward); None for
+    a leaf, or a node made by an op the registry does not know.
+
+    The narration is ``equation`` and ``note`` (``x = -2`` and ``input``);
+    ``str(step)`` joins them as one line. Slides and players build their
+    own text from these parts, never by reading the line back.
     """
 
     index: int
@@ -85,7 +93,14 @@ class Step:
     contribution: float | None = None
     grad_before: float | None = None
     grad_after: float | None = None
-    text: str = field(default="", repr=False)
+    operation: Op | None = field(default=None, repr=False)
+    equation: str = field(default="", repr=False)
+    note: str = field(default="", repr=False)
+
+    @property
+    def text(self) -> str:
+        """The narration line: ``equation   (note)``."""
+        return f"{self.equation}   ({self.note})" if self.note else self.equation
 
     @property
     def target(self) -> Any:
@@ -180,88 +195,67 @@ class Stepper:
 
     # --- building the steps -----------------------------------------------
 
-    def _forward_text(self, node: Any) -> str:
+    def _forward_step(self, index: int, node: Any) -> Step:
         name = self.names[node]
         value = self.number(node.data)
         parents = node.parents
         if not parents:
             kind = "input" if node.label else "constant"
-            return f"{name} = {value}   ({kind})"
-        op = node.op
-        names = [self.names[p] for p in parents]
-        if len(parents) == 2 and op in _INFIX:
-            a, b = parents
-            left = self._operand(a.data) if op == "**" else self.number(a.data)
-            symbolic = f"{names[0]} {op} {names[1]}"
-            numeric = f"{left} {op} {self._operand(b.data)}"
-        elif len(parents) == 1 and op.startswith("**"):
-            symbolic = f"{names[0]} ** {op[2:]}"
-            numeric = f"{self._operand(parents[0].data)} ** {op[2:]}"
-        elif len(parents) == 1 and op == "neg":
-            symbolic = f"-{names[0]}"
-            numeric = f"-{self._operand(parents[0].data)}"
-        else:
-            symbolic = f"{op}({', '.join(names)})"
-            numeric = f"{op}({', '.join(self.number(p.data) for p in parents)})"
-        return f"{name} = {symbolic} = {numeric} = {value}"
+            return Step(index, FORWARD, node, equation=f"{name} = {value}", note=kind)
+        op = ops.named(node.op)
+        symbolic = _formula(node.op, op, [self.names[p] for p in parents], False)
+        numeric = _formula(node.op, op, [self.number(p.data) for p in parents], True)
+        equation = f"{name} = {symbolic} = {numeric} = {value}"
+        return Step(index, FORWARD, node, operation=op, equation=equation)
 
     def _forward_steps(self) -> list[Step]:
-        return [
-            Step(index=i, kind=FORWARD, node=node, text=self._forward_text(node))
-            for i, node in enumerate(self.order, start=1)
-        ]
+        return [self._forward_step(i, node) for i, node in enumerate(self.order, start=1)]
 
     def _backward_steps(self) -> list[Step]:
         root = self.root
         r = self._d(self.names[root])
         index = len(self.order) + 1
-        grads: dict[Any, float] = {root: 1.0}
-        steps = [
-            Step(
-                index=index,
-                kind=SEED,
-                node=root,
-                grad_after=1.0,
-                text=f"d{r}/d{r} = 1   ({self.names[root]}.grad = 1)",
-            )
-        ]
-        for node in reversed(self.order):
-            parents = node.parents
-            if not parents:
-                continue
-            upstream = grads[node]
-            n = self._d(self.names[node])
-            for parent, local in zip(parents, node.local_grads):
-                index += 1
-                before = grads.get(parent)
-                contribution = upstream * local
-                after = (0.0 if before is None else before) + contribution
-                grads[parent] = after
-                p_name = self.names[parent]
-                p = self._d(p_name)
-                total = self.number(after)
-                if before is not None:  # a second (third, ...) contribution: show the sum
-                    total = f"{self.number(before)} + {self._operand(contribution)} = {total}"
-                text = (
-                    f"d{r}/d{p} += d{r}/d{n} * d{n}/d{p} = "
-                    f"{self.number(upstream)} * {self._operand(local)} = "
-                    f"{self.number(contribution)}   ({p_name}.grad = {total})"
-                )
-                steps.append(
-                    Step(
-                        index=index,
-                        kind=BACKWARD,
-                        node=node,
-                        parent=parent,
-                        upstream=upstream,
-                        local=local,
-                        contribution=contribution,
-                        grad_before=before,
-                        grad_after=after,
-                        text=text,
-                    )
-                )
+        seed = Step(
+            index,
+            SEED,
+            root,
+            grad_after=1.0,
+            operation=ops.named(root.op),
+            equation=f"d{r}/d{r} = 1",
+            note=f"{self.names[root]}.grad = 1",
+        )
+        steps = [seed]
+        for c in backprop.walk(self.order, root):
+            index += 1
+            steps.append(self._backward_step(index, c, r))
         return steps
+
+    def _backward_step(self, index: int, c: backprop.Contribution, r: str) -> Step:
+        n = self._d(self.names[c.child])
+        p_name = self.names[c.parent]
+        p = self._d(p_name)
+        total = self.number(c.after)
+        if c.before is not None:  # a second (third, ...) contribution: show the sum
+            total = f"{self.number(c.before)} + {self._operand(c.contribution)} = {total}"
+        equation = (
+            f"d{r}/d{p} += d{r}/d{n} * d{n}/d{p} = "
+            f"{self.number(c.upstream)} * {self._operand(c.local)} = "
+            f"{self.number(c.contribution)}"
+        )
+        return Step(
+            index,
+            BACKWARD,
+            c.child,
+            parent=c.parent,
+            upstream=c.upstream,
+            local=c.local,
+            contribution=c.contribution,
+            grad_before=c.before,
+            grad_after=c.after,
+            operation=ops.named(c.child.op),
+            equation=equation,
+            note=f"{p_name}.grad = {total}",
+        )
 
     # --- moving -------------------------------------------------------------
 
@@ -405,6 +399,13 @@ class Stepper:
         from .viz import to_svg
 
         return to_svg(self.draw(**options))
+
+
+def _formula(name: str, op: Op | None, operands: list[str], numbers: bool) -> str:
+    """``op``'s notation, or ``name(a, b)`` for an op the registry does not know."""
+    if op is None:
+        return f"{name}({', '.join(operands)})"
+    return op.formula(operands, numbers)
 
 
 def _unique(nodes: Sequence[Any]) -> list[Any]:

@@ -1,9 +1,15 @@
 """``Value``: one scalar in a computation graph.
 
 A node made by an operation remembers up to two parents and, computed once
-at forward time by the operation's rule (``rules.py``), the local derivative
-of its output with respect to each. ``backward()`` (``backprop.py``) then
-needs nothing but those numbers.
+at forward time by the operation's rule, the local derivative of its output
+with respect to each. ``backward()`` (``backprop.py``) then needs nothing but
+those numbers.
+
+Every operation is a record in ``ops.py`` (or a user's ``custom_op``): its
+rule, its domain and its name. The arithmetic operators below run those
+records' rules; the one-input methods (``exp``, ``tanh``, ``relu``, ...) are
+installed from the records at the end of this module, so an op is declared
+once and a Value gets its method from the declaration.
 
 >>> x, y, z = Value(-2.0, label="x"), Value(5.0, label="y"), Value(-4.0, label="z")
 >>> f = (x + y) * z
@@ -14,14 +20,14 @@ needs nothing but those numbers.
 
 from __future__ import annotations
 
-import math
 import numbers
 from collections.abc import Callable
 from typing import Any
 
-from . import backprop, grad_mode, rules
+from . import backprop, grad_mode, ops
 from .errors import domain_error, overflow_error
-from .rules import FLOAT
+from .float_math import BACKEND_FUNCTIONS, FLOAT
+from .op_record import Op
 
 Number = int | float
 
@@ -36,13 +42,17 @@ class Value:
     """A scalar with a gradient. ``Value(3.0, label="x")``.
 
     Attributes: ``data`` (float), ``grad`` (0.0 until a backward pass sets
-    it), ``label``, and read-only ``parents``, ``local_grads``, ``op``.
+    it), ``label``, and read-only ``parents``, ``local_grads``, ``op`` (its
+    name) and ``operation`` (its record, ``ops.py``).
+
+    Methods, one per one-input op of ``ops.py``: ``exp log sqrt tanh sigmoid
+    relu softplus step sin cos``, and ``abs(v)``, ``-v``.
     """
 
     # Parents and their local derivatives live in two fixed slots each
     # (every operation has one or two inputs): no tuple per node, no closure,
     # no reference cycle. ``parents`` and ``local_grads`` are built on request.
-    __slots__ = ("data", "_grad", "_a", "_b", "_da", "_db", "_rule", "label")
+    __slots__ = ("data", "_grad", "_a", "_b", "_da", "_db", "_record", "label")
 
     # Make numpy hand ``np.float64(2) * v`` back to Value.__rmul__ instead of
     # building an object array.
@@ -54,7 +64,7 @@ class Value:
             raise TypeError(f"Value label must be a str or None, got {type(label).__name__}")
         self.label = label
         self._grad = None
-        self._a = self._b = self._da = self._db = self._rule = None
+        self._a = self._b = self._da = self._db = self._record = None
 
     # --- what the graph shows -------------------------------------------
 
@@ -92,17 +102,17 @@ class Value:
     @property
     def op(self) -> str:
         """The operation that made this node: ``'+'``, ``'tanh'``, ``'**2'``; ``''`` for a leaf."""
-        r = self._rule
-        return "" if r is None else r.op
+        r = self._record
+        return "" if r is None else r.name
 
     @property
-    def rule(self) -> Callable[..., tuple] | None:
-        """The rule (``rules.py``) that made this node, or None for a leaf."""
-        return self._rule
+    def operation(self) -> Op | None:
+        """The record (``ops.py``) of the operation that made this node; None for a leaf."""
+        return self._record
 
     def __repr__(self) -> str:
         parts = [f"data={self.data!r}", f"grad={self.grad!r}"]
-        if self._rule is not None:
+        if self._record is not None:
             parts.append(f"op={self.op!r}")
         if self.label is not None:
             parts.append(f"label={self.label!r}")
@@ -142,14 +152,16 @@ class Value:
         return Value(self.data, self.label)
 
     # --- arithmetic ----------------------------------------------------
+    # The hot operators call their record's rule directly; every other op
+    # goes through ``apply``. Both read the rule and the domain from the record.
 
     def __add__(self, other: Any) -> Value:
         if type(other) is not Value:
             other = _operand(other, "+")
             if other is NotImplemented:
                 return other
-        out, da, db = rules.add(FLOAT, self.data, other.data)
-        return _make(out, rules.add, self, da, other, db)
+        out, da, db = _add(FLOAT, self.data, other.data)
+        return _make(out, ops.ADD, self, da, other, db)
 
     def __radd__(self, other: Any) -> Value:
         c = _operand(other, "+", reflected=True)
@@ -160,8 +172,8 @@ class Value:
             other = _operand(other, "-")
             if other is NotImplemented:
                 return other
-        out, da, db = rules.sub(FLOAT, self.data, other.data)
-        return _make(out, rules.sub, self, da, other, db)
+        out, da, db = _sub(FLOAT, self.data, other.data)
+        return _make(out, ops.SUB, self, da, other, db)
 
     def __rsub__(self, other: Any) -> Value:
         c = _operand(other, "-", reflected=True)
@@ -172,8 +184,8 @@ class Value:
             other = _operand(other, "*")
             if other is NotImplemented:
                 return other
-        out, da, db = rules.mul(FLOAT, self.data, other.data)
-        return _make(out, rules.mul, self, da, other, db)
+        out, da, db = _mul(FLOAT, self.data, other.data)
+        return _make(out, ops.MUL, self, da, other, db)
 
     def __rmul__(self, other: Any) -> Value:
         c = _operand(other, "*", reflected=True)
@@ -184,10 +196,7 @@ class Value:
             other = _operand(other, "/")
             if other is NotImplemented:
                 return other
-        if other.data == 0.0:
-            raise domain_error("/", other, "a non-zero divisor", ZeroDivisionError)
-        out, da, db = rules.div(FLOAT, self.data, other.data)
-        return _make(out, rules.div, self, da, other, db)
+        return apply(ops.DIV, self, other)
 
     def __rtruediv__(self, other: Any) -> Value:
         c = _operand(other, "/", reflected=True)
@@ -195,55 +204,17 @@ class Value:
 
     def __pow__(self, other: Any) -> Value:
         if isinstance(other, Value):
-            return self._pow_value(other)
+            return apply(ops.POW, self, other)
         if not _is_number(other):
             return _operand(other, "**")
-        n = float(other)
-        x = self.data
-        if x < 0.0 and not n.is_integer():
-            raise domain_error(
-                f"**{other}", self, "x >= 0 for a non-integer power (the result would be complex)"
-            )
-        if x == 0.0 and n < 0.0:
-            raise domain_error(f"**{other}", self, "x != 0 for a negative power", ZeroDivisionError)
-        if x == 0.0 and 0.0 < n < 1.0:
-            raise domain_error(
-                f"**{other}", self, f"x > 0 (its derivative {n}*x**({n - 1}) is infinite at x = 0)"
-            )
-        rule = rules.power(other)
-        try:
-            out, d = rule(FLOAT, x)
-        except OverflowError:
-            raise overflow_error(rule.op, self) from None
-        return _make(out, rule, self, d, None, None)
-
-    def _pow_value(self, exponent: Value) -> Value:
-        if self.data <= 0.0:
-            raise domain_error(
-                "**",
-                self,
-                "base > 0 when the exponent is a Value (d/dy x**y = x**y * ln x); "
-                "use a plain number as the exponent if it needs no gradient",
-            )
-        try:
-            out, da, db = rules.pow(FLOAT, self.data, exponent.data)
-        except OverflowError:
-            raise overflow_error("**", self, f"exponent {exponent.data!r}") from None
-        return _make(out, rules.pow, self, da, exponent, db)
+        return apply(ops.power(other), self)
 
     def __rpow__(self, other: Any) -> Value:
         c = _operand(other, "**", reflected=True)
-        return c if c is NotImplemented else c._pow_value(self)
-
-    def __neg__(self) -> Value:
-        out, d = rules.neg(FLOAT, self.data)
-        return _make(out, rules.neg, self, d, None, None)
+        return c if c is NotImplemented else apply(ops.POW, c, self)
 
     def __pos__(self) -> Value:
         return self
-
-    def __abs__(self) -> Value:
-        return self._unary(rules.abs_)
 
     # Comparisons look at ``data`` (so ``max(values)`` works); equality stays
     # identity, so Values can be dict keys and set members.
@@ -269,63 +240,98 @@ class Value:
 
     __hash__ = object.__hash__
 
-    # --- functions -------------------------------------------------------
 
-    def _unary(self, rule: Callable[..., tuple]) -> Value:
-        try:
-            out, d = rule(FLOAT, self.data)
-        except OverflowError:
-            raise overflow_error(rule.op, self) from None
-        except ValueError:
-            raise domain_error(rule.op, self, "a finite number") from None
-        return _make(out, rule, self, d, None, None)
+_add, _sub, _mul = ops.ADD.rule, ops.SUB.rule, ops.MUL.rule
 
-    def exp(self) -> Value:
-        """e**self. Raises OverflowError past x = 709.78 (no float is that large)."""
-        if self.data > 709.782712893384:
-            raise overflow_error("exp", self, "exp(x) is finite only for x <= 709.78")
-        return self._unary(rules.exp)
 
-    def log(self) -> Value:
-        """Natural logarithm; needs x > 0."""
-        if not self.data > 0.0 and not math.isnan(self.data):
-            raise domain_error("log", self, "x > 0")
-        return self._unary(rules.log)
+# --- applying an op record ----------------------------------------------------
 
-    def sqrt(self) -> Value:
-        """Square root; needs x > 0 (at 0 its derivative is infinite)."""
-        if self.data < 0.0:
-            raise domain_error("sqrt", self, "x >= 0 (the result would be complex)")
-        if self.data == 0.0:
-            raise domain_error(
-                "sqrt", self, "x > 0 (its derivative 1/(2*sqrt(x)) is infinite at x = 0)"
+
+def apply(op: Op, *operands: Value) -> Value:
+    """The node ``op`` makes from ``operands``: domain checked, rule run on their data.
+
+    >>> from autograd_lite import ops
+    >>> apply(ops.TANH, Value(0.0)).data, apply(ops.ADD, Value(1.0), Value(2.0)).op
+    (0.0, '+')
+    """
+    xs = [v.data for v in operands]
+    if op.domain:
+        failure = op.first_failure(*xs)
+        if failure is not None:
+            raise failure[0].exception(op.name, operands)
+    try:
+        result = op.rule(FLOAT, *xs)
+    except OverflowError:
+        raise _overflow(op, operands) from None
+    except ValueError:
+        raise domain_error(op.name, operands[0], "a finite number") from None
+    if not op.builtin:
+        result = checked_result(op, result, len(xs) + 1)
+    if len(xs) == 1:
+        return _make(result[0], op, operands[0], result[1], None, None)
+    return _make(result[0], op, operands[0], result[1], operands[1], result[2])
+
+
+def _overflow(op: Op, operands: tuple[Value, ...]) -> OverflowError:
+    if len(operands) == 2:
+        return overflow_error(op.name, operands[0], f"with {_describe_other(op, operands[1])}")
+    return overflow_error(op.name, operands[0])
+
+
+def _describe_other(op: Op, other: Value) -> str:
+    what = "exponent" if op is ops.POW else "the other operand"
+    return f"{what} {other.data!r}"
+
+
+def checked_result(op: Op, result: Any, size: int) -> tuple:
+    """A custom rule's result on floats, as floats; a TypeError naming the op if it is malformed."""
+    if not isinstance(result, (tuple, list)) or len(result) != size:
+        got = f"{len(result)} values" if isinstance(result, (tuple, list)) else _shown(result)
+        raise TypeError(
+            f"custom op {op.name!r}: its rule must return (output, "
+            f"{', '.join(_derivative_names(size - 1))}), {size} numbers, but returned {got}"
+        )
+    out = []
+    for k, x in enumerate(result):
+        if isinstance(x, bool) or not isinstance(x, numbers.Real):
+            what = "the output" if k == 0 else f"derivative {_derivative_names(size - 1)[k - 1]}"
+            raise TypeError(
+                f"custom op {op.name!r}: its rule returned {_shown(x)} "
+                f"({type(x).__name__}) as {what}; a rule on floats must return numbers"
             )
-        return self._unary(rules.sqrt)
+        out.append(float(x))
+    return tuple(out)
 
-    def tanh(self) -> Value:
-        return self._unary(rules.tanh)
 
-    def sigmoid(self) -> Value:
-        """1 / (1 + e**-x), computed without overflow for any x."""
-        return self._unary(rules.sigmoid)
+def _derivative_names(arity: int) -> list[str]:
+    return ["d/dx"] if arity == 1 else ["d/dx", "d/dy"]
 
-    def relu(self) -> Value:
-        """max(x, 0); its derivative at 0 is taken as 0."""
-        return self._unary(rules.relu)
 
-    def softplus(self) -> Value:
-        """log(1 + e**x), the lectures' soft ReLU; finite for any finite x."""
-        return self._unary(rules.softplus)
+def _unary_method(op: Op) -> Callable[[Value], Value]:
+    """The Value method for one-input op ``op``: ``x.tanh()`` is ``apply(TANH, x)``, faster."""
+    rule, domain, name = op.rule, op.domain, op.name
 
-    def step(self) -> Value:
-        """Hard threshold: 1.0 if x > 0 else 0.0. Its derivative is 0."""
-        return self._unary(rules.step)
+    def method(self: Value) -> Value:
+        x = self.data
+        for check in domain:
+            if check.bad(x):
+                raise check.exception(name, (self,))
+        try:
+            out, d = rule(FLOAT, x)
+        except OverflowError:
+            raise overflow_error(name, self) from None
+        except ValueError:
+            raise domain_error(name, self, "a finite number") from None
+        return _make(out, op, self, d, None, None)
 
-    def sin(self) -> Value:
-        return self._unary(rules.sin)
+    method.__name__ = method.__qualname__ = op.method or name
+    method.__doc__ = op.doc
+    return method
 
-    def cos(self) -> Value:
-        return self._unary(rules.cos)
+
+for _op in ops.REGISTRY.values():
+    if _op.arity == 1 and _op.method:
+        setattr(Value, _op.method, _unary_method(_op))
 
 
 # --- making nodes -----------------------------------------------------------
@@ -333,16 +339,16 @@ class Value:
 _new = object.__new__
 
 
-def _make(data: float, rule: Any, a: Any, da: Any, b: Any, db: Any) -> Value:
-    """A node made by ``rule`` from parents ``a`` (and ``b``), without checks."""
+def _make(data: float, op: Op, a: Any, da: Any, b: Any, db: Any) -> Value:
+    """A node made by ``op`` from parents ``a`` (and ``b``), without checks."""
     node = _new(Value)
     node.data = data
     node._grad = None
     node.label = None
     if grad_mode._threads_inside and not grad_mode.is_recording():
-        node._a = node._b = node._da = node._db = node._rule = None
+        node._a = node._b = node._da = node._db = node._record = None
         return node
-    node._rule = rule
+    node._record = op
     node._a = a
     node._da = da
     node._b = b
@@ -353,7 +359,7 @@ def _make(data: float, rule: Any, a: Any, da: Any, b: Any, db: Any) -> Value:
 def _constant(x: float) -> Value:
     node = _new(Value)
     node.data = x
-    node._grad = node._a = node._b = node._da = node._db = node._rule = node.label = None
+    node._grad = node._a = node._b = node._da = node._db = node._record = node.label = None
     return node
 
 
@@ -428,27 +434,22 @@ def _data_of(x: Any) -> float:
 
 def _value_sign(v: Value) -> Value:
     # sign is flat wherever it is differentiable: a constant is its exact graph.
-    return _constant(rules.FLOAT.sign(v.data))
+    return _constant(FLOAT.sign(v.data))
 
 
 class ValueMath:
-    """The functions rules call, on Values (for ``create_graph=True``)."""
+    """The functions rules call, on Values (for ``create_graph=True``): each is
+    the Value method of the op of that name (``m.exp`` is ``Value.exp``), so
+    derivatives of derivatives come from the same records; ``sign`` is flat."""
 
-    exp = staticmethod(Value.exp)
-    log = staticmethod(Value.log)
-    sqrt = staticmethod(Value.sqrt)
-    tanh = staticmethod(Value.tanh)
-    sin = staticmethod(Value.sin)
-    cos = staticmethod(Value.cos)
-    sigmoid = staticmethod(Value.sigmoid)
-    softplus = staticmethod(Value.softplus)
-    step = staticmethod(Value.step)
-    relu = staticmethod(Value.relu)
-    abs = staticmethod(Value.__abs__)
     sign = staticmethod(_value_sign)
 
+
+for _name in BACKEND_FUNCTIONS:
+    if _name != "sign":
+        setattr(ValueMath, _name, staticmethod(getattr(Value, ops.REGISTRY[_name].method)))
 
 VALUE = ValueMath()
 
 
-__all__ = ["Value", "VALUE"]
+__all__ = ["VALUE", "Value", "apply"]

@@ -15,7 +15,7 @@ differentiate.
 ['layers.0.neurons.0.w.0', 'layers.0.neurons.0.w.1', 'layers.0.neurons.0.b']
 """
 
-from .activations import ACTIVATIONS, activation_function
+from .activations import activation_function, activation_names
 from .checkpoint import CheckpointError
 from .data import (
     batches,
@@ -47,7 +47,6 @@ from .optim import SGD, Adam, Optimizer
 from .train import History, evaluate, fit
 
 __all__ = [
-    "ACTIVATIONS",
     "Adam",
     "CheckpointError",
     "History",
@@ -59,6 +58,7 @@ __all__ = [
     "SGD",
     "accuracy",
     "activation_function",
+    "activation_names",
     "argmax_correct",
     "batches",
     "binary_cross_entropy",

@@ -2,8 +2,9 @@
 
 The names are the lectures' choices (Grosse, CSC 411 lecture 10): linear,
 relu, softplus (soft ReLU), step (hard threshold), sigmoid (logistic) and
-tanh. Each maps to the engine's own operation, so its derivative comes from
-the engine's rule; ``linear`` applies nothing.
+tanh. Each is the engine's own op record (``autograd_lite.ops``), so its
+derivative comes from the op's rule; ``linear`` applies nothing. A one-input
+``custom_op`` is an activation by its name too.
 
 >>> from autograd_lite import Value
 >>> activation_function("relu")(Value(-2.0)).data
@@ -16,18 +17,20 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from autograd_lite import Value
+from autograd_lite import Value, ops
+from autograd_lite.value import apply
 
 Activation = Callable[[Value], Value]
 
-ACTIVATIONS: dict[str, Activation | None] = {
-    "linear": None,
-    "relu": Value.relu,
-    "tanh": Value.tanh,
-    "sigmoid": Value.sigmoid,
-    "softplus": Value.softplus,
-    "step": Value.step,
-}
+
+def activation_names() -> list[str]:
+    """``linear`` and the names of the ops offered as activations (``ops.activations()``):
+    the lectures' five, and every one-input ``custom_op``.
+
+    >>> activation_names()[:4]
+    ['linear', 'tanh', 'sigmoid', 'relu']
+    """
+    return ["linear", *ops.activations()]
 
 
 def activation_function(name: str) -> Activation | None:
@@ -38,12 +41,16 @@ def activation_function(name: str) -> Activation | None:
     """
     if not isinstance(name, str):
         raise TypeError(
-            f"activation must be a name (one of {', '.join(ACTIVATIONS)}), "
+            f"activation must be a name (one of {', '.join(activation_names())}), "
             f"got {type(name).__name__}"
         )
-    try:
-        return ACTIVATIONS[name]
-    except KeyError:
+    if name == "linear":
+        return None
+    op = ops.activations().get(name)
+    if op is None:
         raise ValueError(
-            f"unknown activation {name!r}; choose one of {', '.join(ACTIVATIONS)}"
-        ) from None
+            f"unknown activation {name!r}; choose one of {', '.join(activation_names())}"
+        )
+    if op.method:
+        return getattr(Value, op.method)
+    return lambda v: apply(op, v)

@@ -10,9 +10,8 @@ from pathlib import Path
 
 import pytest
 
-from autograd_lite import Value
+from autograd_lite import Value, ops
 from autograd_lite.expression import (
-    FUNCTIONS,
     MAX_DEPTH,
     MAX_LENGTH,
     ExpressionError,
@@ -80,7 +79,7 @@ def test_value_inputs_are_used_as_given_and_labelled_with_their_name():
     assert d["f"].parents[0] is w
 
 
-@pytest.mark.parametrize("name", sorted(FUNCTIONS))
+@pytest.mark.parametrize("name", sorted(ops.functions()))
 def test_each_function_builds_the_engines_node(name):
     x0 = 0.7
     d = parse(f"f = {name}(x)", x=x0)

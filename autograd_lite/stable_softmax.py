@@ -13,7 +13,7 @@ gradients are exact.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import Any
 
 from .value import Value, _coerce
@@ -40,10 +40,29 @@ def _total(terms: list[Value]) -> Value:
     return total
 
 
+# Set only while ``compile_batched`` traces a function (``batched_trace.py``):
+# told of each max shift and the Values it is the max of, so that the compiled
+# program recomputes the shift for every sample instead of reusing this
+# trace's number. None (no call, one global lookup) the rest of the time.
+shift_listener: Callable[[Value, list[Value]], None] | None = None
+
+
+def max_shift(vs: list[Value]) -> Value:
+    """The constant m = max x_i that the stable forms subtract (a leaf: no gradient).
+
+    >>> max_shift([Value(1.0), Value(3.0)]).data
+    3.0
+    """
+    shift = Value(max(v.data for v in vs))
+    if shift_listener is not None:
+        shift_listener(shift, vs)
+    return shift
+
+
 def logsumexp(xs: Sequence[Any]) -> Value:
     """log(sum(exp(x_i))), stable for large inputs."""
     vs = _values(xs, "logsumexp")
-    m = max(v.data for v in vs)
+    m = max_shift(vs)
     return _total([(v - m).exp() for v in vs]).log() + m
 
 
@@ -57,7 +76,7 @@ def log_softmax(xs: Sequence[Any]) -> list[Value]:
 def softmax(xs: Sequence[Any]) -> list[Value]:
     """exp(x_i) / sum_j exp(x_j): probabilities that sum to 1."""
     vs = _values(xs, "softmax")
-    m = max(v.data for v in vs)
+    m = max_shift(vs)
     exps = [(v - m).exp() for v in vs]
     total = _total(exps)
     return [e / total for e in exps]

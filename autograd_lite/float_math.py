@@ -1,0 +1,68 @@
+"""``FLOAT``: the math backend that runs the op rules on Python floats.
+
+A rule (``ops.py``) computes its output and local derivatives with plain
+arithmetic plus the functions of a backend ``m``. ``FLOAT`` gives them
+floats (the engine's forward pass), ``VALUE`` gives them Values
+(``value.py``, for second derivatives) and ``NUMPY`` numpy arrays
+(``numpy_math.py``, for ``compile_batched``). A user's ``custom_op`` rule may
+call any of these functions.
+
+>>> FLOAT.sigmoid(-1000.0), FLOAT.step(0.0), FLOAT.sign(-3.0)
+(0.0, 0.0, -1.0)
+"""
+
+from __future__ import annotations
+
+import math
+
+
+def _sigmoid(x: float) -> float:
+    # Two branches so that exp never overflows: sigmoid(+-1000) is 1.0 / 0.0.
+    if x >= 0.0:
+        return 1.0 / (1.0 + math.exp(-x))
+    e = math.exp(x)
+    return e / (1.0 + e)
+
+
+def _softplus(x: float) -> float:
+    # log(1 + e^x) = max(x, 0) + log(1 + e^-|x|): finite for every finite x.
+    return max(x, 0.0) + math.log1p(math.exp(-abs(x)))
+
+
+def _step(x: float) -> float:
+    return 1.0 if x > 0.0 else 0.0
+
+
+def _sign(x: float) -> float:
+    return 1.0 if x > 0.0 else (-1.0 if x < 0.0 else 0.0)
+
+
+def _relu(x: float) -> float:
+    return x if x > 0.0 else 0.0
+
+
+class FloatMath:
+    """The functions rules call, on Python floats."""
+
+    exp = staticmethod(math.exp)
+    log = staticmethod(math.log)
+    sqrt = staticmethod(math.sqrt)
+    tanh = staticmethod(math.tanh)
+    sin = staticmethod(math.sin)
+    cos = staticmethod(math.cos)
+    sigmoid = staticmethod(_sigmoid)
+    softplus = staticmethod(_softplus)
+    step = staticmethod(_step)
+    sign = staticmethod(_sign)
+    relu = staticmethod(_relu)
+    abs = staticmethod(abs)
+
+
+FLOAT = FloatMath()
+
+BACKEND_FUNCTIONS: tuple[str, ...] = tuple(
+    name for name in vars(FloatMath) if not name.startswith("_")
+)
+"""The functions every backend offers a rule: ``m.exp``, ``m.sigmoid``, ..."""
+
+__all__ = ["BACKEND_FUNCTIONS", "FLOAT", "FloatMath"]
