@@ -189,7 +189,14 @@ def _locals(node: Any, math: Any) -> Iterator[tuple]:
     parents = node.parents
     if math is None:
         return zip(parents, node.local_grads)
-    return zip(parents, node.operation.rule(math, *parents)[1:])
+    op = node.operation
+    result = op.rule(math, *parents)
+    if len(result) != len(parents) + 1:
+        raise TypeError(
+            f"op {op.name!r}: its rule returned {len(result)} values on Values, "
+            f"not the output and {len(parents)} derivative(s)"
+        )
+    return zip(parents, result[1:])
 
 
 def chain_rule(order: Sequence, root: Any, math: Any = None) -> dict:

@@ -228,16 +228,10 @@ def _opening_facts(stepper: Stepper) -> str:
 
 
 def _step_text(stepper: Stepper, step: Step) -> str:
-    text = str(step)
-    main, sep, note = text.rpartition("   (")
-    if sep and note.endswith(")"):
-        line = (
-            f'<span class="main">{escape(main)}</span>'
-            f'<span class="note">{escape(sep + note)}</span>'
-        )
-        length = len(main)
-    else:
-        line, length = escape(text), len(text)
+    line = f'<span class="main">{escape(step.equation)}</span>'
+    if step.note:
+        line += f'<span class="note">{escape(f"   ({step.note})")}</span>'
+    length = len(step.equation)
     size = " long" if length > LONG_LINE else ""
     return (
         '<div class="step">'

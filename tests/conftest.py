@@ -1,4 +1,4 @@
-"""What several test files share: the ``slow`` marker and a real browser.
+"""What several test files share: the ``slow`` marker, a clean op registry, a real browser.
 
 Tests that take seconds (the demos, million-node chains, the browser) carry
 ``@pytest.mark.slow``. The README's test command runs everything; while
@@ -25,6 +25,17 @@ BROWSER_ARGS = [
 
 def pytest_configure(config: pytest.Config) -> None:
     config.addinivalue_line("markers", "slow: takes seconds; deselect with -m 'not slow'")
+
+
+@pytest.fixture(autouse=True)
+def _op_registry_as_it_was() -> Iterator[None]:
+    """Custom ops a test defines are gone after it: the registry is per process."""
+    from autograd_lite import ops
+
+    saved = dict(ops.REGISTRY)
+    yield
+    ops.REGISTRY.clear()
+    ops.REGISTRY.update(saved)
 
 
 def unavailable(reason: str) -> None:

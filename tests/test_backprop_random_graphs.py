@@ -11,7 +11,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from autograd_lite import Value
-from autograd_lite.backprop import _prepare_backward, chain_rule, topological_order
+from autograd_lite.backprop import _prepare_backward, chain_rule, topological_order, walk
 
 # each step: (operation, index of first operand, index of second operand)
 steps = st.lists(
@@ -82,13 +82,16 @@ def test_backward_walks_the_interior_nodes_in_topological_order(xs, program):
 
 @settings(max_examples=150, deadline=None)
 @given(inputs, steps)
-def test_backward_equals_chain_rule_and_central_differences(xs, program):
+def test_backward_equals_the_narrated_walk_and_central_differences(xs, program):
     leaves = [Value(x) for x in xs]
     root = build(leaves, program)
     root.backward()
-    by_dict = chain_rule(topological_order(root), root)
+    by_walk = {root: 1.0}
+    for c in walk(topological_order(root), root):  # the walk the Stepper narrates
+        by_walk[c.parent] = c.after
+    assert by_walk == chain_rule(topological_order(root), root)
     for leaf in leaves:
-        assert leaf.grad == by_dict.get(leaf, 0.0)  # same sums in the same order
+        assert leaf.grad == by_walk.get(leaf, 0.0)  # same sums in the same order
     h = 1e-6
     for k, leaf in enumerate(leaves):
         up = build([x + h if m == k else x for m, x in enumerate(xs)], program)

@@ -245,6 +245,21 @@ class Node:
         return order
 
 
+def test_a_step_carries_its_parts_so_nothing_reads_the_narration_back():
+    d, s = lecture()
+    step = s.steps[8]  # df/dx += df/dq * dq/dx = -4 * 1 = -4
+    assert (step.node, step.parent) == (d["q"], d["x"])
+    assert (step.upstream, step.local, step.contribution) == (-4.0, 1.0, -4.0)
+    assert (step.grad_before, step.grad_after) == (None, -4.0)
+    assert step.operation.name == "+" and step.operation.formula(["x", "y"]) == "x + y"
+    assert step.equation == "df/dx += df/dq * dq/dx = -4 * 1 = -4"
+    assert step.note == "x.grad = -4"
+    forward = s.steps[2]  # q = x + y = -2 + 5 = 3
+    assert forward.operation is step.operation and forward.note == ""
+    assert forward.equation == "q = x + y = -2 + 5 = 3"
+    assert s.steps[0].note == "input" and s.steps[0].operation is None
+
+
 def test_local_derivatives_come_from_the_graph_not_from_the_op():
     a, b = Node(1.0, "a"), Node(2.0, "b")
     f = Node(7.0, "f", (a, b), (10.0, -3.0), op="mystery")
