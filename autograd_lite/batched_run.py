@@ -5,7 +5,11 @@ step by step, running each step's op rule on numpy arrays (``NUMPY``) after
 the op's own domain checks (``op_record.Check``, the same ones ``Value``
 runs); it returns the local derivatives each step produced. ``backward``
 then runs the engine's loop, ``parent.grad += node.grad * local``, on whole
-rows: each step adds its gradient rows into its operands' rows.
+rows: each step adds its gradient rows into its operands' rows, or writes
+them there when it is the first to reach them (``GradientPlan``), so the
+gradient table needs no zeroing. A lowered program's matrix products
+(``batched_lowering.LinearStep``) run Z = W @ X + b forward and the
+transposed products backward.
 
 >>> import numpy as np
 >>> from autograd_lite.batched_program import Program
@@ -25,21 +29,28 @@ from typing import Any
 
 import numpy as np
 
-from .batched_program import Program, ProgramStep
+from .batched_lowering import LinearStep
+from .batched_program import Program, ProgramStep, row_index
 from .errors import overflow_error
 from .numpy_math import NUMPY
 from .op_record import Check
 from .value import checked_result
 
 
-def forward(program: Program, V: np.ndarray) -> list:
+def forward(program: Program, V: np.ndarray, leaves: np.ndarray | None = None) -> list:
     """Compute every step's rows of ``V`` (inputs, parameters, constants already there).
 
-    Returns each step's local derivatives (None for a max shift), for ``backward``.
+    ``leaves``: ``program.leaf_values(...)``, needed when the program was
+    lowered (its matrix products gather W and b from it). Returns what each
+    step keeps for ``backward``: its local derivatives (None for a max
+    shift; W and X for a matrix product).
     """
     saved: list = []
     with np.errstate(all="ignore"):
         for step in program.steps:
+            if type(step) is LinearStep:
+                saved.append(_linear_forward(step, V, leaves))
+                continue
             if step.op is None:
                 V[step.out] = V[step.shift].max(axis=0)
                 saved.append(None)
@@ -56,24 +67,146 @@ def forward(program: Program, V: np.ndarray) -> list:
     return saved
 
 
-def backward(program: Program, saved: list, G: np.ndarray, seed: float) -> np.ndarray:
-    """The engine's backward loop over rows; returns ``G``, d(sum of outputs * seed)/d row."""
-    G.fill(0.0)
+class GradientPlan:
+    """How the backward pass writes each gradient contribution into ``G``.
+
+    ``first[i][k]`` is True when operand k of step i is the first to reach
+    its rows (steps run in reverse): it is written there, not added, so
+    ``G`` needs no zeroing first. ``zero`` are the rows that only get added
+    into, or get nothing (no step reads them): those are set to 0.
+    """
+
+    __slots__ = ("first", "zero")
+
+    def __init__(self, program: Program) -> None:
+        written = np.zeros(program.n_rows, dtype=bool)
+        written[program.out_row] = True  # the seed
+        zero = np.zeros(program.n_rows, dtype=bool)
+        self.first: list[list[bool]] = [[] for _ in program.steps]
+        for i in reversed(range(len(program.steps))):
+            for scatter in _scatters(program.steps[i]):
+                rows = _target_rows(scatter)
+                before = written[rows]
+                self.first[i].append(not before.any())
+                if before.any():
+                    zero[rows[~before]] = True
+                written[rows] = True
+        zero |= ~written
+        self.zero = row_index(np.flatnonzero(zero).tolist()) if zero.any() else None
+
+
+def backward(
+    program: Program,
+    saved: list,
+    G: np.ndarray,
+    seed: float,
+    leaf_grads: np.ndarray | None = None,
+    plan: GradientPlan | None = None,
+) -> np.ndarray:
+    """The engine's backward loop over rows; returns ``G``, d(sum of outputs * seed)/d row.
+
+    A lowered program's matrix products add d/dW and d/db, summed over the
+    batch, into ``leaf_grads`` (aligned with ``program.leaf_values``).
+    ``plan``: ``GradientPlan(program)``, made here when not given.
+    """
+    plan = GradientPlan(program) if plan is None else plan
+    if plan.zero is not None:
+        G[plan.zero] = 0.0
     G[program.out_row] = seed
     with np.errstate(all="ignore"):
-        for step, local in zip(reversed(program.steps), reversed(saved)):
+        for i in reversed(range(len(program.steps))):
+            step, local, first = program.steps[i], saved[i], plan.first[i]
             if local is None:
                 continue  # a max shift is a constant: no gradient flows through it
+            if type(step) is LinearStep:
+                _linear_backward(step, local, G, leaf_grads, first[0])
+                continue
             g = G[step.out]
-            for scatter, d in zip(step.scatters, local):
+            for scatter, d, assign in zip(step.scatters, local, first):
                 if type(d) is float:
                     if d == 0.0:
+                        if assign:
+                            _write_into(G, scatter, np.zeros_like(g))
                         continue
                     c = g if d == 1.0 else (-g if d == -1.0 else g * d)
+                elif assign and scatter[0] == "rows" and type(scatter[1]) is slice:
+                    np.multiply(g, d, out=G[scatter[1]])  # straight into its rows
+                    continue
                 else:
                     c = g * d
-                _add_into(G, scatter, c)
+                if assign:
+                    _write_into(G, scatter, c)
+                else:
+                    _add_into(G, scatter, c)
     return G
+
+
+def _linear_forward(step: LinearStep, V: np.ndarray, leaves: Any) -> tuple:
+    """Z = W @ X (+ b): one matrix product for a block of sums of products."""
+    if leaves is None:
+        raise ValueError("a lowered program needs its leaf values (Program.leaf_values)")
+    W = leaves[step.weights]
+    X = V[step.x]
+    Z = np.matmul(W, X, out=V[step.out])
+    if step.bias is not None:
+        Z += leaves[step.bias][:, None]
+    return W, X
+
+
+def _linear_backward(
+    step: LinearStep, saved: tuple, G: np.ndarray, leaf_grads: Any, assign: bool
+) -> None:
+    """dX = Wᵀ @ dZ into the rows x; dW = dZ @ Xᵀ and db = Σ dZ (over the batch) into the leaves."""
+    if leaf_grads is None:
+        raise ValueError("a lowered program needs leaf_grads to add d/dW into")
+    W, X = saved
+    dZ = G[step.out]
+    if assign and type(step.x) is slice:
+        np.matmul(W.T, dZ, out=G[step.x])
+    elif assign:
+        _write_into(G, step.x_scatter, W.T @ dZ)
+    else:
+        _add_into(G, step.x_scatter, W.T @ dZ)
+    _add_to_leaves(leaf_grads, step.weights, dZ @ X.T, step.unique[0])
+    if step.bias is not None:
+        _add_to_leaves(leaf_grads, step.bias, dZ.sum(axis=1), step.unique[1])
+
+
+def _add_to_leaves(leaf_grads: np.ndarray, index: np.ndarray, d: np.ndarray, unique: bool) -> None:
+    if unique:
+        leaf_grads[index] += d
+    else:  # a leaf used twice gets both contributions
+        leaf_grads += np.bincount(index.ravel(), d.ravel(), minlength=len(leaf_grads))
+
+
+def _scatters(step: Any) -> list[tuple]:
+    if type(step) is LinearStep:
+        return [step.x_scatter]
+    return step.scatters if step.op is not None else []
+
+
+def _target_rows(scatter: tuple) -> np.ndarray:
+    kind = scatter[0]
+    if kind == "rows":
+        index = scatter[1]
+        if type(index) is slice:
+            return np.arange(index.start, index.stop, index.step or 1)
+        return index
+    if kind == "one":
+        return np.array([scatter[1]])
+    return scatter[1]
+
+
+def _write_into(G: np.ndarray, scatter: tuple, c: np.ndarray) -> None:
+    """As ``_add_into``, for rows nothing has written yet."""
+    kind = scatter[0]
+    if kind == "rows":
+        G[scatter[1]] = c
+    elif kind == "one":
+        G[scatter[1]] = c.sum(axis=0)
+    else:
+        _, targets, perm, starts = scatter
+        G[targets] = np.add.reduceat(c if perm is None else c[perm], starts)
 
 
 def _add_into(G: np.ndarray, scatter: tuple, c: np.ndarray) -> None:
@@ -156,4 +289,4 @@ def _raise_domain(
     raise check.error(f"{error}{where}") from None
 
 
-__all__ = ["backward", "forward"]
+__all__ = ["GradientPlan", "backward", "forward"]
