@@ -116,7 +116,7 @@ def fit(
     full = batch_size is None or batch_size >= len(X)
     if not isinstance(batched, bool):
         raise TypeError(f"fit(): batched must be True or False, got {batched!r}")
-    compiled = _CompiledLoss(model, loss, params, X[0]) if batched else None
+    compiled = _CompiledLoss(model, loss, params, X[0], l2) if batched else None
 
     history = History()
     bar = None
@@ -136,10 +136,6 @@ def fit(
                     loss_value = batch_loss.data
                 else:
                     loss_value, outputs = compiled.backward(Xb, yb, correct is not None)
-                    if l2:
-                        penalty = losses.l2_penalty(params, l2)
-                        penalty.backward()  # adds into the gradients just set
-                        loss_value += penalty.data
                 optimizer.step()
                 batch_losses.append((loss_value, len(Xb)))
                 if correct is not None:
@@ -200,15 +196,23 @@ class _CompiledLoss:
 
     The graph of one example's loss, ``loss(model(x), t)``, is traced with the
     target t as a number, as the scalar path builds it; so there is one graph
-    per distinct target value (a class label), each run on its rows.
+    per distinct target value (a class label), each run on its rows. The L2
+    penalty is a graph of its own, of the parameters alone (one "sample"),
+    which lowering turns into a single dot product. The parameters are read
+    once per batch and handed to every graph.
     """
 
     MAX_TARGETS = 64
 
-    def __init__(self, model: Module, loss: Loss, params: list[Value], example: Any) -> None:
+    def __init__(
+        self, model: Module, loss: Loss, params: list[Value], example: Any, l2: float
+    ) -> None:
         self.model, self.params, self.example = model, params, [float(v) for v in example]
         self.per_example = (lambda o, t: losses.mse([o], [t])) if loss is losses.mse else loss
         self.graphs: dict[Any, BatchedGraph] = {}
+        self.penalty = None
+        if l2:
+            self.penalty = compile_batched(lambda: losses.l2_penalty(params, l2), params=params)
 
     def graph(self, key: Any, target: Any) -> BatchedGraph:
         if key not in self.graphs:
@@ -229,23 +233,31 @@ class _CompiledLoss:
         return self.graphs[key]
 
     def backward(self, Xb: np.ndarray, yb: np.ndarray, want_outputs: bool) -> tuple[float, list]:
-        """Set every parameter's grad to d(mean loss)/dp; return the mean loss and outputs."""
+        """Set every parameter's grad to d(mean loss + L2 penalty)/dp; return that loss
+        and the outputs."""
         rows: dict[Any, list[int]] = {}
         for i, t in enumerate(yb):
             key = float(t) if np.ndim(t) == 0 else tuple(float(v) for v in t)
             rows.setdefault(key, []).append(i)
+        values = np.fromiter((p.data for p in self.params), float, len(self.params))
         total, grads = 0.0, np.zeros(len(self.params))
         outputs: list[Any] = [None] * len(Xb)
         for key, idx in rows.items():
-            result = self.graph(key, yb[idx[0]])(Xb[idx], reduce="sum")
+            result = self.graph(key, yb[idx[0]])(Xb[idx], reduce="sum", param_values=values)
             total += result.value
             grads += result.param_grads
             if want_outputs:
                 for i, out in zip(idx, result.aux.tolist()):
                     outputs[i] = [Value(v) for v in out] if isinstance(out, list) else Value(out)
-        for p, g in zip(self.params, (grads / len(Xb)).tolist()):
+        grads /= len(Xb)
+        mean = total / len(Xb)
+        if self.penalty is not None:
+            penalty = self.penalty(reduce="sum", param_values=values)
+            grads += penalty.param_grads
+            mean += penalty.value
+        for p, g in zip(self.params, grads.tolist()):
             p.grad = g
-        return total / len(Xb), outputs
+        return mean, outputs
 
 
 def _epoch_loss(batch_losses: list[tuple[float, int]]) -> float:
