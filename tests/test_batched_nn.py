@@ -226,3 +226,37 @@ def test_batched_benchmark_runs_in_quick_mode():
     assert "batch of 100 points" in out and "batch of 1,000 points" in out
     for name in ("scalar", "compiled", "numpy floor / compiled"):
         assert name in out
+
+
+def load_benchmark(monkeypatch):
+    """benchmarks/batched.py as a module (it sets BLAS thread variables: kept to this test)."""
+    import importlib.util
+
+    for variable in ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS"):
+        monkeypatch.setenv(variable, "1")
+    path = Path(__file__).resolve().parent.parent / "benchmarks" / "batched.py"
+    spec = importlib.util.spec_from_file_location("batched_benchmark", path)
+    module = importlib.util.module_from_spec(spec)
+    monkeypatch.setitem(sys.modules, "batched_benchmark", module)
+    spec.loader.exec_module(module)
+    return module
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("workload", ["MOONS", "SPIRAL"])
+def test_the_benchmark_trains_the_same_network_the_compiled_way_and_by_hand(
+    workload, monkeypatch
+):
+    bench = load_benchmark(monkeypatch)
+    work = getattr(bench, workload)
+    X, y = work.data(60, seed=1)
+    weights = [p.data for p in MLP(2, list(work.sizes), seed=1).parameters()]
+    compiled = bench.compiled_stepper(work, weights, X, y)
+    by_hand = bench.numpy_stepper(work, weights, X, y)
+    a = [compiled(k) for k in range(5)]
+    b = [by_hand(k) for k in range(5)]
+    np.testing.assert_allclose(a, b, rtol=1e-12, atol=1e-12)
+    assert a[-1] < a[0]
+    if bench.torch is not None:
+        c = [bench.torch_stepper(work, weights, X, y)(k) for k in range(1)]
+        np.testing.assert_allclose(c, b[:1], rtol=1e-12)
