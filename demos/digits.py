@@ -8,8 +8,8 @@ learned. Each pixel is standardised with the training images' mean and
 spread. ``MLP(64, [32, 10])`` (2,410 parameters: 64 pixels in, 32 ReLU
 units, a logit per digit) is trained with the softmax cross-entropy loss,
 an L2 penalty and Adam on mini-batches of 32. ``fit(..., batched=True)``
-compiles one example's loss once per digit and runs it on the batch's
-images of that digit: each layer is one matrix product.
+compiles one example's loss once, the digit going in as a one-hot row,
+and runs it on each mini-batch: each layer is one matrix product.
 
 It prints the loss and the training and held-out accuracy as it goes, the
 confusion matrix of the held-out images, and writes the training curves,

@@ -110,7 +110,7 @@ def test_a_lowered_mlp_equals_the_scalar_engine_per_sample(nin, nouts, activatio
         targets = rng.normal(size=(len(X), nouts[-1]))
         check_lowered(lambda x, y: squared(model(x), y), (X, targets), params, lifts=lifts)
     else:
-        for k in range(nouts[-1]):  # one graph per class, as fit(batched=True) compiles them
+        for k in range(nouts[-1]):  # the class as a number in the graph, as the scalar path
             fn = lambda x, k=k: softmax_cross_entropy(model(x), k)  # noqa: E731
             check_lowered(fn, (X,), params, lifts=lifts)
 

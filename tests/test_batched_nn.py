@@ -11,6 +11,7 @@ import numpy as np
 import pytest
 from autograd_lite.demos import DEMOS, spiral_batched
 
+import nn.train as nn_train
 from autograd_lite import Value, compile_batched
 from nn import (
     MLP,
@@ -172,6 +173,34 @@ def test_fit_batched_with_binary_cross_entropy_and_momentum():
         epochs=6,
         batch_size=7,
     )
+
+
+def test_fit_batched_trains_every_class_through_one_graph_with_one_hot_rows(monkeypatch):
+    compiled = []
+    real = nn_train.compile_batched
+
+    def counting(fn, *example, **options):
+        compiled.append([len(e) if isinstance(e, list) else 1 for e in example])
+        return real(fn, *example, **options)
+
+    monkeypatch.setattr(nn_train, "compile_batched", counting)
+    X, y = make_spiral(40, classes=4, seed=6)
+    trajectories(
+        lambda: MLP(2, [6, 4], seed=6),
+        lambda m: SGD(m, lr=0.1),
+        X,
+        y,
+        loss=nll,
+        epochs=4,
+        batch_size=8,
+    )
+    assert compiled == [[2, 4]]  # x and the one-hot target: one graph for all four classes
+
+
+def test_fit_batched_with_labels_out_of_range_says_so():
+    X, _ = make_spiral(12, classes=3, seed=0)
+    with pytest.raises(ValueError, match="class 3 is out of range for 3 logits"):
+        fit(MLP(2, [3], seed=0), X, np.full(12, 3), loss=softmax_cross_entropy, batched=True)
 
 
 def test_fit_batched_refuses_regression_targets_with_too_many_values():
