@@ -18,9 +18,9 @@ The contenders:
 * micrograd 0.1.0 and scalar (this package's Values, one graph per sample):
   moons only, a few steps (they cost the same per sample at any batch size);
 * compiled: one example's loss traced once by ``compile_batched`` (lowered:
-  each layer is a matrix product) and run on the whole batch, one graph per
-  class for the softmax loss as ``fit(batched=True)`` does; the L2 penalty
-  is a compiled graph of the parameters alone; the update works on the
+  each layer is a matrix product) and run on the whole batch, the class
+  label going in as a one-hot row as ``fit(batched=True)`` feeds it; the L2
+  penalty is a compiled graph of the parameters alone; the update works on the
   parameter vector with numpy and writes it back into the Values, which
   the graphs read at the next call (the graphs are handed that vector,
   ``param_values``, rather than each reading every Value). Compiling is
@@ -30,7 +30,12 @@ The contenders:
 * torch: PyTorch CPU tensors with autograd, when torch is importable.
 
 Steps are interleaved (the order rotates), with the garbage collector on and
-``gc.collect()`` outside the timed regions. Throughput is the batch size
+``gc.collect()`` outside the timed regions; the objects that exist before
+the steps start (modules, torch's many, the models, the data) are frozen
+(``gc.freeze()``), so that collection walks only what the steps made. (A
+full walk of torch's objects before every step flushed the CPU caches and
+made each contender's time depend on whether torch happened to be
+imported, Python-heavy ones most.) Throughput is the batch size
 over the median step time; compare the ratios, which come from one run,
 rather than times across runs.
 
@@ -39,11 +44,18 @@ Every contender runs on one thread: numpy's BLAS (``OPENBLAS_NUM_THREADS``,
 override) and torch (``torch.set_num_threads`` to the same number). On a
 small machine shared with other work, two BLAS threads, or torch's and
 numpy's thread pools spinning against each other, make times erratic.
+Likewise glibc's heap: by default it hands freed memory back to the system
+and faults it in again at the next allocation, more or less often
+depending on what ran before, which moved the numpy floor's step time by
+up to 2x between runs. With glibc the benchmark turns that off
+(``mallopt``) for every contender.
 """
 
 from __future__ import annotations
 
 import argparse
+import ctypes
+import ctypes.util
 import gc
 import os
 import platform
@@ -180,12 +192,14 @@ def compiled_stepper(work: Workload, weights: list[float], X: np.ndarray, y: np.
         )
         runs = [(svm, (X, y))]
     else:
-        runs = []
-        for k in range(work.sizes[-1]):  # the class is a number in the graph, as in fit()
-            graph = compile_batched(
-                lambda x, k=k: softmax_cross_entropy(model(x), k), [0.5, 0.5], params=model
-            )
-            runs.append((graph, (X[y == k],)))
+        classes = work.sizes[-1]
+        softmax = compile_batched(
+            lambda x, t: softmax_cross_entropy(model(x), t),
+            [0.5, 0.5],
+            [1.0] + [0.0] * (classes - 1),
+            params=model,
+        )
+        runs = [(softmax, (X, np.eye(classes)[y]))]
     penalty = compile_batched(lambda: l2_penalty(params, ALPHA), params=params)
     theta = np.array([p.data for p in params])
 
@@ -289,6 +303,21 @@ def torch_stepper(work: Workload, weights: list[float], X: np.ndarray, y: np.nda
 # --- timing ------------------------------------------------------------------------
 
 
+def keep_freed_memory() -> bool:
+    """Ask glibc to keep freed memory instead of returning it to the system; False elsewhere."""
+    name = ctypes.util.find_library("c")
+    if name is None:
+        return False
+    try:
+        mallopt = ctypes.CDLL(name).mallopt
+    except (OSError, AttributeError):  # not glibc
+        return False
+    m_trim_threshold, m_mmap_threshold = -1, -3
+    trimmed = mallopt(m_trim_threshold, 1 << 30)
+    mapped = mallopt(m_mmap_threshold, 32 << 20)  # glibc's largest: big arrays stay on the heap
+    return bool(trimmed and mapped)
+
+
 def measure(work: Workload, n: int, steps: dict[str, int], seed: int) -> dict[str, Any]:
     """Median seconds per step and the loss curve of each contender, for batch size n."""
     X, y = work.data(n, seed)
@@ -312,15 +341,22 @@ def measure(work: Workload, n: int, steps: dict[str, int], seed: int) -> dict[st
     times: dict[str, list[float]] = {name: [] for name in steppers}
     losses: dict[str, list[float]] = {name: [] for name in steppers}
     names = list(steppers)
-    for k in range(max(steps.values())):
-        for name in names[k % len(names) :] + names[: k % len(names)]:
-            if k >= steps[name]:
-                continue
-            gc.collect()
-            start = time.perf_counter()
-            loss = steppers[name](k)
-            times[name].append(time.perf_counter() - start)
-            losses[name].append(loss)
+    # What exists now (modules, torch, the models, the data) is frozen out of the
+    # collector's scans, so each gc.collect() below walks only what the steps made.
+    gc.collect()
+    gc.freeze()
+    try:
+        for k in range(max(steps.values())):
+            for name in names[k % len(names) :] + names[: k % len(names)]:
+                if k >= steps[name]:
+                    continue
+                gc.collect()
+                start = time.perf_counter()
+                loss = steppers[name](k)
+                times[name].append(time.perf_counter() - start)
+                losses[name].append(loss)
+    finally:
+        gc.unfreeze()
     return {
         "n": n,
         "seconds": {name: statistics.median(t) for name, t in times.items()},
@@ -408,6 +444,7 @@ def main(argv: list[str] | None = None) -> dict:
     parser.add_argument("--seed", type=int, default=0, help="seed for the data and weights")
     args = parser.parse_args(argv)
     gc.enable()
+    heap = "glibc keeps freed memory" if keep_freed_memory() else "default allocator"
     plan = plans(args.quick)
     have_micrograd, have_torch = MicroMLP is not None, torch is not None
     if not have_micrograd:
@@ -426,7 +463,7 @@ def main(argv: list[str] | None = None) -> dict:
         versions.append(f"micrograd {package_version('micrograd')}")
     if have_torch:
         versions.append(f"torch {torch.__version__}")
-    print(", ".join(versions) + f", {THREADS} thread(s), gc enabled: {gc.isenabled()}")
+    print(", ".join(versions) + f", {THREADS} thread(s), {heap}, gc enabled: {gc.isenabled()}")
     print("samples per second = batch size / median step time\n")
     results = []
     for work, batches in plan:
