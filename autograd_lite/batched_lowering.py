@@ -187,7 +187,7 @@ class _Dataflow:
         w is a weight; x varies by sample, or is a parameter (in p * p,
         the L2 penalty's terms, the second factor is taken as x).
         """
-        if self.op[row] is not ops.MUL or self.uses[row] != 1:
+        if not _takes_over(self.op[row], ops.MUL) or self.uses[row] != 1:
             return None
         a, b = self.args[row]
         for x, w in ((b, a), (a, b)):
@@ -197,6 +197,12 @@ class _Dataflow:
 
     def computed_rows(self) -> range:
         return range(self.leaf_end, self.program.n_rows)
+
+
+def _takes_over(op: Any, record: Any) -> bool:
+    """``op`` is ``record`` (``+`` or ``*``) and a matrix product may compute it: the
+    product runs no domain checks, so only ops without any are taken over."""
+    return op is record and not record.domain
 
 
 def _rows_of(index: Any) -> list[int]:
@@ -223,7 +229,7 @@ def _sums_of_products(graph: _Dataflow) -> list[_Sum]:
     # weights or additions of the same kind read only by it.
     counts: dict[int, tuple[int, int]] = {}
     for r in graph.computed_rows():
-        if graph.op[r] is not ops.ADD:
+        if not _takes_over(graph.op[r], ops.ADD):
             continue
         products = biases = 0
         for a in graph.args[r]:
@@ -287,38 +293,10 @@ def _groups(graph: _Dataflow, sums: list[_Sum]) -> dict[int, list[list[_Sum]]]:
 
 
 def _rebuild(program: Program, graph: _Dataflow, groups: dict[int, list[list[_Sum]]]) -> Program:
-    taken = set()  # rows the matrix products compute or make unneeded
-    for members in (m for per_step in groups.values() for m in per_step):
-        for s in members:
-            taken.add(s.row)
-            taken.update(s.absorbed)
-    plan: list[tuple[str, Any]] = []
-    for s, step in enumerate(program.steps):
-        plan.extend(("linear", members) for members in groups.get(s, []))
-        rows = range(step.out.start, step.out.stop)
-        keep = [i for i, r in enumerate(rows) if r not in taken]
-        if keep:
-            plan.append(("plain", (step, keep)))
-
-    # The leaves the remaining steps read as rows, then every computed row, in order.
-    read: set[int] = {program.out_row, *program.aux_rows}
-    for kind, what in plan:
-        if kind == "plain":
-            step, keep = what
-            read.update(a for i in keep for a in graph.args[step.out.start + i])
-        else:
-            read.update(x for s in what for x, _ in s.products)
-    leaf_rows = sorted(r for r in read if graph.is_weight(r))
-    n_params = program.n_params
-    row_params = [graph.leaf(r) for r in leaf_rows if graph.leaf(r) < n_params]
-    row_constants = [graph.leaf(r) - n_params for r in leaf_rows if graph.leaf(r) >= n_params]
-    new_row = {r: r for r in range(program.n_inputs)}
-    new_row.update({r: program.n_inputs + k for k, r in enumerate(leaf_rows)})
-
-    lowered = Program(program.n_inputs, n_params, program.constants)
-    lowered.row_params = np.array(row_params, dtype=np.intp)
-    lowered.row_constants = np.array(row_constants, dtype=np.intp)
-    lowered.n_rows = lowered.leaf_rows
+    """The lowered program: its steps in order, its rows renumbered into blocks."""
+    plan = _step_plan(program, groups)
+    lowered = Program(program.n_inputs, program.n_params, program.constants)
+    new_row = _lay_out_leaves(lowered, graph, _leaves_read(program, graph, plan))
     lowered.n_nodes = program.n_nodes
     for kind, what in plan:
         start = lowered.n_rows
@@ -335,6 +313,47 @@ def _rebuild(program: Program, graph: _Dataflow, groups: dict[int, list[list[_Su
     lowered.out_row = new_row[program.out_row]
     lowered.aux_rows = [new_row[r] for r in program.aux_rows]
     return lowered
+
+
+def _step_plan(program: Program, groups: dict[int, list[list[_Sum]]]) -> list[tuple[str, Any]]:
+    """``("linear", sums)`` and ``("plain", (step, positions kept))``, in running order."""
+    taken = set()  # rows the matrix products compute or make unneeded
+    for members in (m for per_step in groups.values() for m in per_step):
+        for s in members:
+            taken.add(s.row)
+            taken.update(s.absorbed)
+    plan: list[tuple[str, Any]] = []
+    for i, step in enumerate(program.steps):
+        plan.extend(("linear", members) for members in groups.get(i, []))
+        rows = range(step.out.start, step.out.stop)
+        keep = [k for k, r in enumerate(rows) if r not in taken]
+        if keep:
+            plan.append(("plain", (step, keep)))
+    return plan
+
+
+def _leaves_read(program: Program, graph: _Dataflow, plan: list[tuple[str, Any]]) -> list[int]:
+    """The parameter and constant rows that something still reads as a row."""
+    read: set[int] = {program.out_row, *program.aux_rows}
+    for kind, what in plan:
+        if kind == "plain":
+            step, keep = what
+            read.update(a for i in keep for a in graph.args[step.out.start + i])
+        else:
+            read.update(x for s in what for x, _ in s.products)
+    return sorted(r for r in read if graph.is_weight(r))
+
+
+def _lay_out_leaves(lowered: Program, graph: _Dataflow, leaf_rows: list[int]) -> dict[int, int]:
+    """Give the inputs and the leaves read as rows their rows; returns old row -> new row."""
+    n_params = lowered.n_params
+    leaves = [graph.leaf(r) for r in leaf_rows]
+    lowered.row_params = np.array([k for k in leaves if k < n_params], dtype=np.intp)
+    lowered.row_constants = np.array([k - n_params for k in leaves if k >= n_params], np.intp)
+    lowered.n_rows = lowered.leaf_rows
+    new_row = {r: r for r in range(lowered.n_inputs)}
+    new_row.update({r: lowered.n_inputs + k for k, r in enumerate(leaf_rows)})
+    return new_row
 
 
 def _linear_step(

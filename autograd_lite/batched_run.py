@@ -33,7 +33,7 @@ from .batched_lowering import LinearStep
 from .batched_program import Program, ProgramStep, row_index
 from .errors import overflow_error
 from .numpy_math import NUMPY
-from .op_record import Check
+from .op_record import Check, Op
 from .value import checked_result
 
 
@@ -51,16 +51,18 @@ def forward(program: Program, V: np.ndarray, leaves: np.ndarray | None = None) -
             if type(step) is LinearStep:
                 saved.append(_linear_forward(step, V, leaves))
                 continue
-            if step.op is None:
+            op = step.op
+            if op is None:
                 V[step.out] = V[step.shift].max(axis=0)
                 saved.append(None)
                 continue
             args = [V[idx] for idx in step.operands]
-            failure = step.op.first_failure(*args)
-            if failure is not None:
-                _raise_domain(step, args, *failure)
-            out, *local = _run_rule(step, args)
-            if step.op is not None and _may_overflow(step):
+            if op.domain:
+                failure = op.first_failure(*args)
+                if failure is not None:
+                    _raise_domain(step, args, *failure)
+            out, *local = op.rule(NUMPY, *args) if op.builtin else _run_rule(step, args)
+            if _may_overflow(op):
                 _check_overflow(step, args, out, local)
             V[step.out] = out
             saved.append(local)
@@ -221,9 +223,8 @@ def _add_into(G: np.ndarray, scatter: tuple, c: np.ndarray) -> None:
 
 
 def _run_rule(step: ProgramStep, args: list[np.ndarray]) -> tuple:
+    """A custom op's rule on arrays, with a message that names it when it can't run there."""
     op = step.op
-    if op.builtin:
-        return op.rule(NUMPY, *args)
     try:
         result = op.rule(NUMPY, *args)
     except (TypeError, ValueError, AttributeError) as e:
@@ -237,10 +238,9 @@ def _run_rule(step: ProgramStep, args: list[np.ndarray]) -> tuple:
     return tuple(result)
 
 
-def _may_overflow(step: ProgramStep) -> bool:
+def _may_overflow(op: Op) -> bool:
     """Ops whose float results can overflow to inf without a domain check catching it
     first: the scalar engine raises OverflowError there, so the batch does too."""
-    op = step.op
     return op.exponent is not None or op.name == "**" or not op.builtin
 
 
