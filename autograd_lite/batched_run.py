@@ -26,7 +26,7 @@ from typing import Any
 import numpy as np
 
 from .batched_program import Program, ProgramStep
-from .errors import overflow_error
+from .errors import describe, overflow_error
 from .numpy_math import NUMPY
 from .op_record import Check
 from .value import checked_result
@@ -49,7 +49,7 @@ def forward(program: Program, V: np.ndarray) -> list:
             if failure is not None:
                 _raise_domain(step, args, *failure)
             out, *local = _run_rule(step, args)
-            if step.op is not None and _may_overflow(step):
+            if step.op.overflows:
                 _check_overflow(step, args, out, local)
             V[step.out] = out
             saved.append(local)
@@ -104,21 +104,22 @@ def _run_rule(step: ProgramStep, args: list[np.ndarray]) -> tuple:
     return tuple(result)
 
 
-def _may_overflow(step: ProgramStep) -> bool:
-    """Ops whose float results can overflow to inf without a domain check catching it
-    first: the scalar engine raises OverflowError there, so the batch does too."""
-    op = step.op
-    return op.exponent is not None or op.name == "**" or not op.builtin
-
-
 def _check_overflow(step: ProgramStep, args: list[np.ndarray], out: Any, local: list) -> None:
-    bad = ~np.isfinite(out)
+    """The scalar engine's rule: finite inputs that give an infinite or nan output
+    (or local derivative) are an OverflowError, naming the first such sample."""
+    if np.isfinite(out).all() and all(np.isfinite(d).all() for d in local):
+        return
+    finite_in = _finite_inputs(args)
+    bad_out = ~np.isfinite(out) & finite_in
+    if bad_out.any():
+        _raise_domain(step, args, Check(lambda *a: True, "", OverflowError), bad_out)
+    bad_local = np.zeros_like(finite_in)
     for d in local:
-        if not isinstance(d, float):
-            bad = bad | ~np.isfinite(d)
-    bad = bad & _finite_inputs(args)
-    if bad.any():
-        _raise_domain(step, args, Check(lambda *a: True, "", OverflowError), bad)
+        bad_local = bad_local | ~np.isfinite(d)
+    bad_local = bad_local & finite_in
+    if bad_local.any():
+        need = "a finite local derivative (the result is finite but its derivative is not)"
+        _raise_domain(step, args, Check(lambda *a: True, need, OverflowError), bad_local)
 
 
 def _finite_inputs(args: list[np.ndarray]) -> np.ndarray:
@@ -148,6 +149,11 @@ def _raise_domain(
     ]
     if check.error is OverflowError and not check.need:
         error: Exception = overflow_error(node.op, operands[0])
+    elif check.error is OverflowError and check.need.startswith("a finite local"):
+        shown = " and ".join(describe(v) for v in operands)
+        error = OverflowError(
+            f"{node.op}: the result is finite but its local derivative is not for {shown}"
+        )
     else:
         error = check.exception(node.op, operands)
     where = f" in sample {s} of the batch"

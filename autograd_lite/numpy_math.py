@@ -6,8 +6,8 @@ floats, ``VALUE`` gives them Values; this one gives them arrays, so one call
 of a rule computes its node for every sample of a batch (``batched.py``).
 
 Each function returns, element by element, what ``FLOAT``'s does for one
-float: the same branch-free stable forms of sigmoid and softplus, ``step``
-and ``relu`` that treat 0 (and NaN) as "not > 0", ``sign`` of NaN = 0.
+float: the same branch-free stable forms of sigmoid and softplus, and
+``step``, ``relu`` and ``sign`` that are 0 at 0 and nan for nan.
 
 >>> import numpy as np
 >>> from autograd_lite import ops
@@ -39,15 +39,15 @@ def _softplus(x: np.ndarray) -> np.ndarray:
 
 
 def _step(x: np.ndarray) -> np.ndarray:
-    return np.where(x > 0.0, 1.0, 0.0)
+    return np.where(x <= 0.0, 0.0, np.where(x > 0.0, 1.0, x))
 
 
 def _sign(x: np.ndarray) -> np.ndarray:
-    return np.where(x > 0.0, 1.0, np.where(x < 0.0, -1.0, 0.0))
+    return np.sign(x)  # -1, 0, 1, and nan for nan, as FLOAT's sign
 
 
 def _relu(x: np.ndarray) -> np.ndarray:
-    return np.where(x > 0.0, x, 0.0)
+    return np.where(x <= 0.0, 0.0, x)
 
 
 class NumpyMath:

@@ -74,7 +74,7 @@ def test_every_domain_check_answers_for_floats_and_for_arrays_alike(op):
 
 def test_the_value_methods_are_installed_from_the_one_input_records():
     for op in BUILTIN.values():
-        if op.arity == 1:
+        if op.arity == 1 and op.method:
             method = getattr(Value, op.method)
             assert method(Value(0.3)).op == op.name
             assert method.__doc__ == op.doc != ""
