@@ -31,6 +31,7 @@ short however large the file's fields are.
 
 from __future__ import annotations
 
+import errno
 import hashlib
 import json
 import os
@@ -161,7 +162,7 @@ def _reject_constant(name: str) -> Any:
 def _write_atomic(target: str, data: bytes) -> None:
     target = os.path.abspath(target)
     if os.path.isdir(target):
-        raise IsADirectoryError(f"can't save to {target!r}: it is a directory")
+        raise _naming(IsADirectoryError(errno.EISDIR, "it is a directory"), target)
     folder = os.path.dirname(target)
     try:
         fd, temp = tempfile.mkstemp(prefix="." + os.path.basename(target) + ".", dir=folder)
@@ -187,8 +188,9 @@ def _write_atomic(target: str, data: bytes) -> None:
 
 def _naming(error: OSError, target: str) -> OSError:
     """The same kind of OSError, naming the file being saved rather than a temporary one."""
-    reason = error.strerror or str(error)
-    return type(error)(error.errno, f"can't save {target!r}: {reason}")
+    named = type(error)(f"can't save {target!r}: {error.strerror or error}")
+    named.errno = error.errno
+    return named
 
 
 def _file_mode(target: str) -> int:
