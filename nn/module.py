@@ -288,5 +288,6 @@ def _listing(names: list[str], limit: int = 5) -> str:
 
 def _shown(v: Any) -> str:
     if isinstance(v, int) and not isinstance(v, bool) and abs(v) >= 10**40:
-        return f"an int of {len(str(abs(v)))} digits"  # repr of a huge int is slow and long
+        # repr of a huge int is long, slow, and past 4300 digits an error
+        return f"an int of about {round(abs(v).bit_length() * math.log10(2))} digits"
     return clipped(repr(v), 40)
