@@ -264,18 +264,15 @@ def parse(source: str, /, **values: Any) -> dict[str, Value]:
     return _Builder(source).build(values)
 
 
-def _identifier(spelled: str) -> str:
-    """An input's name as Python reads it in the text: NFKC-normalised (``𝑥`` is ``x``)."""
+def _as_python_reads(spelled: str) -> str:
+    """An input's name as Python reads it in the text: NFKC-normalised (``𝑥`` is ``x``).
+
+    >>> _as_python_reads("\\U0001d465")
+    'x'
+    """
     if not isinstance(spelled, str) or not spelled.isidentifier():
         raise ExpressionError(f"input name {spelled!r} is not a valid name")
-    name = unicodedata.normalize("NFKC", spelled)
-    if not name.isidentifier() or keyword.iskeyword(name):
-        raise ExpressionError(f"input name {spelled!r} is not a valid name")
-    if name in FUNCTIONS:
-        raise ExpressionError(
-            f"input name {spelled!r} is the name of a function; pick another name"
-        )
-    return name
+    return unicodedata.normalize("NFKC", spelled)
 
 
 class _Builder:
@@ -361,7 +358,15 @@ class _Builder:
         given_as: dict[str, str] = {}
         seen: dict[int, str] = {}
         for spelled, given in values.items():
-            name = _identifier(spelled)
+            name = _as_python_reads(spelled)
+
+            if not name.isidentifier() or keyword.iskeyword(name):
+                raise ExpressionError(f"input name {name!r} is not a valid name")
+            if name in FUNCTIONS:
+                raise ExpressionError(
+                    f"input name {name!r} is the name of a function; pick another name"
+                )
+
             if name in given_as:
                 raise ExpressionError(
                     f"inputs {given_as[name]!r} and {spelled!r} are both the name {name!r} "
@@ -579,12 +584,4 @@ class _Builder:
             raise self.error(node, str(e)) from None
 
 
-__all__ = [
-    "ExpressionError",
-    "FUNCTIONS",
-    "MAX_DEPTH",
-    "MAX_LENGTH",
-    "output_of",
-    "parse",
-    "source_lines",
-]
+__all__ = ["ExpressionError", "FUNCTIONS", "MAX_DEPTH", "MAX_LENGTH", "output_of", "parse"]
