@@ -188,8 +188,8 @@ def evaluate(
     >>> 0.0 <= acc <= 1.0
     True
     """
-    if not isinstance(model, Module):
-        raise TypeError(f"evaluate() takes an nn Module, got {type(model).__name__}")
+    if not callable(model):
+        raise TypeError(f"evaluate() takes an nn Module (a model), got {type(model).__name__}")
     loss = _loss_function(loss, "evaluate")
     X, y = check_dataset(X, y, "evaluate")
     correct = _accuracy_rule(accuracy, loss, "evaluate")
