@@ -41,6 +41,11 @@ DEFAULT_MAX_NODES = 1000
 EDGE_LABEL_LIMIT = 150
 """Drawings up to this many nodes put local derivatives in edge labels, bigger ones in xlabels."""
 
+MAX_FORMAT_WIDTH = 40
+MAX_FORMAT_PRECISION = 20
+"""The widest field and the most digits ``number_format`` may ask for (a width of
+10,000,000 would take minutes and a gigabyte to lay out, and show nothing more)."""
+
 # Fill colours: light enough that black text stays readable on them.
 ROLE_COLORS: dict[str, str] = {
     "input": "#cfe3fa",
@@ -150,9 +155,10 @@ def draw(
         raise ValueError(f"collapse must be None, 'neuron' or 'layer', got {collapse!r}")
     if max_nodes is not None and max_nodes < 1:
         raise ValueError(f"max_nodes must be a positive number or None, got {max_nodes!r}")
-    fmt = _formatter(number_format)
+    fmt = number_formatter(number_format)
 
     order = root.topological_order()
+    _check_drawable_text(order, names)
     index = {node: i for i, node in enumerate(order)}
     groups = find_groups(order) if (cluster or collapse) else []
     units = _collapsed_units(groups, collapse)
@@ -193,7 +199,7 @@ def draw(
         i = index[node]
         shown = _short_label(node, owner) if node.label else (names or {}).get(node)
         fields = [_record_text(shown)] if shown else []
-        fields += [f"data {fmt(node.data)}", _grad_text(node, fmt)]
+        fields += [f"data {_record_text(fmt(node.data))}", _grad_text(node, fmt)]
         attrs = _fill(roles[node], node, color, scale)
         if node is root and color is not None:
             attrs["penwidth"] = "2"
@@ -208,7 +214,7 @@ def draw(
                 "height": "0.3",
             }
             _mark(op_attrs, f"o{i}" in highlighted)
-            target.node(f"o{i}", graphviz.nohtml(node.op), **op_attrs)
+            target.node(f"o{i}", graphviz.nohtml(_plain_text(node.op)), **op_attrs)
 
     def emit_unit(target: graphviz.Digraph, unit: Group) -> None:
         fields = [_record_text(unit.title)]
@@ -221,7 +227,7 @@ def draw(
                 f"{_count(len(unit.children), 'neuron')}, {_count(len(unit.params), 'param')}"
             )
         if len(outs) == 1:
-            fields += [f"data {fmt(outs[0].data)}", _grad_text(outs[0], fmt)]
+            fields += [f"data {_record_text(fmt(outs[0].data))}", _grad_text(outs[0], fmt)]
             attrs = _fill("output" if outs[0] is root else "module", outs[0], color, scale)
         else:
             fields.append(f"{len(outs)} outputs")
@@ -366,14 +372,30 @@ def _too_large_message(
 # --- text -------------------------------------------------------------------
 
 
-def _formatter(spec: str | Callable[[float], str]) -> Callable[[Any], str]:
+def number_formatter(spec: str | Callable[[float], str]) -> Callable[[Any], str]:
+    """The function that writes a number as ``draw`` shows it: by a format spec or a function.
+
+    A spec is checked once: a valid float format, at most ``MAX_FORMAT_WIDTH``
+    wide and ``MAX_FORMAT_PRECISION`` digits, with a fill character SVG can
+    hold. A function's text is checked each time.
+
+    >>> number_formatter(".3f")(2 / 3)
+    '0.667'
+    >>> number_formatter("10000000.2f")
+    Traceback (most recent call last):
+    ...
+    ValueError: number_format '10000000.2f' asks for width 10000000; the most is 40
+    """
     if callable(spec):
         user = spec
-        return lambda x: str(user(_as_float(x)))
-    try:
-        format(1.5, spec)
-    except (TypeError, ValueError):
-        raise ValueError(f"number_format {spec!r} is not a float format spec like '.4g'") from None
+
+        def fmt_by_function(x: Any) -> str:
+            text = str(user(_as_float(x)))
+            _check_drawable(text, "number_format gave the text")
+            return text
+
+        return fmt_by_function
+    _check_format_spec(spec)
 
     def fmt(x: Any) -> str:
         x = _as_float(x)
@@ -382,13 +404,41 @@ def _formatter(spec: str | Callable[[float], str]) -> Callable[[Any], str]:
     return fmt
 
 
+_FORMAT_SPEC = re.compile(
+    r"(?:(?P<fill>.)?[<>=^])?[-+ ]?z?#?0?(?P<width>\d*)[,_]?(?:\.(?P<precision>\d+))?[a-zA-Z%]?",
+    re.DOTALL,
+)
+
+
+def _check_format_spec(spec: Any) -> None:
+    try:
+        format(1.5, spec)
+    except (TypeError, ValueError):
+        raise ValueError(f"number_format {spec!r} is not a float format spec like '.4g'") from None
+    parts = _FORMAT_SPEC.fullmatch(spec)
+    if parts is None:
+        raise ValueError(f"number_format {spec!r} is not a float format spec like '.4g'")
+    width, precision = int(parts["width"] or 0), int(parts["precision"] or 0)
+    if width > MAX_FORMAT_WIDTH:
+        raise ValueError(
+            f"number_format {spec!r} asks for width {width}; the most is {MAX_FORMAT_WIDTH}"
+        )
+    if precision > MAX_FORMAT_PRECISION:
+        raise ValueError(
+            f"number_format {spec!r} asks for precision {precision}; "
+            f"the most is {MAX_FORMAT_PRECISION}"
+        )
+    if parts["fill"]:
+        _check_drawable(parts["fill"], f"number_format {spec!r} fills with")
+
+
 def _as_float(x: Any) -> float:
     # A grad is a Value after backward(create_graph=True): show its number.
     return float(getattr(x, "data", x))
 
 
 def _grad_text(node: Any, fmt: Callable[[Any], str]) -> str:
-    return f"grad {fmt(node.grad)}" if node.grad_computed else "grad not computed"
+    return f"grad {_record_text(fmt(node.grad))}" if node.grad_computed else "grad not computed"
 
 
 _RECORD_SPECIAL = re.compile(r'([{}|<>"])')
@@ -396,9 +446,40 @@ _RECORD_SPECIAL = re.compile(r'([{}|<>"])')
 
 def _record_text(text: str) -> str:
     """``text`` as a literal record field: the record syntax characters escaped."""
-    text = text.replace("\\", "\\\\")
+    text = text.replace("\\", "\\\\").replace("&", "&amp;")
     text = _RECORD_SPECIAL.sub(r"\\\1", text)
     return text.replace("\r\n", "\\n").replace("\n", "\\n")
+
+
+def _plain_text(text: str) -> str:
+    """``text`` as a literal label outside a record: Graphviz's escapes (``\\N``) and
+    entities (``&amp;``) taken literally; the quoting is graphviz's."""
+    text = text.replace("\\", "\\\\").replace("&", "&amp;")
+    return text.replace("\r\n", "\\n").replace("\n", "\\n")
+
+
+# What XML 1.0, and so SVG, can hold: tab, newline, carriage return and the
+# characters from U+0020 on, except the surrogates and U+FFFE, U+FFFF.
+_UNDRAWABLE = re.compile(r"[^\t\n\r\x20-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
+
+
+def _check_drawable(text: str, what: str) -> None:
+    bad = _UNDRAWABLE.search(text)
+    if bad is not None:
+        raise ValueError(
+            f"{what} {text!r}, which can't be drawn: it holds U+{ord(bad.group()):04X}, "
+            "a character SVG (XML 1.0) does not allow"
+        )
+
+
+def _check_drawable_text(order: list, names: Mapping[Any, str] | None) -> None:
+    """Refuse, naming it, a label, name or operation that SVG could not hold."""
+    for node in order:
+        if node.label:
+            _check_drawable(node.label, "the label")
+        _check_drawable(node.op, "the operation")
+    for name in (names or {}).values():
+        _check_drawable(name, "the name")
 
 
 def _record(fields: list[str], across: bool) -> str:
@@ -515,9 +596,8 @@ def _edges(
         if unit is None:
             op = f"o{i}"
             for parent, local in zip(node.parents, node.local_grads):
-                attrs = (
-                    {local_grads: fmt(local), "fontcolor": EDGE_LABEL_COLOR} if local_grads else {}
-                )
+                text = graphviz.nohtml(_plain_text(fmt(local))) if local_grads else ""
+                attrs = {local_grads: text, "fontcolor": EDGE_LABEL_COLOR} if local_grads else {}
                 src = node_id(parent)
                 if (src, op, parent) in marks:
                     _mark_edge(attrs)
@@ -640,4 +720,11 @@ def _shade(base: tuple[int, int, int]) -> str:
     return "#" + "".join(f"{round(255 + (c - 255) * 0.45):02x}" for c in base)
 
 
-__all__ = ["DEFAULT_MAX_NODES", "GraphTooLargeError", "draw"]
+__all__ = [
+    "DEFAULT_MAX_NODES",
+    "GraphTooLargeError",
+    "MAX_FORMAT_PRECISION",
+    "MAX_FORMAT_WIDTH",
+    "draw",
+    "number_formatter",
+]

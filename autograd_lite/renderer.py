@@ -16,6 +16,7 @@ True
 
 from __future__ import annotations
 
+import errno
 import os
 import shutil
 import subprocess
@@ -114,10 +115,16 @@ def write_atomic(path: str | os.PathLike[str], data: bytes) -> Path:
     """Write ``data`` to ``path`` through a temporary file in the same directory.
 
     The file appears complete or not at all (``os.replace``); a failed write
-    leaves whatever was at ``path`` before untouched.
+    leaves whatever was at ``path`` before untouched. An OSError names
+    ``path``, never the temporary file.
     """
     target = Path(path)
-    fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.", suffix=".tmp")
+    if target.is_dir():
+        raise _naming(IsADirectoryError(errno.EISDIR, "it is a directory"), path)
+    try:
+        fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.", suffix=".tmp")
+    except OSError as e:
+        raise _naming(e, path) from None
     try:
         os.chmod(tmp, _file_mode(target))
         with os.fdopen(fd, "wb") as f:
@@ -125,13 +132,22 @@ def write_atomic(path: str | os.PathLike[str], data: bytes) -> Path:
             f.flush()
             os.fsync(f.fileno())
         os.replace(tmp, target)
-    except BaseException:
+    except BaseException as e:
         try:
             os.unlink(tmp)
         except FileNotFoundError:
             pass
+        if isinstance(e, OSError):
+            raise _naming(e, path) from None
         raise
     return target
+
+
+def _naming(error: OSError, path: str | os.PathLike[str]) -> OSError:
+    """The same kind of OSError, about ``path`` rather than a temporary file."""
+    named = type(error)(f"can't write {os.fspath(path)!r}: {error.strerror or error}")
+    named.errno = error.errno
+    return named
 
 
 def _file_mode(target: Path) -> int:

@@ -43,11 +43,12 @@ from .losses import (
 )
 from .metrics import accuracy, argmax_correct, logit_correct, sign_correct
 from .module import Module
-from .optim import SGD, Adam, Optimizer
+from .optim import SGD, Adam, AdamW, Optimizer
 from .train import History, evaluate, fit
 
 __all__ = [
     "Adam",
+    "AdamW",
     "CheckpointError",
     "History",
     "Layer",

@@ -16,6 +16,7 @@ True
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import Any
 
 from autograd_lite import Value, ops
 from autograd_lite.value import apply
@@ -31,6 +32,41 @@ def activation_names() -> list[str]:
     ['linear', 'tanh', 'sigmoid', 'relu']
     """
     return ["linear", *ops.activations()]
+
+
+class _Default(str):
+    """The default activation's name, told apart (by identity) from the same name passed in."""
+
+
+DEFAULT_ACTIVATION: str = _Default("relu")
+"""What a Neuron or Layer uses when neither ``activation`` nor ``nonlin`` is given."""
+
+
+def activation_name(activation: str, nonlin: Any, where: str) -> str:
+    """The activation asked for by ``activation`` and micrograd's ``nonlin`` flag.
+
+    micrograd spells it ``Neuron(nin, nonlin=True)``: True is ReLU, False is
+    linear. Given together, they must agree: ``nonlin=False`` only with
+    ``"linear"``, ``nonlin=True`` with any other activation.
+
+    >>> activation_name(DEFAULT_ACTIVATION, False, "Neuron")
+    'linear'
+    >>> activation_name("tanh", True, "Neuron")
+    'tanh'
+    """
+    if nonlin is None:
+        return str(activation) if isinstance(activation, str) else activation
+    if not isinstance(nonlin, bool):
+        raise TypeError(f"{where}: nonlin must be True or False, got {type(nonlin).__name__}")
+    if activation is DEFAULT_ACTIVATION:
+        return "relu" if nonlin else "linear"
+    if nonlin != (activation != "linear"):
+        meaning = "a nonlinear activation (micrograd's ReLU)" if nonlin else "linear"
+        raise ValueError(
+            f"{where}: nonlin={nonlin} means {meaning}, but activation={activation!r}; "
+            "give one of the two"
+        )
+    return activation
 
 
 def activation_function(name: str) -> Activation | None:

@@ -40,6 +40,8 @@ def random_generator(
         return rng
     if seed is not None and (isinstance(seed, bool) or not isinstance(seed, numbers.Integral)):
         raise TypeError(f"seed must be an int or None, got {type(seed).__name__}")
+    if seed is not None and seed < 0:
+        raise ValueError(f"seed must be an int >= 0 or None (numpy's seeds are), got {seed}")
     return np.random.default_rng(seed)
 
 

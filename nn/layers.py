@@ -28,7 +28,7 @@ import numpy as np
 
 from autograd_lite import Value
 
-from .activations import activation_function
+from .activations import DEFAULT_ACTIVATION, activation_function, activation_name
 from .init import gaussian_weights, random_generator
 from .inputs import Input, as_inputs
 from .module import Module
@@ -37,6 +37,11 @@ from .module import Module
 class Neuron(Module):
     """One unit: ``f(w . x + b)``, weights from Gaussian(0, 1/nin), bias 0.
 
+    ``f`` is ``activation`` (ReLU by default); micrograd's spelling
+    ``Neuron(nin, nonlin=False)`` (linear) or ``nonlin=True`` (ReLU) works too.
+
+    >>> Neuron(2, nonlin=False).activation
+    'linear'
     >>> n = Neuron(2, activation="linear", seed=0)
     >>> n.load_state_dict({"w.0": 2.0, "w.1": -1.0, "b": 0.5})
     >>> y = n([3.0, 4.0])
@@ -47,12 +52,14 @@ class Neuron(Module):
     def __init__(
         self,
         nin: int,
-        activation: str = "relu",
+        activation: str = DEFAULT_ACTIVATION,
         *,
+        nonlin: bool | None = None,
         seed: int | None = None,
         rng: np.random.Generator | None = None,
     ) -> None:
         nin = _positive_int(nin, "nin", "Neuron")
+        activation = activation_name(activation, nonlin, "Neuron")
         self._activate = activation_function(activation)
         self.nin = nin
         self.activation = activation
@@ -78,6 +85,8 @@ class Neuron(Module):
 class Layer(Module):
     """``nout`` neurons reading the same ``nin`` inputs; returns a list of ``nout`` Values.
 
+    ``activation`` or micrograd's ``nonlin`` as for ``Neuron``.
+
     >>> layer = Layer(3, 2, activation="tanh", seed=0)
     >>> [y.label for y in layer([1.0, 2.0, 3.0])]
     ['neurons.0', 'neurons.1']
@@ -87,13 +96,15 @@ class Layer(Module):
         self,
         nin: int,
         nout: int,
-        activation: str = "relu",
+        activation: str = DEFAULT_ACTIVATION,
         *,
+        nonlin: bool | None = None,
         seed: int | None = None,
         rng: np.random.Generator | None = None,
     ) -> None:
         nin = _positive_int(nin, "nin", "Layer")
         nout = _positive_int(nout, "nout", "Layer")
+        activation = activation_name(activation, nonlin, "Layer")
         activation_function(activation)  # reject a bad name before drawing weights
         gen = random_generator(seed, rng)
         self.nin = nin

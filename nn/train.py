@@ -27,7 +27,6 @@ more than two seconds in all); ``progress=True`` or ``False`` decides.
 from __future__ import annotations
 
 import math
-import numbers
 import sys
 import time
 from collections.abc import Callable
@@ -45,6 +44,14 @@ from .init import random_generator
 from .metrics import Correct, correct_for
 from .module import Module
 from .optim import SGD, Optimizer
+from .train_checks import (
+    check_optimizer,
+    check_targets,
+    finite_at_least_0,
+    flag,
+    function_or_none,
+    positive_int,
+)
 
 Loss = Callable[[Any, Any], Value]
 
@@ -93,29 +100,32 @@ def fit(
     shuffling of mini-batches. ``callback(epoch, history)`` runs after each
     epoch. ``batched=True`` computes each batch's loss and gradients with
     compiled graphs (one per distinct target value, so for classification).
+
+    Before the first update, every argument is checked, the optimizer must
+    update only this model's parameters (an optimizer over some of them
+    leaves the rest frozen), and the loss and accuracy rule are tried once
+    per distinct target (``nn.train_checks``): a label the loss can't take,
+    or a loss that returns something other than a Value, stops the call
+    with the model unchanged.
     """
     if not isinstance(model, Module):
         raise TypeError(f"fit() trains an nn Module, got {type(model).__name__}")
-    if not callable(loss):
-        raise TypeError(
-            f"fit(): loss must be a function loss(output, y), got {type(loss).__name__}"
-        )
+    loss = _loss_function(loss, "fit")
     X, y = check_dataset(X, y, "fit")
-    epochs = _positive(epochs, "epochs")
+    epochs = positive_int(epochs, "epochs")
     if batch_size is not None:
-        batch_size = _positive(batch_size, "batch_size")
-    if isinstance(l2, bool) or not isinstance(l2, numbers.Real) or not 0.0 <= l2 < math.inf:
-        raise ValueError(f"fit(): l2 must be a finite number >= 0, got {l2!r}")
-    correct = correct_for(loss) if accuracy == "auto" else accuracy
-    if correct is not None and not callable(correct):
-        raise TypeError("fit(): accuracy must be 'auto', None, or a function correct(output, y)")
-    params = model.parameters()
-    if optimizer is None:
-        optimizer = SGD(params, lr=0.1)
+        batch_size = positive_int(batch_size, "batch_size")
+    l2 = finite_at_least_0(l2, "l2")
+    shuffle = flag(shuffle, "shuffle")
+    progress = flag(progress, "progress", allow_none=True)
+    batched = flag(batched, "batched")
+    callback = function_or_none(callback, "callback", "callback(epoch, history)")
+    correct = _accuracy_rule(accuracy, loss, "fit")
     rng = random_generator(seed)
+    params = model.parameters()
+    optimizer = SGD(params, lr=0.1) if optimizer is None else check_optimizer(optimizer, params)
+    check_targets(model, loss, correct, X, y, "fit")
     full = batch_size is None or batch_size >= len(X)
-    if not isinstance(batched, bool):
-        raise TypeError(f"fit(): batched must be True or False, got {batched!r}")
     compiled = _CompiledLoss(model, loss, params, X[0]) if batched else None
 
     history = History()
@@ -178,8 +188,11 @@ def evaluate(
     >>> 0.0 <= acc <= 1.0
     True
     """
+    if not callable(model):
+        raise TypeError(f"evaluate() takes an nn Module (a model), got {type(model).__name__}")
+    loss = _loss_function(loss, "evaluate")
     X, y = check_dataset(X, y, "evaluate")
-    correct = correct_for(loss) if accuracy == "auto" else accuracy
+    correct = _accuracy_rule(accuracy, loss, "evaluate")
     with no_grad():
         outputs = [model(x) for x in X]
         mean_loss = _batch_loss(loss, outputs, y).data
@@ -256,10 +269,23 @@ def _epoch_loss(batch_losses: list[tuple[float, int]]) -> float:
     return math.fsum(loss * size for loss, size in batch_losses) / n
 
 
-def _positive(n: Any, what: str) -> int:
-    if isinstance(n, bool) or not isinstance(n, numbers.Integral) or n < 1:
-        raise ValueError(f"fit(): {what} must be a positive int, got {n!r}")
-    return int(n)
+def _loss_function(loss: Any, where: str) -> Loss:
+    if not callable(loss):
+        raise TypeError(
+            f"{where}(): loss must be a function loss(output, y), got {type(loss).__name__}"
+        )
+    return loss
+
+
+def _accuracy_rule(accuracy: Any, loss: Loss, where: str) -> Correct | None:
+    if isinstance(accuracy, str) and accuracy == "auto":
+        return correct_for(loss)
+    if accuracy is not None and not callable(accuracy):
+        raise TypeError(
+            f"{where}(): accuracy must be 'auto', None, or a function correct(output, y), "
+            f"got {type(accuracy).__name__}"
+        )
+    return accuracy
 
 
 def _wants_bar(progress: bool | None, first_epoch: float, epochs: int) -> bool:

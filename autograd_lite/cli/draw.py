@@ -11,9 +11,10 @@ import argparse
 import sys
 from typing import Any
 
-from ..dot import DEFAULT_MAX_NODES
+from ..dot import DEFAULT_MAX_NODES, number_formatter
 from ..viz import render, to_svg
 from .assignments import add_expression_arguments, graph_from_args, limit, report_error
+from .terminal import write_bytes
 
 EXAMPLE = """examples:
   autograd-lite draw 'q = x + y; f = q * z' x=-2 y=5 z=-4 -o f.svg
@@ -100,8 +101,7 @@ def run(args: argparse.Namespace) -> int:
             "max_nodes": args.max_nodes,
         }
         if args.output is None:
-            sys.stdout.write(to_svg(out, **options))
-            sys.stdout.flush()
+            write_bytes(to_svg(out, **options).encode("utf-8"))
             return 0
         written = render(out, args.output, verbose=False, **options)
     except (OSError, RuntimeError, ValueError, ArithmeticError) as e:
@@ -112,9 +112,7 @@ def run(args: argparse.Namespace) -> int:
 
 def _number_format(text: str) -> str:
     try:
-        format(1.5, text)
-    except (TypeError, ValueError):
-        raise argparse.ArgumentTypeError(
-            f"{text!r} is not a number format; try .4g or .3f"
-        ) from None
+        number_formatter(text)
+    except ValueError as e:
+        raise argparse.ArgumentTypeError(f"{e}; try .4g or .3f") from None
     return text

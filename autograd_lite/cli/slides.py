@@ -16,6 +16,7 @@ from typing import Any
 from ..slides import DEFAULT_MAX_STEPS, slides_html, write_slides
 from ..steps import Stepper
 from .assignments import add_expression_arguments, graph_from_args, limit, report_error
+from .terminal import write_bytes
 from .trace import add_digits_argument
 
 EXAMPLE = """examples:
@@ -69,8 +70,7 @@ def run(args: argparse.Namespace) -> int:
         stepper = Stepper(out, digits=args.digits)
         options = {"title": title, "max_steps": args.max_steps, "rankdir": args.rankdir}
         if args.output is None:
-            sys.stdout.write(slides_html(stepper, **options))
-            sys.stdout.flush()
+            write_bytes(slides_html(stepper, **options).encode("utf-8"))
             return 0
         written = write_slides(stepper, args.output, **options)
     except (OSError, RuntimeError, ValueError, ArithmeticError) as e:

@@ -15,7 +15,8 @@ from typing import Any, TextIO
 
 from ..steps import Stepper
 from .assignments import add_expression_arguments, graph_from_args, report_error
-from .trace import add_digits_argument, print_final_table, quiet_broken_pipe
+from .terminal import check_printable
+from .trace import add_digits_argument, print_final_table
 
 EXAMPLE = """example:
   autograd-lite step 'q = x + y; f = q * z' x=-2 y=5 z=-4
@@ -53,15 +54,15 @@ def add_parser(subparsers: Any) -> None:
 
 def run(args: argparse.Namespace) -> int:
     try:
-        _, out = graph_from_args(args)
+        named, out = graph_from_args(args)
     except ValueError as e:
         return report_error("step", e)
+    check_printable(named)
     stepper = Stepper(out, digits=args.digits)
     if not sys.stdin.isatty():
-        with quiet_broken_pipe():
-            print(stepper.narration())
-            print()
-            print_final_table(stepper)
+        print(stepper.narration())
+        print()
+        print_final_table(stepper)
         return 0
     try:
         return interact(stepper, input, sys.stdout)

@@ -8,15 +8,13 @@ step (``step-01.svg``, ...), the step's node and edge highlighted.
 from __future__ import annotations
 
 import argparse
-import contextlib
-import os
 import sys
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 from ..steps import Stepper
 from .assignments import add_expression_arguments, graph_from_args, report_error
+from .terminal import check_printable
 
 EXAMPLE = """example:
   autograd-lite trace 'q = x + y; f = q * z' x=-2 y=5 z=-4
@@ -65,15 +63,15 @@ def add_parser(subparsers: Any) -> None:
 
 def run(args: argparse.Namespace) -> int:
     try:
-        _, out = graph_from_args(args)
+        named, out = graph_from_args(args)
         frames = None if args.frames is None else frames_directory(args.frames)
     except (OSError, ValueError) as e:
         return report_error("trace", e)
+    check_printable(named)
     stepper = Stepper(out, digits=args.digits)
-    with quiet_broken_pipe():
-        print(stepper.narration())
-        print()
-        print_final_table(stepper)
+    print(stepper.narration())
+    print()
+    print_final_table(stepper)
     if frames is not None:
         try:
             paths = write_frames(stepper, frames)
@@ -88,17 +86,6 @@ def print_final_table(stepper: Stepper) -> None:
     stepper.end()
     print("grads after the backward pass")
     print(stepper.table(marks=False), flush=True)
-
-
-@contextlib.contextmanager
-def quiet_broken_pipe() -> Iterator[None]:
-    """End quietly when the reader of stdout goes away (``| head``)."""
-    try:
-        yield
-    except BrokenPipeError:
-        # Python would report the failed flush at exit; point stdout at devnull.
-        devnull = os.open(os.devnull, os.O_WRONLY)
-        os.dup2(devnull, sys.stdout.fileno())
 
 
 def frames_directory(directory: str) -> Path:
