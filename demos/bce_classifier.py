@@ -11,8 +11,8 @@ The graph is built literally (sigmoid, then log): the engine multiplies
 dE/dyhat by dyhat/dz2 and the yhat(1 - yhat) cancels to yhat - y.
 
 Part 2, a batch of m examples with biases, trained on the mean loss: the
-gradients the scalar graph gives (an ``nn.MLP`` with
-``nn.binary_cross_entropy``) against the vectorised formulas of
+gradients the scalar graph gives (an ``nn.MLP`` with a sigmoid output and
+``nn.binary_cross_entropy`` on its probability yhat) against the vectorised formulas of
 Y. Pan's lecture (dZ2 = A2 - Y, dW2 = 1/m dZ2 A1^T, dZ1 = W2^T dZ2 * g'(Z1),
 dW1 = 1/m dZ1 X^T, db = 1/m row sums), whose output layer is D. Bui's
 dW = 1/m X^T (P - Y) with the hidden activations as X.
@@ -112,7 +112,7 @@ def batch() -> dict[str, Any]:
     rng = np.random.default_rng(SEED)
     X = rng.normal(size=(M, 2))  # one example per row
     Y = (X[:, 0] * X[:, 1] > 0).astype(float)
-    model = MLP(2, [3, 1], activation="sigmoid", seed=SEED)
+    model = MLP(2, [3, 1], activation="sigmoid", output_activation="sigmoid", seed=SEED)
     state = model.state_dict()  # weights from Gaussian(0, 1/fan-in); biases start at 0
     model.load_state_dict(
         {k: float(rng.normal(0.0, 0.5)) if k.endswith(".b") else v for k, v in state.items()}
