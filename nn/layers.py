@@ -78,6 +78,11 @@ class Neuron(Module):
 class Layer(Module):
     """``nout`` neurons reading the same ``nin`` inputs; returns a list of ``nout`` Values.
 
+    As a matrix the layer is z = W x + b with W of shape (nout, nin): row j
+    holds neuron j's weights (``weight()``). That is seed 004's and
+    PyTorch's orientation; seeds 000 and 002 write z = W^T x + b with W of
+    shape (nin, nout), the transpose.
+
     >>> layer = Layer(3, 2, activation="tanh", seed=0)
     >>> [y.label for y in layer([1.0, 2.0, 3.0])]
     ['neurons.0', 'neurons.1']

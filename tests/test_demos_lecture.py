@@ -196,8 +196,39 @@ def test_xor_hard_thresholds_compute_xor_with_zero_gradients(tmp_path):
     assert_pictures(r["plots"], ".png")
 
 
+def test_xor_threshold_table_is_the_same_with_step_0_equal_to_0_or_1(tmp_path, capsys):
+    r = xor_threshold.main(["--out", str(tmp_path)])
+    w = xor_threshold.HAND_WIRED
+    W1 = np.array(
+        [
+            [w["layers.0.neurons.0.w.0"], w["layers.0.neurons.0.w.1"]],
+            [w["layers.0.neurons.1.w.0"], w["layers.0.neurons.1.w.1"]],
+        ]
+    )
+    b1 = np.array([w["layers.0.neurons.0.b"], w["layers.0.neurons.1.b"]])
+    w2 = np.array([w["layers.1.neurons.0.w.0"], w["layers.1.neurons.0.w.1"]])
+    b2 = w["layers.1.neurons.0.b"]
+    X = np.array(xor_threshold.INPUTS, dtype=float)
+    smallest = np.inf
+    for at_zero in (0.0, 1.0):  # seed 004's step(0) = 0, seeds 000/001's step(0) = 1
+
+        def step(z, at_zero=at_zero):
+            return np.where(z > 0, 1.0, np.where(z < 0, 0.0, at_zero))
+
+        Z1 = X @ W1.T + b1
+        z2 = step(Z1) @ w2 + b2
+        smallest = min(smallest, np.abs(Z1).min(), np.abs(z2).min())
+        assert step(z2).tolist() == [0.0, 1.0, 1.0, 0.0]
+    assert r["smallest_abs_z"] == smallest == 0.5
+    assert r["slide_text"] == [0, 0, 1, 0]  # h1 AND NOT x2 is not XOR
+    out = capsys.readouterr().out
+    assert "not XOR =" not in out and "but XOR is [0, 1, 1, 0]" in out
+
+
 def test_gaussian_one_over_m_keeps_z_independent_of_fan_in(tmp_path):
     r = init_scale.main(["--out", str(tmp_path)])
+    # seed 000: 1/m is the variance (16,384 weights: the estimate is within about 1%)
+    assert r["weight_variance_times_m"] == pytest.approx(1.0, rel=0.05)
     for m, rms, rms_unscaled in zip(r["fan_ins"], r["rms"], r["rms_unscaled"]):
         # E[z^2] = m * (1/m) * 1 = 1, and m * 1 * 1 = m: each from 512 independent samples.
         assert rms == pytest.approx(1.0, rel=0.15), m
