@@ -150,9 +150,25 @@ def test_bce_classifier_dE_dz2_is_yhat_minus_y_and_the_batch_form(tmp_path):
     # Every row (single example and the batch) agrees with its formula.
     assert max(row["gap"] for row in r["rows"]) < 1e-12
     names = [row["quantity"] for row in r["batch"]["rows"]]
-    assert names.count("dW2[1]") == 2  # Pan's dZ2 A1^T and Bui's X^T (P - Y)
-    assert {"db2", "dW1[3,2]", "db1[3]"} <= set(names)
+    assert names.count("dw2[1]") == 2  # Pan's dZ2 A1^T and Bui's X^T (P - Y)
+    assert {"db2", "dW1[2,3]", "db1[3]"} <= set(names)
     assert_pictures(r["graphs"], ".svg")
+
+
+def test_bce_classifier_batch_keeps_part_1s_meaning_of_W1_i_j(tmp_path):
+    b = bce_classifier.main(["--out", str(tmp_path)])["batch"]
+    X, Y = np.array(b["X"]), np.array(b["Y"])
+    W1, b1, w2, b2 = np.array(b["W1"]), np.array(b["b1"]), np.array(b["w2"]), b["b2"]
+    assert W1.shape == (2, 3)  # p x d: input i -> hidden unit j, as in part 1
+    grads = np.zeros_like(W1)
+    for x, y in zip(X, Y):  # seed 001: (yhat - y) w2[j] h1[j](1 - h1[j]) x[i], per example
+        h = sigmoid(W1.T @ x + b1)
+        yhat = sigmoid(w2 @ h + b2)
+        grads += np.outer(x, (yhat - y) * w2 * h * (1 - h)) / len(X)
+    ours = {row["quantity"]: row["ours"] for row in b["rows"]}
+    for i in range(2):
+        for j in range(3):
+            assert ours[f"dW1[{i + 1},{j + 1}]"] == pytest.approx(grads[i, j], rel=1e-12)
 
 
 def test_softmax_ce_lecture_example_gradient_and_stable_softmax(tmp_path):
@@ -169,6 +185,23 @@ def test_softmax_ce_lecture_example_gradient_and_stable_softmax(tmp_path):
     assert large["ce_grads"] == pytest.approx((p - [1.0, 0.0, 0.0]).tolist(), abs=1e-15)
     assert large["far_ce"] == 1000.0
     assert_pictures(r["graphs"], ".svg")
+
+
+def test_softmax_ce_flags_seed_002s_sign_slip_and_its_transposed_one_example_gradient(
+    tmp_path, capsys
+):
+    r = softmax_ce.main(["--out", str(tmp_path)])
+    # seed 002's left side log(e^s_y / sum e^s_j) is log 0.7 < 0; the loss is its negative
+    assert r["lecture"]["seed_left_side"] == pytest.approx(math.log(0.7), rel=1e-15)
+    assert r["lecture"]["E"] == pytest.approx(-r["lecture"]["seed_left_side"], rel=1e-15)
+    one = r["batch"]["single"]
+    features, classes = softmax_ce.FEATURES, softmax_ce.CLASSES
+    assert features != classes  # else the two orientations could not be told apart
+    assert one["seed_shape"] == (classes, features) and one["graph_shape"] == (features, classes)
+    assert max(row["gap"] for row in one["rows"]) < 1e-15
+    out = capsys.readouterr().out
+    assert "gives no numbers;\nwe choose s = (1000.0, 1001.0, 1002.0)" in out
+    assert "-log(e^s_y / sum_j e^s_j) = -s_y + log sum_j e^s_j" in out
 
 
 def test_identity_activations_collapse_into_one_matrix(tmp_path):
