@@ -50,6 +50,10 @@ DEMOS: dict[str, Demo] = {
         "autograd_lite.demos.softmax_ce",
         "softmax cross-entropy: gradient p - y, batch form, stable softmax at scores of 1000",
     ),
+    "mlp-backprop": Demo(
+        "autograd_lite.demos.mlp_backprop",
+        "multi-output MLP: scalar-graph grads = delta a^T, delta = f'(z) o W^T delta_next",
+    ),
     "linear-collapse": Demo(
         "autograd_lite.demos.linear_collapse",
         "identity activations: a deep network is one matrix W_total = W^L ... W^1",
