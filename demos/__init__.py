@@ -54,6 +54,10 @@ DEMOS: dict[str, Demo] = {
         "autograd_lite.demos.mlp_backprop",
         "multi-output MLP: scalar-graph grads = delta a^T, delta = f'(z) o W^T delta_next",
     ),
+    "input-gradient": Demo(
+        "autograd_lite.demos.input_gradient",
+        "y = W^T x + b (seed 002): dL/dx = dL/dy W^T and dL/dW = x^T dL/dy read off the graph",
+    ),
     "linear-collapse": Demo(
         "autograd_lite.demos.linear_collapse",
         "identity activations: a deep network is one matrix W_total = W^L ... W^1",

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import numpy as np
 import pytest
-from autograd_lite.demos import DEMOS, mlp_backprop
+from autograd_lite.demos import DEMOS, input_gradient, mlp_backprop
 
 pytestmark = pytest.mark.slow  # each runs a whole demo
 
@@ -23,7 +23,7 @@ def assert_files(paths: list[str], suffix: str) -> None:
 
 
 def test_new_demos_are_registered():
-    for name in ("mlp-backprop",):
+    for name in ("mlp-backprop", "input-gradient"):
         assert name in DEMOS
 
 
@@ -49,4 +49,24 @@ def test_mlp_backprop_grads_are_the_lectures_entry_by_entry_backward_pass(tmp_pa
         h_bar = np.array([sum(bar[k] * W[k, i] for k in range(W.shape[0])) for i in range(len(h))])
         bar = h_bar * h * (1 - h)  # z_bar = h_bar sigma'(z)
     assert r["max_gap"] < 1e-12
+    assert_files(r["graphs"], ".svg")
+
+
+def test_input_gradient_is_dL_dy_times_W_transpose_in_the_seeds_orientation(tmp_path):
+    r = input_gradient.main(["--out", str(tmp_path)])
+    x, t, W, b = (r[k] for k in ("x", "t", "W", "b"))
+    nin, nout = len(W), len(W[0])
+    y = [sum(W[i][j] * x[i] for i in range(nin)) + b[j] for j in range(nout)]  # y = W^T x + b
+    dL_dy = [y[j] - t[j] for j in range(nout)]  # L = 1/2 ||y - t||^2
+    # seed 002: dL/dx_0 = dL/dy_0 w_00 + dL/dy_1 w_01 + dL/dy_2 w_02
+    for i in range(nin):
+        expected = sum(dL_dy[j] * W[i][j] for j in range(nout))
+        assert r["input_grad"][i] == pytest.approx(expected, rel=1e-14)
+        assert r["nn_input_grad"][i] == pytest.approx(expected, rel=1e-14)
+        for j in range(nout):  # dL/dW = x^T dL/dy
+            assert r["weight_grad"][i][j] == pytest.approx(x[i] * dL_dy[j], rel=1e-14)
+            assert r["nn_weight_grad"][j][i] == pytest.approx(x[i] * dL_dy[j], rel=1e-14)
+    assert np.array(r["nn_weight"]).shape == (nout, nin)
+    assert np.array(r["nn_weight"]) == pytest.approx(np.array(W).T, abs=0)
+    assert r["nudge_slope"] == pytest.approx(r["input_grad"][0], rel=1e-5)
     assert_files(r["graphs"], ".svg")
