@@ -58,6 +58,10 @@ DEMOS: dict[str, Demo] = {
         "autograd_lite.demos.input_gradient",
         "y = W^T x + b (seed 002): dL/dx = dL/dy W^T and dL/dW = x^T dL/dy read off the graph",
     ),
+    "glm": Demo(
+        "autograd_lite.demos.glm",
+        "linear, logistic, Poisson regression: gradients, PSD Hessians, line search for eta",
+    ),
     "linear-collapse": Demo(
         "autograd_lite.demos.linear_collapse",
         "identity activations: a deep network is one matrix W_total = W^L ... W^1",

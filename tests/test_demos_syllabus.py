@@ -7,7 +7,7 @@ from pathlib import Path
 
 import numpy as np
 import pytest
-from autograd_lite.demos import DEMOS, input_gradient, mlp_backprop
+from autograd_lite.demos import DEMOS, glm, input_gradient, mlp_backprop
 
 pytestmark = pytest.mark.slow  # each runs a whole demo
 
@@ -23,7 +23,7 @@ def assert_files(paths: list[str], suffix: str) -> None:
 
 
 def test_new_demos_are_registered():
-    for name in ("mlp-backprop", "input-gradient"):
+    for name in ("mlp-backprop", "input-gradient", "glm"):
         assert name in DEMOS
 
 
@@ -70,3 +70,46 @@ def test_input_gradient_is_dL_dy_times_W_transpose_in_the_seeds_orientation(tmp_
     assert np.array(r["nn_weight"]) == pytest.approx(np.array(W).T, abs=0)
     assert r["nudge_slope"] == pytest.approx(r["input_grad"][0], rel=1e-5)
     assert_files(r["graphs"], ".svg")
+
+
+def numpy_glm(model: str, X: np.ndarray, y: np.ndarray, w: np.ndarray) -> tuple:
+    """Mean loss, gradient and Hessian of each GLM, from seed 003's recipe by hand."""
+    z = X @ w
+    n = len(y)
+    if model == "linear":  # t(z) = z, l = (yhat - y)^2
+        return np.mean((z - y) ** 2), 2 * X.T @ (z - y) / n, 2 * X.T @ X / n
+    if model == "logistic":  # t = sigmoid, l = -[y log yhat + (1 - y) log(1 - yhat)]
+        p = sigmoid(z)
+        loss = np.mean(-y * np.log(p) - (1 - y) * np.log(1 - p))
+        return loss, X.T @ (p - y) / n, (X.T * (p * (1 - p))) @ X / n
+    mu = np.exp(z)  # Poisson: yhat = exp(x^T w), l = yhat - y log yhat
+    return np.mean(mu - y * z), X.T @ (mu - y) / n, (X.T * mu) @ X / n
+
+
+def test_glm_gradients_and_hessians_match_seed_003_and_are_psd(tmp_path):
+    r = glm.main(["--out", str(tmp_path)])
+    X, w = np.array(r["data"]["X"]), np.array(glm.W_AT)
+    for model in ("linear", "logistic", "poisson"):
+        _, g, H = numpy_glm(model, X, np.array(r["data"][model]), w)
+        assert np.array(r[model]["grad"]) == pytest.approx(g, rel=1e-12, abs=1e-14)
+        assert np.array(r[model]["hessian"]) == pytest.approx(H, rel=1e-12, abs=1e-14)
+        assert min(np.linalg.eigvalsh(H)) > 0 and min(r[model]["eigenvalues"]) > 0
+    assert max(r["written_eigenvalues"]) < 0  # seed 003's expression as written is concave
+    assert min(r["lls_eigenvalues"]) < 0  # seed 004's logistic least squares is not convex
+
+
+def test_glm_line_search_picks_the_eta_with_the_least_loss(tmp_path):
+    r = glm.main(["--out", str(tmp_path)])
+    X, y = np.array(r["data"]["X"]), np.array(r["data"]["logistic"])
+    w = np.zeros(3)
+    for t in range(glm.STEPS):
+        loss, g, _ = numpy_glm("logistic", X, y, w)
+        assert r["line_search"]["loss"][t] == pytest.approx(loss, rel=1e-12)
+        tried = {eta: numpy_glm("logistic", X, y, w - eta * g)[0] for eta in glm.ETAS}
+        eta = r["line_search"]["eta"][t]
+        # the least loss over the list (near the minimum several etas tie to rounding)
+        assert tried[eta] == pytest.approx(min(tried.values()), rel=1e-13)
+        w = w - eta * g
+    assert r["line_search"]["w"] == pytest.approx(w.tolist(), rel=1e-10)
+    assert r["line_search"]["loss"][-1] < r["fixed"]["loss"][-1]
+    assert_files(r["plots"], ".png")
