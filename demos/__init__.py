@@ -62,6 +62,10 @@ DEMOS: dict[str, Demo] = {
         "autograd_lite.demos.glm",
         "linear, logistic, Poisson regression: gradients, PSD Hessians, line search for eta",
     ),
+    "zero-init": Demo(
+        "autograd_lite.demos.zero_init",
+        "don't start at 0: ReLU units get no gradient, equal weights stay equal (symmetry)",
+    ),
     "linear-collapse": Demo(
         "autograd_lite.demos.linear_collapse",
         "identity activations: a deep network is one matrix W_total = W^L ... W^1",

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import numpy as np
 import pytest
-from autograd_lite.demos import DEMOS, glm, input_gradient, mlp_backprop
+from autograd_lite.demos import DEMOS, glm, input_gradient, mlp_backprop, zero_init
 
 pytestmark = pytest.mark.slow  # each runs a whole demo
 
@@ -23,7 +23,7 @@ def assert_files(paths: list[str], suffix: str) -> None:
 
 
 def test_new_demos_are_registered():
-    for name in ("mlp-backprop", "input-gradient", "glm"):
+    for name in ("mlp-backprop", "input-gradient", "glm", "zero-init"):
         assert name in DEMOS
 
 
@@ -112,4 +112,38 @@ def test_glm_line_search_picks_the_eta_with_the_least_loss(tmp_path):
         w = w - eta * g
     assert r["line_search"]["w"] == pytest.approx(w.tolist(), rel=1e-10)
     assert r["line_search"]["loss"][-1] < r["fixed"]["loss"][-1]
+    assert_files(r["plots"], ".png")
+
+
+def test_zero_init_relu_gets_no_gradient_whatever_relu_prime_at_0(tmp_path):
+    r = zero_init.main(["--out", str(tmp_path)])
+    X = np.array([[0.0, 0.0], [0.0, 1.0], [1.0, 0.0], [1.0, 1.0]])
+    y = np.array([0.0, 1.0, 1.0, 0.0])
+    W1, b1, W2 = np.zeros((4, 2)), np.zeros(4), np.zeros((1, 4))
+    for relu_prime_at_0 in (0.0, 1.0):  # nn and PyTorch: 0; seed 001: 1
+        Z1 = X @ W1.T + b1
+        H = np.maximum(Z1, 0.0)
+        delta2 = (H @ W2.T)[:, 0] - y  # yhat - y, L = mean 1/2 (yhat - y)^2
+        slope = np.where(Z1 > 0, 1.0, np.where(Z1 < 0, 0.0, relu_prime_at_0))
+        delta1 = slope * (delta2[:, None] @ W2)  # relu'(z) o W2^T delta2
+        assert not (delta1.T @ X).any() and not (delta2 @ H).any()
+    ours = {row["quantity"]: row["ours"] for row in r["rows"]}
+    assert ours["dL/dW(1) (largest |.|)"] == ours["dL/dW(2) (largest |.|)"] == 0.0
+    assert ours["dL/db(2)"] == pytest.approx(np.mean(-y), abs=1e-15)
+    assert r["zero_relu"]["moved"] == ["layers.1.neurons.0.b"]
+    assert r["zero_relu"]["outputs"] == pytest.approx([0.5] * 4, abs=1e-9)  # the mean target
+
+
+def test_zero_init_equal_weights_get_equal_gradients_and_stay_equal(tmp_path):
+    r = zero_init.main(["--out", str(tmp_path)])
+    X = np.array([[0.0, 0.0], [0.0, 1.0], [1.0, 0.0], [1.0, 1.0]])
+    y = np.array([0.0, 1.0, 1.0, 0.0])
+    W1, w2 = np.full((4, 2), zero_init.CONSTANT), np.full(4, zero_init.CONSTANT)
+    H = np.tanh(X @ W1.T)
+    delta2 = sigmoid(H @ w2) - y  # binary cross-entropy on the logit
+    dW1 = ((delta2[:, None] * w2) * (1 - H**2)).T @ X / len(X)
+    assert (dW1 == dW1[0]).all()  # every hidden unit gets the same gradient
+    assert r["symmetric"]["start_spread"] == r["symmetric"]["spread"] == 0.0
+    assert r["symmetric"]["accuracy"] <= 0.75  # one effective unit can't fit XOR
+    assert r["random"]["spread"] > 0 and r["random"]["accuracy"] == 1.0
     assert_files(r["plots"], ".png")
