@@ -66,6 +66,10 @@ DEMOS: dict[str, Demo] = {
         "autograd_lite.demos.zero_init",
         "don't start at 0: ReLU units get no gradient, equal weights stay equal (symmetry)",
     ),
+    "sgd": Demo(
+        "autograd_lite.demos.sgd",
+        "seed 000's per-example SGD with a schedule eta(t), vs constant eta and full batch (plot)",
+    ),
     "linear-collapse": Demo(
         "autograd_lite.demos.linear_collapse",
         "identity activations: a deep network is one matrix W_total = W^L ... W^1",

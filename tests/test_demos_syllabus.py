@@ -7,7 +7,7 @@ from pathlib import Path
 
 import numpy as np
 import pytest
-from autograd_lite.demos import DEMOS, glm, input_gradient, mlp_backprop, zero_init
+from autograd_lite.demos import DEMOS, glm, input_gradient, mlp_backprop, sgd, zero_init
 
 pytestmark = pytest.mark.slow  # each runs a whole demo
 
@@ -23,7 +23,7 @@ def assert_files(paths: list[str], suffix: str) -> None:
 
 
 def test_new_demos_are_registered():
-    for name in ("mlp-backprop", "input-gradient", "glm", "zero-init"):
+    for name in ("mlp-backprop", "input-gradient", "glm", "zero-init", "sgd"):
         assert name in DEMOS
 
 
@@ -146,4 +146,31 @@ def test_zero_init_equal_weights_get_equal_gradients_and_stay_equal(tmp_path):
     assert r["symmetric"]["start_spread"] == r["symmetric"]["spread"] == 0.0
     assert r["symmetric"]["accuracy"] <= 0.75  # one effective unit can't fit XOR
     assert r["random"]["spread"] > 0 and r["random"]["accuracy"] == 1.0
+    assert_files(r["plots"], ".png")
+
+
+def test_sgd_is_seed_000s_loop_replayed_with_plain_floats(tmp_path):
+    r = sgd.main(["--out", str(tmp_path)])
+    x, y = r["x"], r["y"]
+    runs = list(r["runs"].values())
+    for run, eta in zip(runs[:2], (lambda t: 0.1 / (1 + t / 10.0), lambda t: 0.1)):
+        w = b = 0.0
+        for t, i in enumerate(run["draws"]):  # i = random draw; W = W - eta(t) dL/dW
+            err = w * x[i] + b - y[i]  # L = 1/2 (w x + b - y)^2
+            w, b = w - eta(t) * err * x[i], b - eta(t) * err
+        assert (run["w"], run["b"]) == pytest.approx((w, b), rel=1e-12)
+    w = b = 0.0
+    for _ in range(10):  # full batch: the mean gradient, eta = 0.5
+        errs = [w * xi + b - yi for xi, yi in zip(x, y)]
+        w, b = (
+            w - 0.5 * sum(e * xi for e, xi in zip(errs, x)) / len(x),
+            b - 0.5 * sum(errs) / len(x),
+        )
+    assert (runs[2]["w"], runs[2]["b"]) == pytest.approx((w, b), rel=1e-12)
+    w_star, b_star = np.polyfit(x, y, 1)  # least squares
+    assert (r["w_star"], r["b_star"]) == pytest.approx((w_star, b_star), rel=1e-10)
+    # the decaying schedule settles nearer the minimum than the constant step
+    assert abs(runs[0]["curve"][-1] - runs[2]["curve"][-1]) < abs(
+        runs[1]["curve"][-1] - runs[2]["curve"][-1]
+    )
     assert_files(r["plots"], ".png")
