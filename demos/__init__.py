@@ -70,6 +70,10 @@ DEMOS: dict[str, Demo] = {
         "autograd_lite.demos.sgd",
         "seed 000's per-example SGD with a schedule eta(t), vs constant eta and full batch (plot)",
     ),
+    "conv": Demo(
+        "autograd_lite.demos.conv",
+        "a 3x3 convolution on Values: the shared kernel's gradient sums over every position",
+    ),
     "linear-collapse": Demo(
         "autograd_lite.demos.linear_collapse",
         "identity activations: a deep network is one matrix W_total = W^L ... W^1",

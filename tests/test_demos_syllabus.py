@@ -7,7 +7,15 @@ from pathlib import Path
 
 import numpy as np
 import pytest
-from autograd_lite.demos import DEMOS, glm, input_gradient, mlp_backprop, sgd, zero_init
+from autograd_lite.demos import (
+    DEMOS,
+    conv,
+    glm,
+    input_gradient,
+    mlp_backprop,
+    sgd,
+    zero_init,
+)
 
 pytestmark = pytest.mark.slow  # each runs a whole demo
 
@@ -23,7 +31,7 @@ def assert_files(paths: list[str], suffix: str) -> None:
 
 
 def test_new_demos_are_registered():
-    for name in ("mlp-backprop", "input-gradient", "glm", "zero-init", "sgd"):
+    for name in ("mlp-backprop", "input-gradient", "glm", "zero-init", "sgd", "conv"):
         assert name in DEMOS
 
 
@@ -174,3 +182,26 @@ def test_sgd_is_seed_000s_loop_replayed_with_plain_floats(tmp_path):
         runs[1]["curve"][-1] - runs[2]["curve"][-1]
     )
     assert_files(r["plots"], ".png")
+
+
+def test_conv_shared_kernel_gradient_is_delta_correlated_with_the_image(tmp_path):
+    r = conv.main(["--out", str(tmp_path)])
+    K = conv.KERNEL
+    for run in r["runs"]:
+        s, pad = run["stride"], run["pad"]
+        X = np.pad(conv.IMAGE, pad)
+        windows = np.lib.stride_tricks.sliding_window_view(X, K.shape)[::s, ::s]
+        out = np.einsum("ijab,ab->ij", windows, K)  # cross-correlation, as seed 003 notes
+        assert np.array(run["O"]) == pytest.approx(out, abs=1e-12)
+        delta = out - conv.TARGET  # L = 1/2 sum (O - T)^2
+        assert run["loss"] == pytest.approx(0.5 * np.sum(delta**2), rel=1e-14)
+        dK = np.einsum("ij,ijab->ab", delta, windows)  # every position the weight touches
+        assert np.array(run["dK"]) == pytest.approx(dK, abs=1e-12)
+        dX = np.zeros_like(X)
+        for i in range(delta.shape[0]):
+            for j in range(delta.shape[1]):
+                dX[s * i : s * i + 3, s * j : s * j + 3] += delta[i, j] * K
+        inner = dX[pad : pad + 5, pad : pad + 5]
+        assert np.array(run["dX"]) == pytest.approx(inner, abs=1e-12)
+    assert r["runs"][0]["uses_of_K00"] == 9  # one edge per output position
+    assert r["equivariance_gap"] == 0.0
