@@ -74,6 +74,10 @@ DEMOS: dict[str, Demo] = {
         "autograd_lite.demos.conv",
         "a 3x3 convolution on Values: the shared kernel's gradient sums over every position",
     ),
+    "rnn": Demo(
+        "autograd_lite.demos.rnn",
+        "an unrolled RNN: backprop through time; gradients scale like W's eigenvalues^t (plot)",
+    ),
     "linear-collapse": Demo(
         "autograd_lite.demos.linear_collapse",
         "identity activations: a deep network is one matrix W_total = W^L ... W^1",

@@ -3,6 +3,7 @@ the seed's formula evaluated here, independently, with plain Python or numpy."""
 
 from __future__ import annotations
 
+import math
 from pathlib import Path
 
 import numpy as np
@@ -13,6 +14,7 @@ from autograd_lite.demos import (
     glm,
     input_gradient,
     mlp_backprop,
+    rnn,
     sgd,
     zero_init,
 )
@@ -31,7 +33,7 @@ def assert_files(paths: list[str], suffix: str) -> None:
 
 
 def test_new_demos_are_registered():
-    for name in ("mlp-backprop", "input-gradient", "glm", "zero-init", "sgd", "conv"):
+    for name in ("mlp-backprop", "input-gradient", "glm", "zero-init", "sgd", "conv", "rnn"):
         assert name in DEMOS
 
 
@@ -205,3 +207,49 @@ def test_conv_shared_kernel_gradient_is_delta_correlated_with_the_image(tmp_path
         assert np.array(run["dX"]) == pytest.approx(inner, abs=1e-12)
     assert r["runs"][0]["uses_of_K00"] == 9  # one edge per output position
     assert r["equivariance_gap"] == 0.0
+
+
+def test_rnn_bptt_sums_each_shared_weights_terms_over_time(tmp_path):
+    r = rnn.main(["--out", str(tmp_path)])
+    P = {k: np.atleast_2d(np.array(v, dtype=float)) for k, v in rnn.PARAMS.items()}
+    W, U, V, b, c = P["W"], P["U"], P["V"], P["b"][0], P["c"][0]
+    # the forward pass, then the loss as a function of every parameter, differentiated
+    # by central differences (independent of any backprop formula)
+
+    def loss(W, U, V, b, c):
+        h, total = np.zeros(2), 0.0
+        for x, y in zip(rnn.XS, rnn.YS):
+            h = np.tanh(b + W @ h + U[:, 0] * x)  # a(t) = b + W h(t-1) + U x(t)
+            total += 0.5 * float((c + V @ h)[0] - y) ** 2  # o(t) = c + V h(t)
+        return total
+
+    args = {"W": W, "U": U, "V": V, "b": b, "c": c}
+    assert r["loss"] == pytest.approx(loss(**args), rel=1e-14)
+    for name, value in args.items():
+        grads = np.array(r["graph_grads"][name]).reshape(value.shape)
+        for idx in np.ndindex(value.shape):
+            up, down = value.copy(), value.copy()
+            up[idx] += 1e-6
+            down[idx] -= 1e-6
+            numeric = (loss(**{**args, name: up}) - loss(**{**args, name: down})) / 2e-6
+            assert grads[idx] == pytest.approx(numeric, rel=1e-6, abs=1e-9)
+
+
+def test_rnn_gradient_through_time_is_q_lambda_t_q_transpose_u(tmp_path):
+    r = rnn.main(["--out", str(tmp_path)])
+    angle = math.radians(30.0)
+    Q = np.array([[math.cos(angle), -math.sin(angle)], [math.sin(angle), math.cos(angle)]])
+    u = np.array([1.0, 0.0])
+    for name, spectrum in rnn.SPECTRA.items():
+        W = Q @ np.diag(spectrum) @ Q.T
+        lin = r["linear"][name]
+        for t, norm in enumerate(lin["norms"], start=1):
+            assert norm == pytest.approx(
+                np.linalg.norm(np.linalg.matrix_power(W.T, t) @ u), rel=1e-12
+            )
+        h_T = np.linalg.matrix_power(W, rnn.HORIZON) @ np.array([1.0, 0.0])
+        assert lin["h_T"] == pytest.approx(h_T.tolist(), rel=1e-12)
+        seed = Q.T @ np.diag(np.power(spectrum, rnn.HORIZON)) @ Q @ np.array([1.0, 0.0])
+        assert np.abs(seed - h_T).max() > 1e-3  # the seed's Q^T Lambda^t Q is not W^t
+    assert r["linear"]["vanishing"]["norms"][-1] < 0.05 < 10 < r["linear"]["exploding"]["norms"][-1]
+    assert_files(r["plots"], ".png")
