@@ -92,7 +92,7 @@ DEMOS: dict[str, Demo] = {
     ),
     "vanishing": Demo(
         "autograd_lite.demos.vanishing",
-        "vanishing gradients: deep sigmoid chain vs ReLU, gradient per layer (plot)",
+        "vanishing gradients: sigmoid vs ReLU (flat but small: why) vs shortcuts, per layer (plot)",
     ),
     "backprop-cost": Demo(
         "autograd_lite.demos.backprop_cost",

@@ -285,6 +285,22 @@ def test_vanishing_gradients_sigmoid_chain_vs_relu(tmp_path):
     assert r["chains"]["relu"]["ours"] == [1.0] * (depth + 1)
     assert r["ratios"]["sigmoid"] < 1e-6  # first hidden layer's gradients vanish
     assert 0.1 < r["ratios"]["relu"] < 10  # ReLU's stay at the same scale
+    # ... but small: Gaussian(0, 1/m) and ReLU halve the variance per layer, both ways
+    assert r["activation_factor"] == pytest.approx(1 / math.sqrt(2), abs=0.05)
+    assert r["delta_factor"] == pytest.approx(1 / math.sqrt(2), abs=0.05)
+    he, plain = r["relu_scales"]["Gaussian(0, 2/m)"], r["relu_scales"]["Gaussian(0, 1/m)"]
+    assert min(he["grad"][:depth]) > 100 * max(plain["grad"][:depth])
+    # seed 003's remedy: a shortcut a_l = a_(l-1) + sigmoid(a_(l-1)) has factor 1 + sigma' >= 1
+    a, factors = 1.0, []
+    for _ in range(depth):
+        s = sigmoid(a)
+        factors.append(1 + s * (1 - s))
+        a = a + s
+    for layer in range(depth + 1):
+        assert r["residual_chain"]["ours"][layer] == pytest.approx(
+            math.prod(factors[layer:]), rel=1e-12
+        )
+    assert r["ratios"]["sigmoid + shortcut"] > 0.05  # vs 1e-13 without the shortcuts
     assert_pictures(r["plots"], ".png")
 
 
