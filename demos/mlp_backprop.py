@@ -81,7 +81,10 @@ def main(argv: list[str] | None = None) -> dict[str, Any]:
     model, loss = build()
     print(f"{model}: the lecture's MLP with multiple outputs, one more hidden layer")
     print(f"the lecture gives no numbers; we use x = {X}, t = {T}, weights from seed {SEED}")
-    print("W(l) is (nout, nin) and z = W x + b, as seed 004 and nn write it\n")
+    print(
+        "W(l) is (nout, nin) and z = W x + b, as seed 004 and nn write it; "
+        "L = 1/2 ||t - y||^2 has the\nlecture's 1/2 (nn.squared_error), so y_bar = y - t\n"
+    )
     weights = [layer.weight() for layer in model.layers]
     biases = [layer.bias() for layer in model.layers]
     lecture = lecture_backward(weights, biases, np.array(X), np.array(T))

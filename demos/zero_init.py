@@ -94,6 +94,10 @@ def zero_relu() -> dict[str, Any]:
             Row("dL/db(2)", "mean(yhat - y)", mean_error, out.bias_grad()[0]),
         ],
     )
+    print(
+        "relu'(0): nn takes 0, as PyTorch; seed 001's table gives 1. It does not matter here:\n"
+        "delta(1) = relu'(z) o W(2)^T delta(2) multiplies it by W(2) = 0 either way"
+    )
     model = constant_model("relu", 0.0)
     fit(model, X, y, loss=squared_error, optimizer=SGD(model, lr=0.5), epochs=EPOCHS)
     outputs = [model(x).data for x in X]
