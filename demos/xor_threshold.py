@@ -1,7 +1,9 @@
 """XOR with hard-threshold units, the lecture's hand-wired network.
 
-Grosse's CSC 411 lecture 10, "Designing a network to compute XOR", with the
-hard threshold y = 1 if z > 0 else 0:
+Grosse's CSC 411 lecture 10 (seed 004), "Designing a network to compute
+XOR", with its hard threshold y = 1 if z > 0 else 0, which ``nn`` uses
+(seeds 000 and 001 put step(0) = 1 instead; the demo shows that no unit
+here meets z = 0, so the choice does not change the table):
 
     h1 computes x1 OR x2,  h2 computes x1 AND x2,  y computes h1 AND NOT h2
 
@@ -49,6 +51,18 @@ def lecture_truth_table(x1: int, x2: int) -> dict[str, int]:
     }
 
 
+def smallest_pre_activation(net: MLP) -> float:
+    """The smallest |z| = |w . x + b| over every unit of ``net`` and every input."""
+    out = []
+    for x in INPUTS:
+        hidden = [float(v) for v in x]
+        for layer in net.layers:
+            z = layer.weight() @ np.array(hidden) + layer.bias()
+            out.extend(abs(z).tolist())
+            hidden = [v.data for v in layer(hidden)]
+    return min(out)
+
+
 def main(argv: list[str] | None = None) -> dict[str, Any]:
     """Run the threshold network; return its outputs, gradients and sigmoid approximation."""
     args = demo_parser("xor_threshold", __doc__).parse_args(argv)
@@ -74,9 +88,16 @@ def main(argv: list[str] | None = None) -> dict[str, Any]:
         grads.append(max(abs(p.grad) for p in net.parameters()))
     truth = table("truth table: the lecture's Boolean functions vs the step network", rows)
     slide = [lecture_truth_table(*x)["slide text"] for x in INPUTS]
+    xor_column = [a ^ b for a, b in INPUTS]
     print(
-        f"\n(the slide's text 'h1 AND NOT x2' gives {slide} on {INPUTS}: "
-        f"not XOR = {[a ^ b for a, b in INPUTS]})"
+        f"\nthe slide's text says y = h1 AND NOT x2; on {INPUTS} that gives {slide}, "
+        f"but XOR is {xor_column},\nso the output unit must read h2: y = h1 AND NOT h2"
+    )
+    closest = smallest_pre_activation(net)
+    print(
+        f"\nstep(0): nn uses seed 004's hard threshold, 1 if z > 0 else 0, so step(0) = 0;\n"
+        "seeds 000 and 001 write step(0) = 1. Here no unit ever sees z = 0 (the smallest |z|\n"
+        f"over all units and inputs is {closest:g}), so both conventions give the same table"
     )
     print(
         "\nthe step's derivative is 0: with loss 1/2 (y - t)^2, the largest |dloss/dw| over "
@@ -114,6 +135,8 @@ def main(argv: list[str] | None = None) -> dict[str, Any]:
     ]
     plots = plot_or_skip(args.out, lambda plt: [_plot(plt, net, args.out)])
     return {
+        "smallest_abs_z": closest,
+        "slide_text": slide,
         "outputs": outputs,
         "largest_grads": grads,
         "sigmoid": approx,

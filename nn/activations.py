@@ -6,7 +6,25 @@ tanh. Each is the engine's own op record (``autograd_lite.ops``), so its
 derivative comes from the op's rule; ``linear`` applies nothing. A one-input
 ``custom_op`` is an activation by its name too.
 
+Conventions at z = 0, where the lectures disagree:
+
+* ``step(0) = 0``: the hard threshold of seed 004 (1 if z > 0, 0 if
+  z <= 0). Seeds 000 and 001 write step(0) = 1 (1 "otherwise", 1 for
+  x >= 0). Its derivative is 0 everywhere, at 0 too (seed 001 leaves it
+  "?"): a step unit passes no gradient.
+* ``relu'(0) = 0``, as in PyTorch. Seed 001's table gives f'(x) = 1 for
+  x >= 0, so 1 at 0. relu(0) = 0 either way.
+
+Hidden units rarely land exactly on 0 once weights are random, but a unit
+whose weights and bias are all 0 does (see ``autograd-lite demo zero-init``).
+
 >>> from autograd_lite import Value
+>>> activation_function("step")(Value(0.0)).data         # seed 004, not seeds 000/001
+0.0
+>>> z = Value(0.0)
+>>> activation_function("relu")(z).backward()
+>>> z.grad                                                # PyTorch's choice, not seed 001's 1
+0.0
 >>> activation_function("relu")(Value(-2.0)).data
 0.0
 >>> activation_function("linear") is None

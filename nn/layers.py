@@ -87,6 +87,11 @@ class Layer(Module):
 
     ``activation`` or micrograd's ``nonlin`` as for ``Neuron``.
 
+    As a matrix the layer is z = W x + b with W of shape (nout, nin): row j
+    holds neuron j's weights (``weight()``). That is seed 004's and
+    PyTorch's orientation; seeds 000 and 002 write z = W^T x + b with W of
+    shape (nin, nout), the transpose.
+
     >>> layer = Layer(3, 2, activation="tanh", seed=0)
     >>> [y.label for y in layer([1.0, 2.0, 3.0])]
     ['neurons.0', 'neurons.1']
@@ -117,6 +122,62 @@ class Layer(Module):
 
     def _forward(self, xs: list[Value]) -> list[Value]:
         return [n._forward(xs) for n in self.neurons]
+
+    # --- the layer as the lectures' matrices: z = W x + b -----------------
+
+    def weight(self) -> np.ndarray:
+        """The weights as a numpy matrix W of shape (nout, nin): row j is neuron j's w.
+
+        This is seed 004's and PyTorch's orientation, z = W x + b. Seeds 000
+        and 002 write z = W^T x with a matrix of shape (nin, nout): that
+        matrix is ``weight().T``. The array is a copy.
+
+        >>> layer = Layer(3, 2, activation="linear", seed=0)
+        >>> layer.load_state_dict({"neurons.0.w.0": 1.0, "neurons.0.w.1": 2.0,
+        ...     "neurons.0.w.2": 3.0, "neurons.0.b": 0.5, "neurons.1.w.0": -1.0,
+        ...     "neurons.1.w.1": 0.0, "neurons.1.w.2": 4.0, "neurons.1.b": -2.0})
+        >>> layer.weight()
+        array([[ 1.,  2.,  3.],
+               [-1.,  0.,  4.]])
+        >>> x = np.array([1.0, 1.0, 2.0])
+        >>> bool(np.allclose(layer.weight() @ x + layer.bias(), [v.data for v in layer(x)]))
+        True
+        """
+        return np.array([[w.data for w in n.w] for n in self.neurons]).reshape(self.nout, self.nin)
+
+    def weight_grad(self) -> np.ndarray:
+        """dL/dW as a numpy matrix of shape (nout, nin), from each weight's ``grad``.
+
+        After ``L.backward()`` on a linear layer's output, this is the
+        lecture's delta x^T, where delta = dL/dz (seed 004: W_bar = z_bar x^T).
+
+        >>> layer = Layer(2, 2, activation="linear", seed=0)
+        >>> z = layer([1.0, -2.0])
+        >>> (3.0 * z[0] + 5.0 * z[1]).backward()          # delta = (3, 5)
+        >>> layer.weight_grad()                           # outer(delta, x)
+        array([[  3.,  -6.],
+               [  5., -10.]])
+        """
+        return np.array([[w.grad for w in n.w] for n in self.neurons]).reshape(self.nout, self.nin)
+
+    def bias(self) -> np.ndarray:
+        """The biases as a numpy vector b of shape (nout,) (a copy).
+
+        >>> Layer(3, 2, seed=0).bias()     # biases start at 0
+        array([0., 0.])
+        """
+        return np.array([n.b.data for n in self.neurons])
+
+    def bias_grad(self) -> np.ndarray:
+        """dL/db as a numpy vector of shape (nout,): the lecture's delta = dL/dz.
+
+        >>> layer = Layer(2, 2, activation="linear", seed=0)
+        >>> z = layer([1.0, -2.0])
+        >>> (3.0 * z[0] + 5.0 * z[1]).backward()
+        >>> layer.bias_grad()
+        array([3., 5.])
+        """
+        return np.array([n.b.grad for n in self.neurons])
 
     def __repr__(self) -> str:
         return f"Layer({self.nin}, {self.nout}, activation={self.activation!r})"

@@ -17,6 +17,7 @@ from nn import (
     SGD,
     Adam,
     binary_cross_entropy,
+    binary_cross_entropy_with_logits,
     fit,
     hinge,
     make_blobs,
@@ -64,7 +65,16 @@ def test_an_mlp_output_and_gradients_match_the_scalar_engine_per_sample():
 
 LOSSES = {
     "hinge": (hinge, 1, lambda n, rng: rng.choice([-1.0, 1.0], size=n)),
-    "binary_cross_entropy": (binary_cross_entropy, 1, lambda n, rng: rng.uniform(0, 1, n)),
+    "binary_cross_entropy_with_logits": (
+        binary_cross_entropy_with_logits,
+        1,
+        lambda n, rng: rng.uniform(0, 1, n),
+    ),
+    "binary_cross_entropy (of a sigmoid)": (
+        lambda o, t: binary_cross_entropy(o.sigmoid(), t),
+        1,
+        lambda n, rng: rng.uniform(0, 1, n),
+    ),
     "softmax_cross_entropy": (softmax_cross_entropy, 3, lambda n, rng: rng.integers(0, 3, n)),
     "nll": (nll, 3, lambda n, rng: rng.integers(0, 3, n)),
     "softmax_cross_entropy (probabilities)": (
@@ -168,9 +178,22 @@ def test_fit_batched_with_binary_cross_entropy_and_momentum():
         lambda m: SGD(m, lr=0.05, momentum=0.9),
         X / 10.0,
         y,
-        loss=binary_cross_entropy,
+        loss=binary_cross_entropy_with_logits,
         epochs=6,
         batch_size=7,
+    )
+
+
+def test_fit_batched_with_bce_on_a_sigmoid_output_has_the_scalar_trajectory():
+    X, y = make_blobs(30, centers=2, seed=6)
+    trajectories(
+        lambda: MLP(2, [6, 1], activation="tanh", output_activation="sigmoid", seed=6),
+        lambda m: SGD(m, lr=0.1),
+        X / 10.0,
+        y,
+        loss=binary_cross_entropy,
+        epochs=6,
+        batch_size=10,
     )
 
 

@@ -12,7 +12,7 @@ from nn import (
     SGD,
     Adam,
     Neuron,
-    binary_cross_entropy,
+    binary_cross_entropy_with_logits,
     evaluate,
     fit,
     hinge,
@@ -87,13 +87,13 @@ def test_fit_learns_moons_with_adam_and_minibatches():
         model,
         X,
         y,
-        loss=binary_cross_entropy,
+        loss=binary_cross_entropy_with_logits,
         optimizer=Adam(model, lr=0.05),
         epochs=40,
         batch_size=20,
     )
     assert h.loss[-1] < h.loss[0] / 3
-    _, accuracy = evaluate(model, X, y, loss=binary_cross_entropy)
+    _, accuracy = evaluate(model, X, y, loss=binary_cross_entropy_with_logits)
     assert accuracy >= 0.95
 
 
