@@ -156,7 +156,7 @@ class Stepper:
         self.root = root
         self.digits = digits
         self.order: list[Any] = list(root.topological_order())
-        self.names: dict[Any, str] = _names(self.order)
+        self.names: dict[Any, str] = node_names(self.order)
         self._by_name = {name: node for node, name in self.names.items()}
         self.steps: list[Step] = self._forward_steps() + self._backward_steps()
         self.position = 0
@@ -381,6 +381,22 @@ class Stepper:
             return [step.node, step.parent], step.edges
         return [step.node], step.edges
 
+    def to_text(self, ascii_only: bool = False) -> str:
+        """The graph as an indented tree (``autograd_lite.to_text``) at this
+        position: grads so far, ``>`` before the current step's node and ``*``
+        before the node whose grad it just wrote."""
+        from .text_tree import to_text
+
+        step = self.current
+        marks: dict[Any, str] = {}
+        if step is not None:
+            marks[step.node] = ">"
+            if step.kind == BACKWARD:
+                marks[step.parent] = "*"
+        return to_text(
+            self.root, names=self.names, marks=marks, digits=self.digits, ascii_only=ascii_only
+        )
+
     def draw(self, **options: Any) -> Any:
         """The graph as a ``graphviz.Digraph`` (``autograd_lite.viz.draw``),
         with the current step's nodes and edges highlighted and the grads
@@ -416,7 +432,7 @@ def _unique(nodes: Sequence[Any]) -> list[Any]:
     return out
 
 
-def _names(order: Sequence[Any]) -> dict[Any, str]:
+def node_names(order: Sequence[Any]) -> dict[Any, str]:
     """A distinct, deterministic name for every node (see ``Stepper.name``)."""
     taken = {n.label for n in order if n.label}
     names: dict[Any, str] = {}
@@ -445,4 +461,4 @@ def _names(order: Sequence[Any]) -> dict[Any, str]:
     return names
 
 
-__all__ = ["BACKWARD", "FORWARD", "SEED", "Step", "Stepper"]
+__all__ = ["BACKWARD", "FORWARD", "SEED", "Step", "Stepper", "node_names"]

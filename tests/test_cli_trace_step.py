@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import html
 import io
+import os
 import subprocess
 import sys
 
@@ -169,35 +170,96 @@ def test_step_loop_answers_each_command():
     assert s.position == 0
 
 
-def test_interactive_stepper_through_a_pseudo_terminal():
-    child = pexpect.spawn(
+def spawn_step(*, dimensions=(30, 110), term="xterm", **kw):
+    env = {**os.environ, "TERM": term}
+    return pexpect.spawn(
         sys.executable,
         ["-m", "autograd_lite", "step", *LECTURE],
         encoding="utf-8",
         timeout=30,
-        dimensions=(40, 120),
+        dimensions=dimensions,
+        env=env,
+        **kw,
     )
+
+
+RIGHT, LEFT, HOME, END = "\x1b[C", "\x1b[D", "\x1b[H", "\x1b[F"
+
+
+def test_the_terminal_stepper_takes_single_keys_and_redraws_in_place():
+    child = spawn_step()
+    try:
+        child.expect_exact("step 0 of 10")
+        child.expect_exact("Press → or space for the first.")
+        child.send(RIGHT)  # one key, no Enter
+        child.expect_exact("step 1 of 10")  # the title line, then the step
+        child.expect_exact(" 1. x = -2   (input)")
+        child.send(" ")
+        child.expect_exact(" 2. y = 5   (input)")
+        child.send("n")
+        child.expect_exact(" 3. q = x + y = -2 + 5 = 3")
+        child.send(LEFT)
+        child.expect_exact(" 2. y = 5   (input)")
+        child.send("\x7f")  # backspace: back
+        child.expect_exact(" 1. x = -2   (input)")
+        child.send(END)
+        child.expect_exact("10. df/dy += df/dq * dq/dy = -4 * 1 = -4   (y.grad = -4)")
+        child.expect_exact("└── * y   input   data 5   grad -4")  # the tree, y just written
+        child.send(HOME)
+        child.expect_exact("step 0 of 10")
+        child.send("j")
+        child.expect_exact("jump to step (0 to 10): _")
+        child.send("9")
+        child.send("\r")
+        child.expect_exact(" 9. df/dx += df/dq * dq/dx = -4 * 1 = -4   (x.grad = -4)")
+        child.expect_exact("├── > q = x + y   data 3   grad -4")
+        child.expect_exact("│   ├── * x   input   data -2   grad -4")
+        child.send("t")  # the table instead of the tree
+        child.expect_exact("*  x           -2    -4")
+        child.send("q")
+        child.expect_exact("stopped at step 9 of 10: df/dx += df/dq")
+        child.expect(pexpect.EOF)
+    finally:
+        child.close()
+    assert child.exitstatus == 0
+
+
+def test_the_terminal_stepper_follows_a_resize():
+    child = spawn_step(dimensions=(24, 100))
+    try:
+        child.expect_exact("─" * 100)
+        child.setwinsize(20, 60)  # the terminal sends SIGWINCH
+        child.expect_exact("─" * 60 + "\r\n")
+        child.send(RIGHT)
+        child.expect_exact(" 1. x = -2   (input)")
+        child.send("q")
+        child.expect(pexpect.EOF)
+    finally:
+        child.close()
+    assert child.exitstatus == 0
+
+
+def test_ctrl_c_in_the_terminal_stepper_exits_130_and_restores_the_terminal():
+    child = spawn_step()
+    child.expect_exact("step 0 of 10")
+    child.sendintr()
+    child.expect(pexpect.EOF)
+    output = child.before
+    child.close()
+    assert child.exitstatus == 130
+    assert "Traceback" not in output
+    assert output.rstrip().endswith("\x1b[?1049l") or "\x1b[?1049l" in output  # main screen back
+
+
+def test_a_dumb_terminal_reads_a_command_per_line():
+    child = spawn_step(term="dumb")
     try:
         child.expect_exact("10 steps: 5 forward, then 5 backward.")
         child.expect_exact("> ")
         child.send("\r")  # Enter
         child.expect_exact("[1/10] forward: x = -2   (input)")
-        for _ in range(2):
-            child.sendline("n")
-        child.expect_exact("[3/10] forward: q = x + y = -2 + 5 = 3")
         child.sendline("j 8")
         child.expect_exact("[8/10] backward: df/dz += df/df * df/dz = 1 * 3 = 3   (z.grad = 3)")
-        child.sendline("n")
-        child.expect_exact("[9/10] backward: df/dx += df/dq * dq/dx = -4 * 1 = -4   (x.grad = -4)")
-        child.sendline("t")
-        child.expect_exact("*  x           -2    -4")
-        child.expect_exact("   y            5     -")
-        child.sendline("p")
-        child.expect_exact("back to [8/10] backward: df/dz")
-        child.sendline("")
-        child.sendline("")
-        child.expect_exact("[10/10] backward: df/dy += df/dq * dq/dy = -4 * 1 = -4   (y.grad = -4)")
-        child.expect_exact("every grad is now what backward() gives")
         child.sendline("q")
         child.expect(pexpect.EOF)
     finally:
@@ -205,19 +267,15 @@ def test_interactive_stepper_through_a_pseudo_terminal():
     assert child.exitstatus == 0
 
 
-def test_interactive_stepper_quits_on_end_of_input_and_ctrl_c():
-    child = pexpect.spawn(
-        sys.executable, ["-m", "autograd_lite", "step", *LECTURE], encoding="utf-8", timeout=30
-    )
+def test_the_line_stepper_quits_on_end_of_input_and_ctrl_c():
+    child = spawn_step(term="dumb")
     child.expect_exact("> ")
     child.sendeof()
     child.expect(pexpect.EOF)
     child.close()
     assert child.exitstatus == 0
 
-    child = pexpect.spawn(
-        sys.executable, ["-m", "autograd_lite", "step", *LECTURE], encoding="utf-8", timeout=30
-    )
+    child = spawn_step(term="dumb")
     child.expect_exact("> ")
     child.sendintr()
     child.expect(pexpect.EOF)

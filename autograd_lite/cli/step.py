@@ -1,19 +1,25 @@
 """``autograd-lite step EXPR VAR=VAL ...``: step through backprop at the keyboard.
 
-Enter or ``n`` takes the next step, ``p`` goes back one, ``t`` shows the
-table of all nodes, ``q`` quits (``h`` lists the rest). When stdin is not a
-terminal (a pipe, a file, a CI job), it prints every step and the final
-table instead, and exits 0.
+On a terminal the screen is redrawn in place at every key (``step_screen``):
+→, n or space take the next step; ←, p or backspace go back; Home and End
+jump to the start and the end; t switches between the graph as a tree and
+the table; j then a number jumps to that step; q quits; Ctrl-C exits 130.
+On a terminal without cursor control (``TERM=dumb``) it reads a command
+per line instead (Enter or ``n`` next, ``p`` back, ``t`` table, ``q`` quit).
+When stdin is not a terminal (a pipe, a file, a CI job), it prints every
+step and the final table, and exits 0.
 """
 
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 from collections.abc import Callable
 from typing import Any, TextIO
 
 from ..steps import Stepper
+from . import step_screen
 from .assignments import add_expression_arguments, graph_from_args, report_error
 from .terminal import check_printable
 from .trace import add_digits_argument, print_final_table
@@ -65,6 +71,8 @@ def run(args: argparse.Namespace) -> int:
         print_final_table(stepper)
         return 0
     try:
+        if sys.stdout.isatty() and os.environ.get("TERM", "") not in ("", "dumb"):
+            return step_screen.run(stepper, title=" ".join(args.expression.split()))
         return interact(stepper, input, sys.stdout)
     except KeyboardInterrupt:
         print()
