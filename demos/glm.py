@@ -37,6 +37,7 @@ from collections.abc import Callable
 from typing import Any
 
 import numpy as np
+from autograd_lite.demos.plotting import save_figure
 from autograd_lite.demos.report import Row, demo_parser, plot_or_skip, table
 
 from autograd_lite import Value, grad, hessian, no_grad, value_and_grad
@@ -213,11 +214,7 @@ def _plot(plt: Any, searched: dict, fixed: dict, out: str) -> str:
     ax.set_title("logistic regression: line search for eta vs a fixed eta", fontsize=10)
     ax.grid(alpha=0.3)
     ax.legend(fontsize=8)
-    fig.tight_layout()
-    path = os.path.join(out, "line_search.png")
-    fig.savefig(path)
-    plt.close(fig)
-    return path
+    return save_figure(plt, fig, os.path.join(out, "line_search.png"))
 
 
 if __name__ == "__main__":

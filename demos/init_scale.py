@@ -26,6 +26,7 @@ import os
 from typing import Any
 
 import numpy as np
+from autograd_lite.demos.plotting import save_figure
 from autograd_lite.demos.report import Row, demo_parser, plot_or_skip, table
 
 from autograd_lite import no_grad
@@ -124,11 +125,7 @@ def _plot(plt: Any, results: dict[str, list[float]], out: str) -> str:
     ax.set_title("Gaussian(0, 1/m) keeps |z| independent of the fan-in", fontsize=10)
     ax.grid(alpha=0.3)
     ax.legend(fontsize=8)
-    fig.tight_layout()
-    path = os.path.join(out, "z_vs_fan_in.png")
-    fig.savefig(path)
-    plt.close(fig)
-    return path
+    return save_figure(plt, fig, os.path.join(out, "z_vs_fan_in.png"))
 
 
 if __name__ == "__main__":

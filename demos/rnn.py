@@ -36,6 +36,7 @@ import os
 from typing import Any
 
 import numpy as np
+from autograd_lite.demos.plotting import save_figure
 from autograd_lite.demos.report import Row, demo_parser, plot_or_skip, table
 
 from autograd_lite import Value
@@ -211,11 +212,7 @@ def _plot(plt: Any, linear: dict[str, Any], out: str) -> str:
     ax.set_title("a linear RNN: the gradient scales like the top eigenvalue to the t", fontsize=10)
     ax.grid(alpha=0.3)
     ax.legend(fontsize=7)
-    fig.tight_layout()
-    path = os.path.join(out, "gradient_through_time.png")
-    fig.savefig(path)
-    plt.close(fig)
-    return path
+    return save_figure(plt, fig, os.path.join(out, "gradient_through_time.png"))
 
 
 if __name__ == "__main__":

@@ -34,6 +34,7 @@ from collections.abc import Callable
 from typing import Any
 
 import numpy as np
+from autograd_lite.demos.plotting import save_figure
 from autograd_lite.demos.report import Row, demo_parser, plot_or_skip, table
 
 from autograd_lite import no_grad
@@ -152,11 +153,7 @@ def _plot(plt: Any, runs: dict, best: float, out: str) -> str:
     ax.set_title("per-example SGD with a schedule, constant eta, full batch", fontsize=10)
     ax.grid(alpha=0.3)
     ax.legend(fontsize=8)
-    fig.tight_layout()
-    path = os.path.join(out, "loss_per_pass.png")
-    fig.savefig(path)
-    plt.close(fig)
-    return path
+    return save_figure(plt, fig, os.path.join(out, "loss_per_pass.png"))
 
 
 if __name__ == "__main__":

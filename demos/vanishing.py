@@ -37,6 +37,7 @@ from typing import Any
 
 import numpy as np
 from autograd_lite.demos import vanishing_remedy as remedy
+from autograd_lite.demos.plotting import save_figure
 from autograd_lite.demos.report import Row, demo_parser, plot_or_skip, table
 
 from autograd_lite import Value
@@ -209,11 +210,7 @@ def _plot(plt: Any, chains: dict[str, Any], per_layer: dict[str, list[float]], o
     right.set_title(f"MLP({WIDTH}, [{WIDTH}] * {DEPTH} + [1]): gradient per layer", fontsize=10)
     right.legend(fontsize=8)
     right.grid(alpha=0.3)
-    fig.tight_layout()
-    path = os.path.join(out, "gradient_per_layer.png")
-    fig.savefig(path)
-    plt.close(fig)
-    return path
+    return save_figure(plt, fig, os.path.join(out, "gradient_per_layer.png"))
 
 
 if __name__ == "__main__":

@@ -30,6 +30,7 @@ import os
 from typing import Any
 
 import numpy as np
+from autograd_lite.demos.plotting import save_figure
 from autograd_lite.demos.report import Row, demo_parser, plot_or_skip, table, write_graph
 from autograd_lite.demos.xor import HAND_WIRED, hand_wired_xor
 
@@ -174,11 +175,7 @@ def _plot(plt: Any, net: MLP, out: str) -> str:
     ax.set_ylabel("x2")
     ax.set_title("step network: y = 1 on the shaded band, h1 AND NOT h2", fontsize=10)
     ax.legend(loc="upper right", fontsize=8, framealpha=0.9)
-    fig.tight_layout()
-    path = os.path.join(out, "regions.png")
-    fig.savefig(path)
-    plt.close(fig)
-    return path
+    return save_figure(plt, fig, os.path.join(out, "regions.png"))
 
 
 if __name__ == "__main__":
