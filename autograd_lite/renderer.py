@@ -16,16 +16,15 @@ True
 
 from __future__ import annotations
 
-import errno
 import os
 import shutil
 import subprocess
 import sys
 import sysconfig
-import tempfile
-from pathlib import Path
 
 import graphviz
+
+from .atomic_file import write_atomic
 
 # The programs tried, in order: Graphviz itself, then the pip-installable port.
 PROGRAMS: tuple[str, ...] = ("dot", "graphviz-pure")
@@ -109,56 +108,6 @@ def pipe(source: str, fmt: str, timeout: float | None = DEFAULT_TIMEOUT) -> byte
             f"{os.path.basename(program)} -T{fmt} failed (exit {done.returncode}): {message}"
         )
     return done.stdout
-
-
-def write_atomic(path: str | os.PathLike[str], data: bytes) -> Path:
-    """Write ``data`` to ``path`` through a temporary file in the same directory.
-
-    The file appears complete or not at all (``os.replace``); a failed write
-    leaves whatever was at ``path`` before untouched. An OSError names
-    ``path``, never the temporary file.
-    """
-    target = Path(path)
-    if target.is_dir():
-        raise _naming(IsADirectoryError(errno.EISDIR, "it is a directory"), path)
-    try:
-        fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.", suffix=".tmp")
-    except OSError as e:
-        raise _naming(e, path) from None
-    try:
-        os.chmod(tmp, _file_mode(target))
-        with os.fdopen(fd, "wb") as f:
-            f.write(data)
-            f.flush()
-            os.fsync(f.fileno())
-        os.replace(tmp, target)
-    except BaseException as e:
-        try:
-            os.unlink(tmp)
-        except FileNotFoundError:
-            pass
-        if isinstance(e, OSError):
-            raise _naming(e, path) from None
-        raise
-    return target
-
-
-def _naming(error: OSError, path: str | os.PathLike[str]) -> OSError:
-    """The same kind of OSError, about ``path`` rather than a temporary file."""
-    named = type(error)(f"can't write {os.fspath(path)!r}: {error.strerror or error}")
-    named.errno = error.errno
-    return named
-
-
-def _file_mode(target: Path) -> int:
-    # mkstemp makes the file private (0o600); give it the mode a plain open()
-    # would: the old file's, else what the umask allows.
-    try:
-        return target.stat().st_mode & 0o777
-    except OSError:
-        umask = os.umask(0)
-        os.umask(umask)
-        return 0o666 & ~umask
 
 
 class Drawing(graphviz.Digraph):

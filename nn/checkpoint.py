@@ -31,13 +31,13 @@ short however large the file's fields are.
 
 from __future__ import annotations
 
-import errno
 import hashlib
 import json
 import os
 import re
-import tempfile
 from typing import Any
+
+from autograd_lite.atomic_file import write_atomic
 
 FORMAT = "autograd-lite.nn"
 VERSION = 2  # 2: the checksum field; 1 (unreleased) had none
@@ -64,7 +64,7 @@ def write_checkpoint(path: str | os.PathLike, document: dict[str, Any]) -> None:
     text = json.dumps(document, indent=1, allow_nan=False)  # ends with "\n}"
     head = text[:-2].encode("utf-8")
     digest = hashlib.sha256(head).hexdigest().encode("ascii")
-    _write_atomic(os.fspath(path), head + _SEAL_START + digest + _SEAL_END)
+    write_atomic(os.path.abspath(path), head + _SEAL_START + digest + _SEAL_END, verb="save")
 
 
 def read_checkpoint(path: str | os.PathLike) -> Any:
@@ -157,59 +157,3 @@ def _parse(raw: bytes, where: str) -> Any:
 
 def _reject_constant(name: str) -> Any:
     raise ValueError(f"it holds {name}, which is not a valid parameter value")
-
-
-def _write_atomic(target: str, data: bytes) -> None:
-    target = os.path.abspath(target)
-    if os.path.isdir(target):
-        raise _naming(IsADirectoryError(errno.EISDIR, "it is a directory"), target)
-    folder = os.path.dirname(target)
-    try:
-        fd, temp = tempfile.mkstemp(prefix="." + os.path.basename(target) + ".", dir=folder)
-    except OSError as e:
-        raise _naming(e, target) from None
-    try:
-        with os.fdopen(fd, "wb") as f:
-            f.write(data)
-            f.flush()
-            os.fsync(f.fileno())
-        os.chmod(temp, _file_mode(target))
-        os.replace(temp, target)
-    except BaseException as e:
-        try:
-            os.unlink(temp)
-        except OSError:
-            pass
-        if isinstance(e, OSError):
-            raise _naming(e, target) from None
-        raise
-    _sync_folder(folder)
-
-
-def _naming(error: OSError, target: str) -> OSError:
-    """The same kind of OSError, naming the file being saved rather than a temporary one."""
-    named = type(error)(f"can't save {target!r}: {error.strerror or error}")
-    named.errno = error.errno
-    return named
-
-
-def _file_mode(target: str) -> int:
-    # Keep an existing file's permissions; a new file gets the usual rw-r--r--.
-    try:
-        return os.stat(target).st_mode & 0o777
-    except OSError:
-        return 0o644
-
-
-def _sync_folder(folder: str) -> None:
-    # Make the rename itself durable where the platform allows it.
-    try:
-        fd = os.open(folder, os.O_RDONLY)
-    except OSError:
-        return
-    try:
-        os.fsync(fd)
-    except OSError:
-        pass
-    finally:
-        os.close(fd)
