@@ -1,4 +1,5 @@
-"""What several test files share: the ``slow`` marker, a clean op registry, a real browser.
+"""What several test files share: the ``slow`` marker, a clean op registry, a real browser,
+and a stand-in notebook page.
 
 Tests that take seconds (the demos, million-node chains, the browser) carry
 ``@pytest.mark.slow``. The README's test command runs everything; while
@@ -62,3 +63,41 @@ def browser() -> Iterator[Any]:
             unavailable(f"chromium at {chromium} did not start: {e}")
         yield launched
         launched.close()
+
+
+class Page:
+    """A stand-in for a notebook page: each output shown, with every replacement of it."""
+
+    def __init__(self) -> None:
+        self.outputs: list[list[dict[str, str]]] = []
+
+    def show(self, bundle: dict[str, str]) -> Any:
+        frames = [bundle]
+        self.outputs.append(frames)
+
+        class Handle:
+            def update(self, bundle: dict[str, str], raw: bool) -> None:
+                assert raw
+                frames.append(bundle)
+
+        return Handle()
+
+    def figures(self) -> list[list[dict[str, str]]]:
+        """The outputs that are live-view figures (SVG)."""
+        return [o for o in self.outputs if "image/svg+xml" in o[0]]
+
+    def text_lines(self) -> list[list[dict[str, str]]]:
+        """The plain-text outputs (progress lines)."""
+        return [o for o in self.outputs if "image/svg+xml" not in o[0]]
+
+
+@pytest.fixture
+def notebook(monkeypatch: pytest.MonkeyPatch) -> Page:
+    """Run as if in a notebook without ipywidgets; outputs land on the returned ``Page``."""
+    from nn import jupyter
+
+    page = Page()
+    monkeypatch.setattr(jupyter, "in_notebook", lambda: True)
+    monkeypatch.setattr(jupyter, "has_ipywidgets", lambda: False)
+    monkeypatch.setattr(jupyter, "show_in_place", page.show)
+    return page
