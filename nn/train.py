@@ -19,7 +19,9 @@ when the run is long (its first epoch suggests more than two seconds in
 all): tqdm's bar on a terminal, tqdm's notebook bar in a notebook with
 ipywidgets, a text line updated in place in one without; ``progress=True``
 or ``False`` decides (elsewhere, as in a pipe, True writes a line per
-update).
+update). ``live=True`` implies progress and, in a notebook, also draws one
+figure that is redrawn in place (``nn.live_view``): the loss and accuracy
+curves and, for 2-D inputs, the decision regions.
 
 >>> from nn import MLP, SGD, make_moons, to_signed, hinge
 >>> X, y = make_moons(20, seed=0)
@@ -94,6 +96,7 @@ def fit(
     progress: bool | None = None,
     callback: Callable[[int, History], Any] | None = None,
     batched: bool = False,
+    live: bool = False,
 ) -> History:
     """Train ``model`` on rows ``X`` with targets ``y``; returns the ``History``.
 
@@ -106,7 +109,9 @@ def fit(
     epoch. ``batched=True`` computes each batch's loss and gradients with
     compiled graphs (one per distinct target value, so for classification).
     ``progress``: None shows it on a terminal or in a notebook for runs
-    longer than two seconds.
+    longer than two seconds. ``live=True`` shows progress (unless
+    ``progress=False``) and, in a notebook, a figure of the training so far,
+    updated in place a few times a second at most.
 
     Before the first update, every argument is checked, the optimizer must
     update only this model's parameters (an optimizer over some of them
@@ -126,6 +131,7 @@ def fit(
     shuffle = flag(shuffle, "shuffle")
     progress = flag(progress, "progress", allow_none=True)
     batched = flag(batched, "batched")
+    live = flag(live, "live")
     callback = function_or_none(callback, "callback", "callback(epoch, history)")
     correct = _accuracy_rule(accuracy, loss, "fit")
     rng = random_generator(seed)
@@ -137,6 +143,7 @@ def fit(
 
     history = History()
     bar: Progress | None = None
+    view = None
     started = time.perf_counter()
     try:
         for epoch in range(epochs):
@@ -163,10 +170,17 @@ def fit(
                     n_correct += sum(bool(correct(o, t)) for o, t in zip(outputs, yb))
             history.loss.append(_epoch_loss(batch_losses))
             history.accuracy.append(None if correct is None else n_correct / len(X))
-            if epoch == 0 and _wants_progress(progress, time.perf_counter() - started, epochs):
-                bar = progress_display(epochs, started)
+            if epoch == 0:
+                if _wants_progress(progress, live, time.perf_counter() - started, epochs):
+                    bar = progress_display(epochs, started)
+                if live:
+                    from .live_view import live_view
+
+                    view = live_view(model, X, y, correct, epochs)
             if bar is not None:
                 bar.update(history)
+            if view is not None:
+                view.update(history)
             if callback is not None:
                 callback(epoch, history)
     finally:
@@ -291,7 +305,9 @@ def _accuracy_rule(accuracy: Any, loss: Loss, where: str) -> Correct | None:
     return accuracy
 
 
-def _wants_progress(progress: bool | None, first_epoch: float, epochs: int) -> bool:
+def _wants_progress(progress: bool | None, live: bool, first_epoch: float, epochs: int) -> bool:
+    if progress is None and live:
+        progress = True
     if progress is not None:
         return progress and epochs > 1
     watched = stderr_is_terminal() or jupyter.in_notebook()
