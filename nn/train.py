@@ -12,9 +12,16 @@ accuracy of the forward passes made during the epoch (before each batch's
 update, as micrograd's demo reports them). With ``batched=True`` each batch
 runs through a compiled graph instead (``autograd_lite.batched``): the loss
 of one example is traced once and evaluated for the whole batch with numpy;
-the numbers are the scalar path's, up to rounding. A tqdm progress bar appears only
-when stderr is a terminal and the run is long (its first epoch suggests
-more than two seconds in all); ``progress=True`` or ``False`` decides.
+the numbers are the scalar path's, up to rounding.
+
+Progress (``nn.progress``) shows by itself on a terminal or in a notebook
+when the run is long (its first epoch suggests more than two seconds in
+all): tqdm's bar on a terminal, tqdm's notebook bar in a notebook with
+ipywidgets, a text line updated in place in one without; ``progress=True``
+or ``False`` decides (elsewhere, as in a pipe, True writes a line per
+update). ``live=True`` implies progress and, in a notebook, also draws one
+figure that is redrawn in place (``nn.live_view``): the loss and accuracy
+curves and, for 2-D inputs, the decision regions.
 
 >>> from nn import MLP, SGD, make_moons, to_signed, hinge
 >>> X, y = make_moons(20, seed=0)
@@ -27,7 +34,6 @@ more than two seconds in all); ``progress=True`` or ``False`` decides.
 from __future__ import annotations
 
 import math
-import sys
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -38,12 +44,13 @@ import numpy as np
 from autograd_lite import Value, no_grad
 from autograd_lite.batched import BatchedGraph, compile_batched
 
-from . import losses
+from . import jupyter, losses
 from .data import batches, check_dataset
 from .init import random_generator
 from .metrics import Correct, correct_for
 from .module import Module
 from .optim import SGD, Optimizer
+from .progress import Progress, progress_display, stderr_is_terminal
 from .train_checks import (
     check_optimizer,
     check_targets,
@@ -89,6 +96,7 @@ def fit(
     progress: bool | None = None,
     callback: Callable[[int, History], Any] | None = None,
     batched: bool = False,
+    live: bool = False,
 ) -> History:
     """Train ``model`` on rows ``X`` with targets ``y``; returns the ``History``.
 
@@ -100,6 +108,10 @@ def fit(
     shuffling of mini-batches. ``callback(epoch, history)`` runs after each
     epoch. ``batched=True`` computes each batch's loss and gradients with
     compiled graphs (one per distinct target value, so for classification).
+    ``progress``: None shows it on a terminal or in a notebook for runs
+    longer than two seconds. ``live=True`` shows progress (unless
+    ``progress=False``) and, in a notebook, a figure of the training so far,
+    updated in place a few times a second at most.
 
     Before the first update, every argument is checked, the optimizer must
     update only this model's parameters (an optimizer over some of them
@@ -119,6 +131,7 @@ def fit(
     shuffle = flag(shuffle, "shuffle")
     progress = flag(progress, "progress", allow_none=True)
     batched = flag(batched, "batched")
+    live = flag(live, "live")
     callback = function_or_none(callback, "callback", "callback(epoch, history)")
     correct = _accuracy_rule(accuracy, loss, "fit")
     rng = random_generator(seed)
@@ -129,7 +142,8 @@ def fit(
     compiled = _CompiledLoss(model, loss, params, X[0]) if batched else None
 
     history = History()
-    bar = None
+    bar: Progress | None = None
+    view = None
     started = time.perf_counter()
     try:
         for epoch in range(epochs):
@@ -156,14 +170,17 @@ def fit(
                     n_correct += sum(bool(correct(o, t)) for o, t in zip(outputs, yb))
             history.loss.append(_epoch_loss(batch_losses))
             history.accuracy.append(None if correct is None else n_correct / len(X))
-            if epoch == 0 and _wants_bar(progress, time.perf_counter() - started, epochs):
-                bar = _progress_bar(epochs)
+            if epoch == 0:
+                if _wants_progress(progress, live, time.perf_counter() - started, epochs):
+                    bar = progress_display(epochs, started)
+                if live:
+                    from .live_view import live_view
+
+                    view = live_view(model, X, y, correct, epochs)
             if bar is not None:
-                bar.update(1)
-                shown = {"loss": f"{history.loss[-1]:.4g}"}
-                if correct is not None:
-                    shown["acc"] = f"{history.accuracy[-1]:.1%}"
-                bar.set_postfix(shown, refresh=False)
+                bar.update(history)
+            if view is not None:
+                view.update(history)
             if callback is not None:
                 callback(epoch, history)
     finally:
@@ -288,15 +305,10 @@ def _accuracy_rule(accuracy: Any, loss: Loss, where: str) -> Correct | None:
     return accuracy
 
 
-def _wants_bar(progress: bool | None, first_epoch: float, epochs: int) -> bool:
+def _wants_progress(progress: bool | None, live: bool, first_epoch: float, epochs: int) -> bool:
+    if progress is None and live:
+        progress = True
     if progress is not None:
-        return bool(progress) and epochs > 1
-    on_terminal = hasattr(sys.stderr, "isatty") and sys.stderr.isatty()
-    return on_terminal and first_epoch * epochs > _LONG_RUN_SECONDS
-
-
-def _progress_bar(epochs: int) -> Any:
-    from tqdm import tqdm
-
-    bar = tqdm(total=epochs, desc="fit", unit="epoch", file=sys.stderr, leave=True)
-    return bar
+        return progress and epochs > 1
+    watched = stderr_is_terminal() or jupyter.in_notebook()
+    return watched and first_epoch * epochs > _LONG_RUN_SECONDS
