@@ -43,12 +43,12 @@ def test_x_plus_y_times_z_draws_a_record_per_value_and_a_node_per_op():
     assert '"{ f | data -12 | grad 1 }"' in node_line(src, "v4")
     assert 'label="+"' in node_line(src, "o2") and 'label="*"' in node_line(src, "o4")
     assert edges(src) == [
-        'v0 -> o2 [label=1 fontcolor="#555555"]',
-        'v1 -> o2 [label=1 fontcolor="#555555"]',
-        "o2 -> v2",
-        'v2 -> o4 [label=-4 fontcolor="#555555"]',
-        'v3 -> o4 [label=3 fontcolor="#555555"]',
-        "o4 -> v4",
+        'v0 -> o2 [label=1 fontcolor="#555555" id=e0]',
+        'v1 -> o2 [label=1 fontcolor="#555555" id=e1]',
+        "o2 -> v2 [id=e2]",
+        'v2 -> o4 [label=-4 fontcolor="#555555" id=e3]',
+        'v3 -> o4 [label=3 fontcolor="#555555" id=e4]',
+        "o4 -> v4 [id=e5]",
     ]
 
 
@@ -57,9 +57,9 @@ def test_a_times_a_shows_two_edges_each_with_its_local_derivative():
     sq = a * a
     sq.backward()
     assert edges(draw(sq).source) == [
-        'v0 -> o1 [label=3 fontcolor="#555555"]',
-        'v0 -> o1 [label=3 fontcolor="#555555"]',
-        "o1 -> v1",
+        'v0 -> o1 [label=3 fontcolor="#555555" id=e0]',
+        'v0 -> o1 [label=3 fontcolor="#555555" id=e1]',
+        "o1 -> v1 [id=e2]",
     ]
 
 
