@@ -22,7 +22,7 @@ a USB stick. The same graph gives the same bytes every time.
 >>> deck = slides_html(f, title="f = (x + y) z")
 >>> deck.count('<section class="slide')  # an opening slide and 10 steps
 11
->>> "df/dx += df/dq * dq/dx = -4 * 1 = -4" in deck
+>>> "x̄ += q̄ · ∂q/∂x = (−4) · 1 = −4" in deck
 True
 >>> x.grad, y.grad, z.grad  # a Value's graph is left with its final grads
 (-4.0, -4.0, 3.0)
@@ -32,6 +32,7 @@ from __future__ import annotations
 
 import os
 import re
+from collections.abc import Callable
 from html import escape
 from pathlib import Path
 from typing import Any
@@ -73,21 +74,28 @@ def slides_html(
     graph: Any,
     title: str = DEFAULT_TITLE,
     *,
-    digits: int = 6,
+    digits: int | None = None,
+    number_format: str | Callable[[float], str] | None = None,
     max_steps: int | None = DEFAULT_MAX_STEPS,
     **options: Any,
 ) -> str:
     """The slide deck of ``graph`` (a Value or a Stepper) as one HTML page.
 
-    A Value gets a new ``Stepper(graph, digits=digits)`` and its graph is left
-    at the last step, so every grad is what ``backward()`` gives; a Stepper
-    (its own ``digits`` apply) is put back at the position it had.
+    A Value gets a new ``Stepper(graph, digits, number_format=...)`` in
+    Unicode notation (the page is UTF-8) and its graph is left at the last
+    step, so every grad is what ``backward()`` gives; a Stepper (its own
+    format and notation apply) is put back at the position it had.
     ``options`` go to ``Stepper.draw`` (``rankdir="TB"``, ``color="grad"``...).
     Raises TooManyStepsError for more than ``max_steps`` steps (None: no
     limit), and what drawing raises (RendererNotFoundError, RenderError,
     GraphTooLargeError).
     """
-    stepper = graph if isinstance(graph, Stepper) else Stepper(graph, digits=digits)
+    if isinstance(graph, Stepper):
+        if digits is not None or number_format is not None:
+            raise ValueError("a Stepper has its own number format; give digits to the Stepper")
+        stepper = graph
+    else:
+        stepper = Stepper(graph, digits, number_format=number_format, notation="unicode")
     total = len(stepper)
     if max_steps is not None and total > max_steps:
         raise TooManyStepsError(
@@ -261,18 +269,24 @@ def _caption(stepper: Stepper, step: Step) -> str:
             )
     elif step.kind == SEED:
         words = (
-            f"The backward pass starts at the output {name}: its gradient "
-            "with respect to itself is 1."
+            f"The backward pass starts at the output {name}: {_code(step.why)}, "
+            "the gradient of the output, which every bar below stands for."
         )
     else:
+        n = stepper.notation
         parent = _code(stepper.name(step.parent))
+        bar = _code(n.bar(stepper.name(step.parent)))
+        child_bar = _code(n.bar(stepper.name(step.node)))
+        why = step.why.split(" because ", 1)
         words = (
-            f"Chain rule on the edge {parent} &#8594; {name}: the grad of {name} "
-            f"times the local derivative on the edge, added into {parent}.grad."
+            f"Chain rule on the edge {parent} &#8594; {name}: {child_bar} times the local "
+            f"derivative {_code(why[0])}"
+            + (f", because {_code(why[1])}" if len(why) == 2 else "")
+            + f", is added into {bar} ({parent}.grad)."
         )
         if step.grad_before is not None:
             words += (
-                f" {parent}.grad already held {escape(stepper.number(step.grad_before))} "
+                f" It already held {escape(stepper.number(step.grad_before))} "
                 "from another path: the contributions add up."
             )
     if step.index == len(stepper) and step.kind != FORWARD:

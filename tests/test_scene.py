@@ -15,6 +15,7 @@ import pytest
 from autograd_lite import Value, draw, parse, to_svg
 from autograd_lite.expression import output_of
 from autograd_lite.scene import build_scene
+from autograd_lite.steps import Stepper
 
 SVG = "{http://www.w3.org/2000/svg}"
 XLINK = "{http://www.w3.org/1999/xlink}"
@@ -111,6 +112,17 @@ def test_nn_nodes_show_short_names_with_the_full_path_as_tooltip():
     assert not [t for t in texts if t and t.startswith("layers.")]
     tips = {a.get(f"{XLINK}title") for a in svg.iter(f"{SVG}a")}
     assert {"layers.0.neurons.3.w.0", "layers.0.neurons.3", "layers.1.neurons.0.b"} <= tips
+
+
+def test_nn_narration_uses_short_names_that_tell_every_node_apart():
+    out = mlp([4, 1])
+    s = Stepper(out, notation="unicode")
+    names = set(s.names.values())
+    assert {"L0.N3.w0", "L0.N3.b", "L0.N3", "L1.N0", "x[0]"} <= names
+    assert len(names) == len(s.order)
+    assert not [n for n in names if "layers." in n or "neurons." in n]
+    text = s.narration()
+    assert "layers." not in text and "L0.N3.w\u03040 += " in text
 
 
 def box_of(root: ET.Element, title: str) -> tuple[float, float, float, float]:

@@ -24,12 +24,12 @@ from autograd_lite.steps import Stepper
 EXPR = "q = x + y; f = q * z"
 VALUES = ["x=-2", "y=5", "z=-4"]
 LECTURE = [EXPR, *VALUES]
-STEP_9 = "df/dx += df/dq * dq/dx = -4 * 1 = -4   (x.grad = -4)"
-STEP_8 = "df/dz += df/df * df/dz = 1 * 3 = 3   (z.grad = 3)"
+STEP_9 = "x̄ += q̄ · ∂q/∂x = (−4) · 1 = −4   (x.grad = −4)"
+STEP_8 = "z̄ += f̄ · ∂f/∂z = 1 · 3 = 3   (z.grad = 3)"
 
 
 def lecture_stepper() -> Stepper:
-    return Stepper(output_of(parse(EXPR, x=-2, y=5, z=-4)))
+    return Stepper(output_of(parse(EXPR, x=-2, y=5, z=-4)), notation="unicode")
 
 
 @pytest.fixture(scope="module")
@@ -132,19 +132,22 @@ def test_a_slide_per_step_after_an_opening_slide(deck: str):
 def test_x_plus_y_times_z_gives_minus4_minus4_3_on_the_slides(deck: str):
     slides = slides_of(deck)
     eq = {k: s.find("p", "eq").text() for k, s in enumerate(slides) if k}
-    assert eq[3] == "q = x + y = -2 + 5 = 3"
-    assert eq[5] == "f = q * z = 3 * (-4) = -12"
-    assert eq[6] == "df/df = 1   (f.grad = 1)"
+    assert eq[3] == "q = x + y = −2 + 5 = 3"
+    assert eq[5] == "f = q * z = 3 * (−4) = −12"
+    assert eq[6] == "f̄ = 1   (f.grad = 1)"
     assert eq[8] == STEP_8
     assert eq[9] == STEP_9
-    assert eq[10] == "df/dy += df/dq * dq/dy = -4 * 1 = -4   (y.grad = -4)"
+    assert eq[10] == "ȳ += q̄ · ∂q/∂y = (−4) · 1 = −4   (y.grad = −4)"
+    # where the local derivative comes from, in the words under the line
+    caption = slides[9].find("p", "caption").text()
+    assert "∂q/∂x = 1" in caption and "because q = x + y" in caption
     dash = "\u2013"
     assert grads_shown(slides[5]) == {n: dash for n in "xyqzf"}
-    assert grads_shown(slides[9]) == {"x": "-4", "y": dash, "q": "-4", "z": "3", "f": "1"}
-    assert grads_shown(slides[10]) == {"x": "-4", "y": "-4", "q": "-4", "z": "3", "f": "1"}
+    assert grads_shown(slides[9]) == {"x": "−4", "y": dash, "q": "−4", "z": "3", "f": "1"}
+    assert grads_shown(slides[10]) == {"x": "−4", "y": "−4", "q": "−4", "z": "3", "f": "1"}
     # the cell this step writes is the one marked
     hit = [td for td in slides[9].iter("td") if "hit" in td.classes()]
-    assert [(td.attrs["data-node"], td.text()) for td in hit] == [("x", "-4")]
+    assert [(td.attrs["data-node"], td.text()) for td in hit] == [("x", "−4")]
     assert slides[9].attrs["data-target"] == "x" and slides[9].attrs["data-node"] == "q"
 
 
@@ -332,7 +335,7 @@ def test_in_chromium_the_keys_and_clicks_move_through_the_slides(browser, deck_f
         assert shown["inside"]
         page.keyboard.press("ArrowRight")
         shown = visible_slide(page)
-        assert (shown["id"], shown["counter"], shown["eq"]) == ("s1", "1 / 10", "x = -2   (input)")
+        assert (shown["id"], shown["counter"], shown["eq"]) == ("s1", "1 / 10", "x = −2   (input)")
         assert shown["values"] == ["x"]
         for _ in range(8):
             page.keyboard.press("ArrowRight")
@@ -401,3 +404,14 @@ def test_in_chromium_without_javascript_every_slide_is_shown(browser, deck_file:
         assert sum(s.is_visible() for s in page.locator("section.slide").all()) == 11
     finally:
         ctx.close()
+
+
+# --- number format -------------------------------------------------------------------
+
+
+def test_slides_command_takes_a_number_format(tmp_path: Path):
+    out = tmp_path / "neuron.html"
+    expr = ["tanh(x1*w1 + x2*w2 + b)", "x1=2", "x2=0", "w1=-3", "w2=1", "b=6.8813735870195432"]
+    assert main(["slides", *expr, "-o", str(out), "--format", ".4f"]) == 0
+    html = out.read_text(encoding="utf-8")
+    assert "b = 6.8814" in html and "data 6.8814" in html and "6.88137" not in html

@@ -16,12 +16,12 @@ from typing import Any
 from ..slides import DEFAULT_MAX_STEPS, slides_html, write_slides
 from ..steps import Stepper
 from .assignments import add_expression_arguments, graph_from_args, limit, report_error
-from .trace import add_digits_argument
+from .trace import add_number_arguments
 
 EXAMPLE = """examples:
   autograd-lite slides 'q = x + y; f = q * z' x=-2 y=5 z=-4 -o deck.html
-  autograd-lite slides 'tanh(x1*w1 + x2*w2 + b)' x1=2 x2=0 w1=-3 w2=1 b=6.8814 \\
-      -o neuron.html --title 'One neuron' --rankdir TB
+  autograd-lite slides 'tanh(x1*w1 + x2*w2 + b)' x1=2 x2=0 w1=-3 w2=1 \\
+      b=6.8813735870195432 -o neuron.html --title 'One neuron' --format .4f
 """
 
 
@@ -44,10 +44,11 @@ def add_parser(subparsers: Any) -> None:
         help="the HTML file to write, e.g. deck.html (default: stdout, unless it is a terminal)",
     )
     parser.add_argument("--title", help="the deck's title (default: EXPR)")
-    add_digits_argument(parser)
+    add_number_arguments(parser, narration=False)
     parser.add_argument(
         "--rankdir", choices=("LR", "TB"), default="LR", help="layout direction (default LR)"
     )
+
     parser.add_argument(
         "--max-steps",
         type=limit,
@@ -66,8 +67,14 @@ def run(args: argparse.Namespace) -> int:
     title = args.expression.strip() if args.title is None else args.title
     try:
         _, out = graph_from_args(args)
-        stepper = Stepper(out, digits=args.digits)
-        options = {"title": title, "max_steps": args.max_steps, "rankdir": args.rankdir}
+        stepper = Stepper(
+            out, args.digits, number_format=args.number_format, notation="unicode"
+        )  # the deck is UTF-8 HTML, whatever the terminal
+        options = {
+            "title": title,
+            "max_steps": args.max_steps,
+            "rankdir": args.rankdir,
+        }
         if args.output is None:
             sys.stdout.write(slides_html(stepper, **options))
             sys.stdout.flush()

@@ -3,6 +3,9 @@
 For lecture notes: every step of ``Stepper`` in order, then the table of
 all nodes with their final grads. ``--frames DIR`` also writes one SVG per
 step (``step-01.svg``, ...), the step's node and edge highlighted.
+
+The narration is written with ``x̄`` and ``∂`` when stdout can print them,
+else in plain ASCII (``x_bar``, ``dq/dx``); ``--ascii`` asks for ASCII.
 """
 
 from __future__ import annotations
@@ -15,23 +18,59 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
+from ..notation import choose
 from ..steps import Stepper
 from .assignments import add_expression_arguments, graph_from_args, report_error
 
 EXAMPLE = """example:
   autograd-lite trace 'q = x + y; f = q * z' x=-2 y=5 z=-4
   autograd-lite trace 'y + exp(x * y)' x=0.5 y=-1.5 --frames frames/
+  autograd-lite trace 'tanh(x1*w1 + x2*w2 + b)' x1=2 x2=0 w1=-3 w2=1 \\
+      b=6.8813735870195432 --format .4f
 """
 
 
-def add_digits_argument(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument(
+def add_number_arguments(parser: argparse.ArgumentParser, narration: bool = True) -> None:
+    """``--format SPEC`` (or ``--digits N``) for numbers; with ``narration``, ``--ascii`` too."""
+    numbers = parser.add_mutually_exclusive_group()
+    numbers.add_argument(
+        "--format",
+        dest="number_format",
+        type=number_format_spec,
+        metavar="SPEC",
+        help="Python format spec for every number, e.g. .4f (6.8814) or .3g "
+        "(default .6g: six significant digits)",
+    )
+    numbers.add_argument(
         "--digits",
         type=_digits,
-        default=6,
         metavar="N",
-        help="significant digits of the numbers shown (default 6)",
+        help="significant digits of the numbers shown: --digits 3 is --format .3g",
     )
+    if narration:
+        parser.add_argument(
+            "--ascii",
+            action="store_true",
+            help="write the narration in plain ASCII (x_bar, dq/dx) even where stdout "
+            "could print x\u0304 and \u2202 (chosen from stdout's encoding by default)",
+        )
+
+
+def number_format_spec(text: str) -> str:
+    """argparse type for ``--format``: a float format spec such as ``.4f``."""
+    try:
+        format(1.5, text)
+    except (TypeError, ValueError):
+        raise argparse.ArgumentTypeError(
+            f"{text!r} is not a number format; try .4f or .3g"
+        ) from None
+    return text
+
+
+def stepper_from_args(args: argparse.Namespace, out: Any) -> Stepper:
+    """The Stepper of ``out`` with the number format and notation the arguments ask for."""
+    form = "ascii" if getattr(args, "ascii", False) else choose(sys.stdout)
+    return Stepper(out, args.digits, number_format=args.number_format, notation=form)
 
 
 def _digits(text: str) -> int:
@@ -59,7 +98,7 @@ def add_parser(subparsers: Any) -> None:
         metavar="DIR",
         help="also write one SVG per step into DIR (created if missing): step-01.svg, ...",
     )
-    add_digits_argument(parser)
+    add_number_arguments(parser)
     parser.set_defaults(run=run)
 
 
@@ -69,7 +108,7 @@ def run(args: argparse.Namespace) -> int:
         frames = None if args.frames is None else frames_directory(args.frames)
     except (OSError, ValueError) as e:
         return report_error("trace", e)
-    stepper = Stepper(out, digits=args.digits)
+    stepper = stepper_from_args(args, out)
     with quiet_broken_pipe():
         print(stepper.narration())
         print()
