@@ -61,6 +61,13 @@ Step(9, 'backward', 'x̄ += q̄ · ∂q/∂x = (−4) · 1 = −4   (x.grad = �
 (-4.0, False)
 >>> s.back().index, s.node("x").grad_computed
 (8, False)
+
+Pictures
+--------
+``draw`` gives the graph at the current step as a ``graphviz.Digraph``.
+``layout`` lays the graph out once for every step (one renderer call), and
+``frame_svg`` dresses that one picture for any step: between steps only
+texts, colours and highlights change, never a position or a size.
 """
 
 from __future__ import annotations
@@ -76,6 +83,11 @@ from .number_format import NumberFormat, number_format
 from .op_record import Op
 
 FORWARD, SEED, BACKWARD = "forward", "seed", "backward"
+
+# draw() options by what they shape: the scene (built once), or only the look.
+SCENE_OPTIONS = ("cluster", "collapse", "parameters", "copies", "max_nodes")
+LOOK_OPTIONS = ("color", "local_grads", "number_format")
+STYLE_OPTIONS = ("rankdir", "scale", "record", "legend")
 
 
 @dataclass(frozen=True, eq=False)
@@ -193,6 +205,8 @@ class Stepper:
         self._by_name = {name: node for node, name in self.names.items()}
         self.steps: list[Step] = self._forward_steps() + self._backward_steps()
         self.position = 0
+        self._scenes: dict[tuple, Any] = {}
+        self._layouts: dict[tuple, Any] = {}
         for node in self.order:
             node.grad = None
 
@@ -414,6 +428,8 @@ class Stepper:
             return [step.node, step.parent], step.edges
         return [step.node], step.edges
 
+    # --- pictures -------------------------------------------------------------
+
     def draw(self, **options: Any) -> Any:
         """The graph as a ``graphviz.Digraph`` (``autograd_lite.viz.draw``),
         with the current step's nodes and edges highlighted and the grads
@@ -427,11 +443,80 @@ class Stepper:
             self.root, highlight_nodes=nodes, highlight_edges=edges, names=self.names, **options
         )
 
-    def to_svg(self, **options: Any) -> str:
-        """``draw`` rendered to SVG text (``autograd_lite.viz.to_svg``)."""
-        from .viz import to_svg
+    def scene(self, **options: Any) -> Any:
+        """The scene of the graph (``scene.build_scene``), made once per set of
+        options: ``cluster``, ``collapse``, ``parameters``, ``copies``, ``max_nodes``."""
+        from .scene import build_scene
 
-        return to_svg(self.draw(**options))
+        _check(options, SCENE_OPTIONS)
+        key = _key(options)
+        if key not in self._scenes:
+            self._scenes[key] = build_scene(self.root, names=self.names, **options)
+        return self._scenes[key]
+
+    def frame(self, position: int | None = None, **options: Any) -> Any:
+        """How the graph looks at ``position`` (default: now): a ``frame.Frame``.
+
+        The step's nodes and edges are highlighted and the node whose grad
+        it writes is its target. ``options`` are ``draw``'s.
+        """
+        if position is None:
+            position = self.position
+        return self.frames(**options, _positions=[position])[0]
+
+    def frames(self, **options: Any) -> list[Any]:
+        """The frame of every position, 0 (before the first step) to ``len(self)``."""
+        from .frame import PENDING, frame_of
+
+        positions = options.pop("_positions", range(len(self.steps) + 1))
+        scene = self.scene(**_pick(options, SCENE_OPTIONS))
+        look = _pick(options, LOOK_OPTIONS)
+        _check(options, SCENE_OPTIONS + LOOK_OPTIONS + STYLE_OPTIONS)
+        look.setdefault("number_format", self.format)
+        start, out = self.position, []
+        try:
+            for position in positions:
+                self.jump(position)
+                nodes, edges = self.highlights()
+                target = self.current.target if self.current is not None else None
+                targets = [] if target is None else [target]
+                out.append(frame_of(scene, highlight_nodes=nodes, highlight_edges=edges,
+                                    targets=targets, not_computed=PENDING, **look))  # fmt: skip
+        finally:
+            self.jump(start)
+        return out
+
+    def layout(self, *, timeout: float | None = None, waiting: Any = None, **options: Any) -> Any:
+        """The graph laid out once for every step (``layout.Layout``; one renderer call).
+
+        Made once per set of ``draw`` options and kept. ``timeout`` bounds
+        the renderer (default ``renderer.DEFAULT_TIMEOUT``); ``waiting`` is
+        called with the seconds elapsed while it runs.
+        """
+        from .dot import DotStyle
+        from .layout import Layout
+        from .renderer import DEFAULT_TIMEOUT
+
+        key = _key(options)
+        if key not in self._layouts:
+            frames = self.frames(**options)
+            style = DotStyle(
+                **_pick(options, STYLE_OPTIONS),
+                color=options.get("color", "role"),
+                local_grads=options.get("local_grads", True),
+            )
+            scene = self.scene(**_pick(options, SCENE_OPTIONS))
+            wait = DEFAULT_TIMEOUT if timeout is None else timeout
+            self._layouts[key] = Layout(scene, frames, style, timeout=wait, waiting=waiting)
+        return self._layouts[key]
+
+    def frame_svg(self, position: int | None = None, **options: Any) -> str:
+        """The SVG of the graph at ``position`` (default: now), from the one ``layout``."""
+        return self.layout(**options).svg(self.frame(position, **options))
+
+    def to_svg(self, **options: Any) -> str:
+        """The graph at the current step as SVG text: ``frame_svg()``."""
+        return self.frame_svg(**options)
 
 
 def _formula(name: str, op: Op | None, operands: list[str], numbers: bool) -> str:
@@ -491,6 +576,24 @@ def _format(digits: int | None, spec: Any, form: Notation) -> NumberFormat:
             raise ValueError(f"digits must be a whole number from 1 to 17, got {digits!r}")
         spec = f".{digits}g"
     return number_format(spec).with_minus(form.minus)
+
+
+def _key(options: dict) -> tuple:
+    """A dictionary key for a set of options (objects such as a parameter list by identity)."""
+    simple = (str, int, float, bool, type(None))
+    return tuple(
+        sorted((k, v if isinstance(v, simple) else ("id", id(v))) for k, v in options.items())
+    )
+
+
+def _pick(options: dict, names: Sequence[str]) -> dict:
+    return {k: v for k, v in options.items() if k in names}
+
+
+def _check(options: dict, allowed: Sequence[str]) -> None:
+    unknown = sorted(set(options) - set(allowed))
+    if unknown:
+        raise TypeError(f"unknown drawing options {unknown}; these are known: {sorted(allowed)}")
 
 
 __all__ = ["BACKWARD", "FORWARD", "SEED", "Step", "Stepper"]

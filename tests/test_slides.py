@@ -406,7 +406,37 @@ def test_in_chromium_without_javascript_every_slide_is_shown(browser, deck_file:
         ctx.close()
 
 
-# --- number format -------------------------------------------------------------------
+# --- one layout, a time budget, progress ---------------------------------------------
+
+
+def test_every_slide_shows_one_picture_of_the_graph(deck: str):
+    """The same layout on every slide: the same viewBox, the same nodes in the same places."""
+    slides = slides_of(deck)
+    views = {s.find("svg").attrs["viewbox"] for s in slides}
+    assert len(views) == 1
+    shapes = []
+    for slide in slides:
+        geometry = [
+            (e.attrs.get("points"), e.attrs.get("d"), e.attrs.get("cx"), e.attrs.get("x"))
+            for e in slide.find("svg").iter()
+            if e.tag in SVG_SHAPES or e.tag == "text"
+        ]
+        shapes.append(geometry)
+    assert all(g == shapes[0] for g in shapes)
+
+
+def test_a_deck_past_its_time_budget_stops_with_a_message():
+    stepper = lecture_stepper()
+    from autograd_lite.slides import PROJECTOR
+
+    stepper.layout(**PROJECTOR)  # laid out already: the budget runs out among the slides
+    from autograd_lite.renderer import RenderError
+
+    with pytest.raises(RenderError, match=r"making the slides took longer than 1e-09 s and was "
+                       r"stopped \(at slide 0 of 10\).*--timeout"):  # fmt: skip
+        slides_html(stepper, timeout=1e-9)
+    with pytest.raises(RenderError, match="did not finish within"):  # the layout itself
+        slides_html(lecture_stepper(), timeout=1e-9)
 
 
 def test_slides_command_takes_a_number_format(tmp_path: Path):
@@ -415,3 +445,78 @@ def test_slides_command_takes_a_number_format(tmp_path: Path):
     assert main(["slides", *expr, "-o", str(out), "--format", ".4f"]) == 0
     html = out.read_text(encoding="utf-8")
     assert "b = 6.8814" in html and "data 6.8814" in html and "6.88137" not in html
+
+
+def test_slides_command_shows_progress_on_a_terminal(tmp_path: Path):
+    import pexpect
+
+    out = tmp_path / "deck.html"
+    child = pexpect.spawn(
+        sys.executable,
+        ["-m", "autograd_lite", "slides", *LECTURE, "-o", str(out)],
+        encoding="utf-8",
+        timeout=60,
+    )
+    child.expect(pexpect.EOF)
+    child.close()
+    assert child.exitstatus == 0
+    said = child.before
+    assert "slides" in said and "%|" in said  # tqdm's bar, on stderr, which is the terminal
+    assert "wrote" in said and out.exists()
+    done = subprocess.run(  # in a pipe: no bar
+        [sys.executable, "-m", "autograd_lite", "slides", *LECTURE, "-o", str(out)],
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert done.stderr == f"wrote {out.resolve()} (11 slides)\n"
+
+
+# --- on a projector ------------------------------------------------------------------
+
+NEURON = ["tanh(x1*w1 + x2*w2 + b)", "x1=2", "x2=0", "w1=-3", "w2=1", "b=6.8813735870195432"]
+
+SMALLEST_TEXT = """async () => {
+    const slides = [...document.querySelectorAll("section.slide")];
+    const out = [];
+    for (const s of slides) {
+        location.hash = "#" + s.id;
+        while (!s.classList.contains("current")) {
+            await new Promise(r => setTimeout(r, 10));
+        }
+        let least = [Infinity, Infinity, ""];
+        for (const t of s.querySelectorAll("svg text")) {
+            if (!t.textContent.trim()) { continue; }
+            const m = t.getScreenCTM();
+            const font = parseFloat(getComputedStyle(t).fontSize) * Math.hypot(m.a, m.b);
+            const box = t.getBoundingClientRect().height;
+            if (Math.min(box, font) < Math.min(least[0], least[1])) {
+                least = [box, font, t.textContent];
+            }
+        }
+        const g = s.querySelector("svg").getBoundingClientRect();
+        out.push({id: s.id, box: least[0], font: least[1], text: least[2],
+                  graph: [Math.round(g.width), Math.round(g.height)]});
+    }
+    return out;
+}"""
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("args, least", [(LECTURE, 22), (NEURON, 14)], ids=["lecture", "neuron"])
+def test_in_chromium_the_graph_text_is_large_enough_for_a_projector(
+    browser, tmp_path: Path, args, least
+):
+    path = tmp_path / "deck.html"
+    assert main(["slides", *args, "-o", str(path)]) == 0
+    ctx, page, seen = open_deck(browser, path)
+    try:
+        measured = page.evaluate(SMALLEST_TEXT)
+        assert len(measured) == (11 if args is LECTURE else 21)
+        for m in measured:
+            # the text's bounding box, and the font size it is drawn at, in CSS px
+            assert m["box"] >= least and m["font"] >= least, m
+        assert len({tuple(m["graph"]) for m in measured}) == 1  # never re-zoomed
+        assert seen["errors"] == []
+    finally:
+        ctx.close()

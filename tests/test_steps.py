@@ -354,7 +354,7 @@ def test_one_number_format_for_narration_table_and_drawing():
     assert "b = 6.8814   (input)" in s.narration()
     assert "n = " in s.narration() and "0.8814" in s.narration()
     s.end()
-    assert "data 6.8814" in s.draw().source and "data 6.8814" in s.to_svg()
+    assert "data 6.8814" in s.draw().source and "data 6.8814" in s.frame_svg()
     assert " 6.8814 " in s.table() + " "
     default = Stepper(d["o"], notation="ascii")  # six significant digits, like draw's default
     assert "b = 6.88137   (input)" in default.narration()

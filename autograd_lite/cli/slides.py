@@ -13,10 +13,11 @@ import argparse
 import sys
 from typing import Any
 
+from ..renderer import DEFAULT_TIMEOUT
 from ..slides import DEFAULT_MAX_STEPS, slides_html, write_slides
 from ..steps import Stepper
 from .assignments import add_expression_arguments, graph_from_args, limit, report_error
-from .trace import add_number_arguments
+from .trace import add_number_arguments, seconds
 
 EXAMPLE = """examples:
   autograd-lite slides 'q = x + y; f = q * z' x=-2 y=5 z=-4 -o deck.html
@@ -48,7 +49,20 @@ def add_parser(subparsers: Any) -> None:
     parser.add_argument(
         "--rankdir", choices=("LR", "TB"), default="LR", help="layout direction (default LR)"
     )
-
+    parser.add_argument(
+        "--scale",
+        type=float,
+        default=1.5,
+        metavar="S",
+        help="font and line size of the graph relative to draw's (default 1.5, for a projector)",
+    )
+    parser.add_argument(
+        "--timeout",
+        type=seconds,
+        default=DEFAULT_TIMEOUT,
+        metavar="SECONDS",
+        help=f"give up (with a message) after this long, or 'none' (default {DEFAULT_TIMEOUT:g})",
+    )
     parser.add_argument(
         "--max-steps",
         type=limit,
@@ -74,6 +88,8 @@ def run(args: argparse.Namespace) -> int:
             "title": title,
             "max_steps": args.max_steps,
             "rankdir": args.rankdir,
+            "scale": args.scale,
+            "timeout": args.timeout,
         }
         if args.output is None:
             sys.stdout.write(slides_html(stepper, **options))

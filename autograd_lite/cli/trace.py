@@ -2,7 +2,8 @@
 
 For lecture notes: every step of ``Stepper`` in order, then the table of
 all nodes with their final grads. ``--frames DIR`` also writes one SVG per
-step (``step-01.svg``, ...), the step's node and edge highlighted.
+step (``step-01.svg``, ...), the step's node and edge highlighted: one
+layout of the graph, so nothing moves from one frame to the next.
 
 The narration is written with ``x̄`` and ``∂`` when stdout can print them,
 else in plain ASCII (``x_bar``, ``dq/dx``); ``--ascii`` asks for ASCII.
@@ -19,6 +20,8 @@ from pathlib import Path
 from typing import Any
 
 from ..notation import choose
+from ..progress import Budget, progress_bar, waiting_bar
+from ..renderer import DEFAULT_TIMEOUT
 from ..steps import Stepper
 from .assignments import add_expression_arguments, graph_from_args, report_error
 
@@ -99,7 +102,27 @@ def add_parser(subparsers: Any) -> None:
         help="also write one SVG per step into DIR (created if missing): step-01.svg, ...",
     )
     add_number_arguments(parser)
+    parser.add_argument(
+        "--timeout",
+        type=seconds,
+        default=DEFAULT_TIMEOUT,
+        metavar="SECONDS",
+        help=f"stop writing frames after this long (default {DEFAULT_TIMEOUT:g})",
+    )
     parser.set_defaults(run=run)
+
+
+def seconds(text: str) -> float | None:
+    """argparse type for a time budget: seconds > 0, or 'none'."""
+    if text.strip().lower() == "none":
+        return None
+    try:
+        value = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a number of seconds") from None
+    if not value > 0:
+        raise argparse.ArgumentTypeError("must be more than 0 seconds")
+    return value
 
 
 def run(args: argparse.Namespace) -> int:
@@ -115,7 +138,7 @@ def run(args: argparse.Namespace) -> int:
         print_final_table(stepper)
     if frames is not None:
         try:
-            paths = write_frames(stepper, frames)
+            paths = write_frames(stepper, frames, timeout=args.timeout)
         except (OSError, RuntimeError, ValueError) as e:
             return report_error("trace", e)
         print(f"wrote {len(paths)} frames to {frames}", file=sys.stderr)
@@ -154,19 +177,37 @@ def frames_directory(directory: str) -> Path:
     return target
 
 
-def write_frames(stepper: Stepper, directory: str | Path) -> list[Path]:
+def write_frames(
+    stepper: Stepper,
+    directory: str | Path,
+    *,
+    timeout: float | None = DEFAULT_TIMEOUT,
+    progress: bool | None = None,
+    **options: Any,
+) -> list[Path]:
     """One SVG per step in ``directory``: ``step-01.svg`` is the graph after step 1.
 
-    The stepper is left at its last step.
+    The graph is laid out once; every frame is that picture with the
+    step's texts, colours and highlights. ``timeout`` bounds the whole job
+    (RenderError past it); ``progress`` shows bars on stderr (None: on a
+    terminal). ``options`` go to ``draw``. The stepper is left at its last
+    step.
     """
-    from ..viz import render
+    from ..renderer import write_atomic
 
     target = frames_directory(str(directory))
+    budget = Budget(timeout, "writing the frames")
+    with waiting_bar("frames: laying out the graph", budget.left(), enabled=progress) as wait:
+        layout = stepper.layout(timeout=budget.left(), waiting=wait, **options)
+    frames = stepper.frames(**options)
     width = max(2, len(str(len(stepper))))
     paths = []
-    for k in range(1, len(stepper) + 1):
-        stepper.jump(k)
-        path = target / f"step-{k:0{width}d}.svg"
-        render(stepper.draw(), path, verbose=False)
-        paths.append(path)
+    with progress_bar(len(stepper), "frames", enabled=progress) as bar:
+        for k in range(1, len(stepper) + 1):
+            budget.check(f"after {k - 1} of {len(stepper)} frames")
+            path = target / f"step-{k:0{width}d}.svg"
+            write_atomic(path, layout.svg(frames[k]).encode("utf-8"))
+            paths.append(path)
+            bar.update(1)
+    stepper.end()
     return paths
