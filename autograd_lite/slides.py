@@ -382,6 +382,8 @@ def _grads_tables(stepper: Stepper, step: Step, layout: tuple[int, bool]) -> str
             "</table>"
         )
     size = "tables dense" if dense else "tables"
+    if len(tables) > 1:  # one block at a time, scrolled to the current node: room for the graph
+        size += " scrolled"
     return f'<div class="{size}">' + "".join(tables) + "</div>"
 
 

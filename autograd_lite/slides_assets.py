@@ -166,6 +166,9 @@ code { font-family: var(--mono); font-size: 0.95em; color: var(--ink); }
   max-height: 240px;
   overflow: auto;
 }
+/* a long table shows one block at a time (scrolled to the current node), so the
+   graph keeps the room; the script sets the height of one block */
+.tables.scrolled { max-height: var(--table-height, 96px); }
 table.grads {
   width: 100%;
   table-layout: fixed;
@@ -272,13 +275,23 @@ SCRIPT = """
     probe.className = "slide probe";
     var steps = deck.querySelectorAll("section.slide .step");
     for (var i = 0; i < steps.length; i++) { probe.appendChild(steps[i].cloneNode(true)); }
+    var block = deck.querySelector(".tables.scrolled");
+    var one = null;
+    if (block) {
+      one = block.cloneNode(false);
+      one.appendChild(block.querySelector("table").cloneNode(true));
+      one.className = one.className.replace("scrolled", "");
+      probe.appendChild(one);
+    }
     deck.appendChild(probe);
     var tallest = 0;
     for (var c = probe.firstChild; c; c = c.nextSibling) {
-      tallest = Math.max(tallest, c.offsetHeight);
+      if (c !== one) { tallest = Math.max(tallest, c.offsetHeight); }
     }
+    var table = one ? one.offsetHeight : 0;
     deck.removeChild(probe);
     if (tallest > 0) { root.style.setProperty("--step-height", tallest + "px"); }
+    if (table > 0) { root.style.setProperty("--table-height", table + "px"); }
     if (slides.length > 1) {
       var other = slides[1];
       var shown = other.classList.contains("current");

@@ -520,3 +520,32 @@ def test_in_chromium_the_graph_text_is_large_enough_for_a_projector(
         assert seen["errors"] == []
     finally:
         ctx.close()
+
+
+@pytest.mark.slow
+def test_in_chromium_a_long_table_shows_the_block_with_the_current_node(browser, tmp_path: Path):
+    terms = [Value(float(k), label=f"a{k}") for k in range(40)]
+    total = terms[0]
+    for t in terms[1:]:
+        total = total + t
+    path = tmp_path / "deck.html"
+    write_slides(total, path)
+    ctx, page, seen = open_deck(browser, path)
+    try:
+        page.goto(path.as_uri() + f"#s{len(Stepper(total)) - 3}")
+        shown = page.evaluate(
+            """() => {
+                const s = document.querySelector("section.slide.current");
+                const box = s.querySelector(".tables.scrolled");
+                const hit = s.querySelector("td.hit").getBoundingClientRect();
+                const r = box.getBoundingClientRect();
+                return {clipped: box.scrollHeight > box.clientHeight + 1,
+                        visible: hit.top >= r.top - 1 && hit.bottom <= r.bottom + 1,
+                        blocks: box.querySelectorAll("table").length};
+            }"""
+        )
+        assert shown == {"clipped": True, "visible": True, "blocks": shown["blocks"]}
+        assert shown["blocks"] > 2
+        assert seen["errors"] == []
+    finally:
+        ctx.close()
