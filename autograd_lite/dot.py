@@ -79,6 +79,11 @@ EDGE_LABEL_LIMIT = 150
 RANKDIRS = ("LR", "TB", "RL", "BT")
 RECORD_STYLES = ("wide", "compact")
 
+SPACED_LAYERS_LIMIT = 600
+"""Up to this many nodes, nn layers are kept a layer apart (``_between_boxes``).
+graphviz-pure 0.2.2 loses one such edge in the 1,627-node drawing of
+MLP(2, [16, 16, 1])'s loss ("lost edge"), so bigger drawings go without."""
+
 COPY_EDGE_WEIGHT = 8
 """With copies of shared leaves in a drawing, the other edges pull this much
 harder to be straight, so a long chain runs level instead of climbing
@@ -369,7 +374,7 @@ def _emit_edges(g: Any, scene: Scene, frame: Frame, style: DotStyle) -> None:
     # ``xlabel``, placed after layout.
     small = scene.collapse is None and scene.size <= EDGE_LABEL_LIMIT
     label_key = "label" if small else "xlabel"
-    copies = any(n.kind == "copy" for n in scene.nodes.values())
+    copies = any(n.kind == "copy" and n.cluster is None for n in scene.nodes.values())
     for record, copy in scene.anchors.items():
         g.edge(record, copy, style="invis")
     for edge in scene.edges.values():
@@ -384,21 +389,21 @@ def _emit_edges(g: Any, scene: Scene, frame: Frame, style: DotStyle) -> None:
             attrs["penwidth"] = style.size(HIGHLIGHT_EDGE_PEN)
         if copies and scene.nodes[edge.tail].kind != "copy":
             attrs["weight"] = str(COPY_EDGE_WEIGHT)
-        if _between_boxes(scene, edge):
+        if scene.size <= SPACED_LAYERS_LIMIT and _between_boxes(scene, edge):
             attrs["minlen"] = "2"
         attrs["id"] = edge.id
         g.edge(edge.tail, edge.head, **attrs)
 
 
 def _between_boxes(scene: Scene, edge: Any) -> bool:
-    """An edge from one top-level box (an nn layer) into another.
+    """An edge from one top-level box (an nn layer) into another, weights drawn.
 
     Laid out one layer longer, so the next layer's weights, a layer before
     its products, never share a layer with the previous layer's outputs:
     the boxes then stand side by side instead of one above the other.
     """
     if scene.collapse is not None:
-        return False  # no weights drawn
+        return False
     tail, head = _top_box(scene.nodes[edge.tail]), _top_box(scene.nodes[edge.head])
     return tail is not None and head is not None and tail is not head
 
@@ -426,6 +431,9 @@ def _keep_neurons_in_order(g: Any, scene: Scene) -> None:
     layers = _layers(scene)
     if not layers or max(len(neurons) for neurons in layers) < 2:
         return
+    for before, after in zip(layers, layers[1:]):
+        for (_, tail), (head, _) in zip(before, after):
+            g.edge(tail, head, style="invis")
     first = layers[0]
     with g.subgraph() as ladder:
         ladder.attr(rank="same")
@@ -435,9 +443,6 @@ def _keep_neurons_in_order(g: Any, scene: Scene) -> None:
         g.edge(f"ladder{k}", f"ladder{k + 1}", style="invis")
     for k, (head, _) in enumerate(first):
         g.edge(f"ladder{k}", head, style="invis")
-    for before, after in zip(layers, layers[1:]):
-        for (_, tail), (head, _) in zip(before, after):
-            g.edge(tail, head, style="invis")
 
 
 def _layers(scene: Scene) -> list[list[tuple[str, str]]]:
@@ -458,10 +463,12 @@ def _layers(scene: Scene) -> list[list[tuple[str, str]]]:
 
 
 def _ends(item: Any) -> tuple[str, str] | None:
+    """A neuron's first node and its output's record (a collapsed neuron: itself)."""
     if isinstance(item, SceneNode):
         return (item.id, item.id) if item.kind == "unit" else None
     nodes = [n for n in item.items if isinstance(n, SceneNode)]
-    return (nodes[0].id, nodes[-1].id) if nodes else None
+    values = [n for n in nodes if n.kind == "value"]
+    return (nodes[0].id, nodes[-1].id) if values else None
 
 
 # --- legend ------------------------------------------------------------------------

@@ -167,3 +167,14 @@ def test_collapsed_mlp_neurons_in_index_order(sizes):
     for layer, width in enumerate(sizes):
         ys = [box_of(root, f"layers.{layer}.neurons.{k}")[1] for k in range(width)]
         assert ys == sorted(ys), layer  # today's bug: 7 ... 0, 15 ... 8
+
+
+@pytest.mark.slow
+def test_the_full_graph_of_an_mlp_16_16_1_loss_renders(only_graphviz_pure: None):
+    nn = pytest.importorskip("nn")
+    out = nn.MLP(2, [16, 16, 1], seed=0)([1.2, -0.45])
+    loss = (1 + -1.0 * out).relu()
+    loss.backward()
+    texts = [t.text for t in ET.fromstring(to_svg(loss, max_nodes=None)).iter(f"{SVG}text")]
+    # layers 0 and 1 each: the box of neuron 15 and its output record (it once lost an edge)
+    assert texts.count("neuron 15") == 4 and "layer 2" in texts
