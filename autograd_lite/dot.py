@@ -219,7 +219,14 @@ def draw(
 
 
 def dot_graph(scene: Scene, frame: Frame, style: DotStyle) -> Drawing:
-    """The DOT graph of ``scene`` looking like ``frame``: ids, records, boxes, edges."""
+    """The DOT graph of ``scene`` looking like ``frame``: ids, records, boxes, edges.
+
+    >>> from autograd_lite import Value
+    >>> from autograd_lite.scene import build_scene
+    >>> scene = build_scene(Value(2.0, label="x") * 3)
+    >>> dot_graph(scene, frame_of(scene), DotStyle(scale=2)).source.splitlines()[2].strip()
+    'node [fontname=Helvetica fontsize=24 penwidth=2 shape=record]'
+    """
     graph_attr = {"rankdir": style.rankdir, "fontname": FONT, "fontsize": style.size(12)}
     if scene.collapse is not None:
         graph_attr["ranksep"] = "0.9"  # room for the many edges between layers

@@ -128,6 +128,16 @@ def reserve(frames: Sequence[Frame]) -> Frame:
 
     Laid out once, it leaves room for every frame's text, so all frames
     share its positions and sizes. Fills and marks come from the first.
+
+    >>> from autograd_lite import Value
+    >>> from autograd_lite.scene import build_scene
+    >>> x = Value(2.0, label="x")
+    >>> f = x * 3.5
+    >>> scene = build_scene(f)
+    >>> before = frame_of(scene, not_computed=PENDING)
+    >>> f.backward()
+    >>> reserve([before, frame_of(scene)]).nodes["v0"].fields   # grad 3.5 is wider than grad ?
+    ('x', 'data 2', 'grad 3.5')
     """
     if not frames:
         raise ValueError("reserve() needs at least one frame")

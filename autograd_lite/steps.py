@@ -511,7 +511,13 @@ class Stepper:
         return self._layouts[key]
 
     def frame_svg(self, position: int | None = None, **options: Any) -> str:
-        """The SVG of the graph at ``position`` (default: now), from the one ``layout``."""
+        """The SVG of the graph at ``position`` (default: now), from the one ``layout``.
+
+        >>> from autograd_lite import Value
+        >>> s = Stepper(Value(2.0, label="x") * 3, notation="ascii")
+        >>> "grad ?" in s.frame_svg(0), "grad 3" in s.frame_svg(len(s))
+        (True, True)
+        """
         return self.layout(**options).svg(self.frame(position, **options))
 
     def to_svg(self, **options: Any) -> str:

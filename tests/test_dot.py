@@ -248,3 +248,34 @@ def test_a_long_chain_draws_without_recursion():
         y = y + 1
     src = draw(y, max_nodes=None, local_grads=False).source
     assert src.count(" -> ") == 3 * 20_000  # two inputs and one result per +
+
+
+def test_scale_multiplies_every_font_size_and_pen_width():
+    *_, q, f = lecture_graph()
+    f.backward()
+    plain = draw(f, highlight_nodes=[q]).source
+    big = draw(f, highlight_nodes=[q], scale=2).source
+
+    def sizes(src: str, key: str) -> list[float]:
+        return [float(v) for v in re.findall(rf"\b{key}=\"?([\d.]+)", src)]
+
+    assert sizes(big, "fontsize") == [2 * s for s in sizes(plain, "fontsize")]
+    assert sizes(plain, "penwidth") == [3, 2]  # the highlight, the output
+    assert sizes(big, "penwidth") == [2, 2, 6, 4]  # every line (node, edge), then the same
+    with pytest.raises(ValueError, match="scale"):
+        draw(f, scale=0)
+    with pytest.raises(TypeError, match="scale"):
+        draw(f, scale="big")
+
+
+def test_compact_records_put_the_label_beside_data_over_grad():
+    *_, f = lecture_graph()
+    f.backward()
+    assert '"{ x | { data -2 | grad -4 } }"' in node_line(draw(f, record="compact").source, "v0")
+    tb = draw(f, record="compact", rankdir="TB").source
+    assert '"x | { data -2 | grad -4 }"' in node_line(tb, "v0")
+    x, y = Value(-2.0, label="x"), Value(5.0, label="y")
+    unlabelled = draw(x + y, record="compact", rankdir="TB").source
+    assert '"{ data 3 | grad not computed }"' in node_line(unlabelled, "v2")  # data over grad
+    with pytest.raises(ValueError, match="record"):
+        draw(f, record="tall")

@@ -365,3 +365,12 @@ def test_one_number_format_for_narration_table_and_drawing():
         Stepper(d["o"], number_format="%d")
     with pytest.raises(ValueError, match="notation"):
         Stepper(d["o"], notation="latex")
+
+
+def test_pictures_refuse_unknown_options_and_keep_one_layout_per_set_of_options():
+    _, s = lecture()
+    with pytest.raises(TypeError, match="unknown drawing options \\['colour'\\]"):
+        s.frames(colour="grad")
+    assert s.layout() is s.layout()
+    assert s.layout(rankdir="TB") is not s.layout()
+    assert s.frame(9).nodes["v0"].highlight and not s.frame(1).nodes["v2"].highlight
