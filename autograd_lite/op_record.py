@@ -116,14 +116,15 @@ class Op:
     def formula(self, operands: Sequence[str], numbers: bool = False) -> str:
         """The op applied to ``operands`` as text: ``x + y``, ``tanh(x)``, ``x ** 2``.
 
-        With ``numbers=True`` the operands are numbers, and a negative one is
-        put in parentheses wherever a minus sign would read ambiguously:
-        ``3 * (-4)``, ``(-2) ** 2``, but ``-2 + 5`` and ``tanh(-1)``.
+        With ``numbers=True`` the operands are numbers, and a negative one
+        (with ``-`` or the typographic minus ``\u2212``) is put in parentheses
+        wherever a minus sign would read ambiguously: ``3 * (-4)``,
+        ``(-2) ** 2``, but ``-2 + 5`` and ``tanh(-1)``.
         """
         shown = list(operands)
         if numbers:
             for k, text in enumerate(shown):
-                if text.startswith("-") and self._needs_parentheses(k):
+                if text.startswith(("-", "\u2212")) and self._needs_parentheses(k):
                     shown[k] = f"({text})"
         return self.notation.format(*shown)
 

@@ -24,6 +24,8 @@ from collections.abc import Callable, Mapping
 from typing import Any
 
 from . import ops
+from .notation import notation as choose_notation
+from .number_format import number_format as make_number_format
 
 UNICODE = {"tee": "├── ", "last": "└── ", "bar": "│   ", "d": "∂"}
 ASCII = {"tee": "|-- ", "last": "`-- ", "bar": "|   ", "d": "d"}
@@ -37,21 +39,22 @@ def to_text(
     *,
     names: Mapping[Any, str] | None = None,
     marks: Mapping[Any, str] | None = None,
-    digits: int = 6,
-    ascii_only: bool = False,
+    number_format: Any = None,
+    notation: Any = None,
 ) -> str:
     """The graph ``root`` was computed by, as an indented tree (see the module doc).
 
     ``names``: what to call each node (default: its label, else ``n1, n2,
     ...`` for results and ``c1, c2, ...`` for constants, as the ``Stepper``
     names them). ``marks``: a short string to put before a node's line
-    (the terminal stepper marks the current node with ``>``). ``digits``:
-    significant digits. ``ascii_only``: ``|--`` and ``dq/dx`` instead of
-    box-drawing characters and ``∂``.
+    (the terminal stepper marks the current node with ``>``).
+    ``number_format``: as for ``draw`` and ``Stepper`` (``".6g"`` by
+    default). ``notation``: ``"unicode"`` (box-drawing lines, ``∂q/∂x``),
+    ``"ascii"`` (``|--``, ``dq/dx``) or None (what ``sys.stdout`` can print).
 
     >>> from autograd_lite import Value
     >>> a = Value(3.0, label="a")
-    >>> print(to_text(a * a, ascii_only=True))
+    >>> print(to_text(a * a, notation="ascii"))
     n1 = a * a   data 9   grad -
     |-- a   input   data 3   grad -      dn1/da = 3
     `-- a (see above)      dn1/da = 3
@@ -62,8 +65,9 @@ def to_text(
         from .steps import node_names
 
         names = node_names(root.topological_order())
-    style = ASCII if ascii_only else UNICODE
-    fmt = _number_format(digits)
+    form = choose_notation(notation)
+    style = UNICODE if form.unicode else ASCII
+    fmt = make_number_format(number_format)
     return "\n".join(_lines(root, names, marks or {}, style, fmt))
 
 
@@ -109,14 +113,6 @@ def _describe(node: Any, names: Mapping[Any, str], fmt: Callable) -> str:
     operands = [names[p] for p in node.parents]
     formula = record.formula(operands) if record else f"{node.op}({', '.join(operands)})"
     return f"{name} = {formula}   data {fmt(node.data)}   grad {grad}"
-
-
-def _number_format(digits: int) -> Callable[[Any], str]:
-    def fmt(x: Any) -> str:
-        text = f"{float(getattr(x, 'data', x)):.{digits}g}"
-        return "0" if text == "-0" else text
-
-    return fmt
 
 
 __all__ = ["to_text"]

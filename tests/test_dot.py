@@ -44,12 +44,12 @@ def test_x_plus_y_times_z_draws_a_record_per_value_and_a_node_per_op():
     assert '"{ f | data -12 | grad 1 }"' in node_line(src, "v4")
     assert 'label="+"' in node_line(src, "o2") and 'label="*"' in node_line(src, "o4")
     assert edges(src) == [
-        'v0 -> o2 [label=1 fontcolor="#555555"]',
-        'v1 -> o2 [label=1 fontcolor="#555555"]',
-        "o2 -> v2",
-        'v2 -> o4 [label=-4 fontcolor="#555555"]',
-        'v3 -> o4 [label=3 fontcolor="#555555"]',
-        "o4 -> v4",
+        'v0 -> o2 [label=1 fontcolor="#555555" id=e0]',
+        'v1 -> o2 [label=1 fontcolor="#555555" id=e1]',
+        "o2 -> v2 [id=e2]",
+        'v2 -> o4 [label=-4 fontcolor="#555555" id=e3]',
+        'v3 -> o4 [label=3 fontcolor="#555555" id=e4]',
+        "o4 -> v4 [id=e5]",
     ]
 
 
@@ -58,9 +58,9 @@ def test_a_times_a_shows_two_edges_each_with_its_local_derivative():
     sq = a * a
     sq.backward()
     assert edges(draw(sq).source) == [
-        'v0 -> o1 [label=3 fontcolor="#555555"]',
-        'v0 -> o1 [label=3 fontcolor="#555555"]',
-        "o1 -> v1",
+        'v0 -> o1 [label=3 fontcolor="#555555" id=e0]',
+        'v0 -> o1 [label=3 fontcolor="#555555" id=e1]',
+        "o1 -> v1 [id=e2]",
     ]
 
 
@@ -319,3 +319,34 @@ def test_absurd_number_formats_are_refused(spec, words):
 def test_a_format_function_returning_undrawable_text_is_refused():
     with pytest.raises(ValueError, match="number_format.*U\\+FFFF"):
         draw(Value(1.0, label="x") * 2, number_format=lambda v: f"{v}\uffff")
+
+
+def test_scale_multiplies_every_font_size_and_pen_width():
+    *_, q, f = lecture_graph()
+    f.backward()
+    plain = draw(f, highlight_nodes=[q]).source
+    big = draw(f, highlight_nodes=[q], scale=2).source
+
+    def sizes(src: str, key: str) -> list[float]:
+        return [float(v) for v in re.findall(rf"\b{key}=\"?([\d.]+)", src)]
+
+    assert sizes(big, "fontsize") == [2 * s for s in sizes(plain, "fontsize")]
+    assert sizes(plain, "penwidth") == [3, 2]  # the highlight, the output
+    assert sizes(big, "penwidth") == [2, 2, 6, 4]  # every line (node, edge), then the same
+    with pytest.raises(ValueError, match="scale"):
+        draw(f, scale=0)
+    with pytest.raises(TypeError, match="scale"):
+        draw(f, scale="big")
+
+
+def test_compact_records_put_the_label_beside_data_over_grad():
+    *_, f = lecture_graph()
+    f.backward()
+    assert '"{ x | { data -2 | grad -4 } }"' in node_line(draw(f, record="compact").source, "v0")
+    tb = draw(f, record="compact", rankdir="TB").source
+    assert '"x | { data -2 | grad -4 }"' in node_line(tb, "v0")
+    x, y = Value(-2.0, label="x"), Value(5.0, label="y")
+    unlabelled = draw(x + y, record="compact", rankdir="TB").source
+    assert '"{ data 3 | grad not computed }"' in node_line(unlabelled, "v2")  # data over grad
+    with pytest.raises(ValueError, match="record"):
+        draw(f, record="tall")

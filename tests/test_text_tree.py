@@ -44,15 +44,15 @@ def test_the_stepper_marks_the_current_node_and_the_one_it_just_wrote():
     s = Stepper(lecture()["f"])
     s.jump(9)  # x_bar += q_bar * dq/dx
     text = s.to_text()
-    assert "├── > q = x + y   data 3   grad -4" in text
-    assert "│   ├── * x   input   data -2   grad -4" in text
+    assert "├── > q = x + y   data 3   grad −4" in text  # the narration's minus sign
+    assert "│   ├── * x   input   data −2   grad −4" in text
     assert "y   input   data 5   grad -" in text  # not reached yet
 
 
 def test_ascii_only_uses_plain_characters():
     d = lecture()
     d["f"].backward()
-    text = to_text(d["f"], ascii_only=True)
+    text = to_text(d["f"], notation="ascii")
     assert text.isascii()
     assert "|-- q = x + y   data 3   grad -4      df/dq = -4" in text
 

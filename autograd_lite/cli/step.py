@@ -18,11 +18,11 @@ import sys
 from collections.abc import Callable
 from typing import Any, TextIO
 
-from ..steps import Stepper
+from ..steps import Step, Stepper
 from . import step_screen
 from .assignments import add_expression_arguments, graph_from_args, report_error
 from .terminal import check_printable
-from .trace import add_digits_argument, print_final_table
+from .trace import add_number_arguments, print_final_table, stepper_from_args
 
 EXAMPLE = """example:
   autograd-lite step 'q = x + y; f = q * z' x=-2 y=5 z=-4
@@ -54,7 +54,7 @@ def add_parser(subparsers: Any) -> None:
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     add_expression_arguments(parser)
-    add_digits_argument(parser)
+    add_number_arguments(parser)
     parser.set_defaults(run=run)
 
 
@@ -64,7 +64,7 @@ def run(args: argparse.Namespace) -> int:
     except ValueError as e:
         return report_error("step", e)
     check_printable(named)
-    stepper = Stepper(out, digits=args.digits)
+    stepper = stepper_from_args(args, out)
     if not sys.stdin.isatty():
         print(stepper.narration())
         print()
@@ -77,6 +77,13 @@ def run(args: argparse.Namespace) -> int:
     except KeyboardInterrupt:
         print()
         return 130
+
+
+def told(stepper: Stepper, step: Step) -> str:
+    """``[9/10] backward: x̄ += ...``, and under it where the local derivative comes from."""
+    header = stepper.header(step)
+    line = f"{header} {step}"
+    return f"{line}\n{' ' * (len(header) + 1)}{step.why}" if step.why else line
 
 
 def interact(stepper: Stepper, read: Callable[[str], str], out: TextIO) -> int:
@@ -101,7 +108,7 @@ def interact(stepper: Stepper, read: Callable[[str], str], out: TextIO) -> int:
             else:
                 if step.index == forward + 1:
                     say("backward pass")
-                say(f"{stepper.header()} {step}")
+                say(told(stepper, step))
                 if stepper.at_end:
                     say(AT_END)
         elif command == "p":
@@ -109,7 +116,7 @@ def interact(stepper: Stepper, read: Callable[[str], str], out: TextIO) -> int:
                 say("(already at the start)")
                 continue
             step = stepper.back()
-            say(f"back to {stepper.header()} {step if step else 'the start'}")
+            say("back to " + (told(stepper, step) if step else f"{stepper.header()} the start"))
         elif command == "t":
             say(stepper.table())
         elif command.startswith("j"):
@@ -118,7 +125,7 @@ def interact(stepper: Stepper, read: Callable[[str], str], out: TextIO) -> int:
                 say(f"(j needs a step number from 0 to {total}, as in j 3)")
                 continue
             step = stepper.jump(int(target))
-            say(f"{stepper.header()} {step if step else 'the start'}")
+            say(told(stepper, step) if step else f"{stepper.header()} the start")
             if stepper.at_end:
                 say(AT_END)
         elif command == "r":
@@ -126,7 +133,7 @@ def interact(stepper: Stepper, read: Callable[[str], str], out: TextIO) -> int:
             say(f"{stepper.header()} the start")
         elif command == "e":
             step = stepper.end()
-            say(f"{stepper.header()} {step}")
+            say(told(stepper, step))
             say(AT_END)
         elif command in ("q", "quit", "exit"):
             return 0

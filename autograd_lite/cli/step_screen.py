@@ -14,7 +14,7 @@ and everything put back on exit, Ctrl-C included.
 >>> screen.handle("right"), screen.stepper.position
 (True, 1)
 >>> screen.frame(60, 12)[2]
-' 1. x = -2   (input)'
+' 1. x = \u22122   (input)'
 """
 
 from __future__ import annotations
@@ -100,6 +100,9 @@ class StepScreen:
         width, height = max(width, 20), max(height, 6)
         head = [self._title_line(width), ("-" if self.ascii_only else "─") * width]
         head += _wrapped(self._step_text(), width)
+        why = getattr(self.stepper.current, "why", "")
+        if why:
+            head += _wrapped(f"    {why}", width)
         foot = [self._prompt_line(), KEYS_HELP_ASCII if self.ascii_only else KEYS_HELP]
         room = height - len(head) - len(foot) - 1
         body = self._body()
@@ -132,7 +135,7 @@ class StepScreen:
     def _body(self) -> list[str]:
         if self.view == "table":
             return self.stepper.table().splitlines()
-        return self.stepper.to_text(ascii_only=self.ascii_only).splitlines()
+        return self.stepper.to_text("ascii" if self.ascii_only else None).splitlines()
 
     def _focus_line(self, body: list[str]) -> int:
         """The line of the node the current step is about (to keep it on screen)."""
