@@ -45,6 +45,7 @@ _LAZY: dict[str, str] = {
     "draw": ".viz",
     "render": ".viz",
     "to_svg": ".viz",
+    "to_text": ".text_tree",
 }
 
 

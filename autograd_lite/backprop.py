@@ -16,8 +16,14 @@ property test holds ``backward`` to it.
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Iterator, Sequence
 from typing import Any, NamedTuple
+
+# A backward pass resets and rewrites the grads of every node it reaches, so
+# two passes over graphs that share nodes must not interleave: they take
+# turns. The lock is taken once per pass, not per node.
+PASS_LOCK = threading.RLock()
 
 
 def topological_order(root: Any) -> list:
@@ -122,10 +128,15 @@ def _prepare_backward(root: Any) -> list:
     return order
 
 
-def backward(root: Any) -> None:
-    """Set each node's ``_grad`` to d(root)/d(node); leaves accumulate."""
+def backward(root: Any, seed: float = 1.0) -> None:
+    """Set each node's ``_grad`` to seed * d(root)/d(node); leaves accumulate."""
+    with PASS_LOCK:
+        _backward(root, seed)
+
+
+def _backward(root: Any, seed: float) -> None:
     interior = _prepare_backward(root)
-    root._grad += 1.0  # d(root)/d(root), added like any other leaf grad
+    root._grad += seed  # d(root)/d(root), added like any other leaf grad
     for node in reversed(interior):
         a = node._a
         g = node._grad
@@ -153,13 +164,14 @@ class Contribution(NamedTuple):
     after: Any
 
 
-def walk(order: Sequence, root: Any, math: Any = None) -> Iterator[Contribution]:
+def walk(order: Sequence, root: Any, math: Any = None, seed: Any = 1.0) -> Iterator[Contribution]:
     """The chain rule, one edge at a time, children before parents.
 
     ``order`` is ``topological_order(root)``. With ``math=None`` each edge's
     local derivative is the float its op stored at forward time; with a
     backend (``VALUE``), the child's op rule is run again on its parents, so
     the local derivatives, and so the gradients, are Values with graphs.
+    ``seed`` is d root/d root (1, or the ``gradient`` given to ``backward``).
 
     >>> from autograd_lite import Value
     >>> x, y = Value(3.0, label="x"), Value(4.0, label="y")
@@ -167,7 +179,7 @@ def walk(order: Sequence, root: Any, math: Any = None) -> Iterator[Contribution]
     >>> [(c.parent.label, c.local, c.after) for c in walk(topological_order(f), f)]
     [('x', 4.0, 4.0), ('y', 3.0, 3.0)]
     """
-    seed = 1.0
+    one = seed if type(seed) is float and seed == 1.0 else None
     grads: dict = {root: seed}
     get = grads.get
     for node in reversed(order):
@@ -177,7 +189,7 @@ def walk(order: Sequence, root: Any, math: Any = None) -> Iterator[Contribution]
         for parent, local in _locals(node, math):
             # 1.0 * local is local exactly; skipping it keeps a "1 *" node
             # out of every gradient graph.
-            contribution = local if g is seed else g * local
+            contribution = local if g is one else g * local
             before = get(parent)
             after = contribution if before is None else before + contribution
             grads[parent] = after
@@ -199,26 +211,41 @@ def _locals(node: Any, math: Any) -> Iterator[tuple]:
     return zip(parents, result[1:])
 
 
-def chain_rule(order: Sequence, root: Any, math: Any = None) -> dict:
-    """d(root)/d(node) for the nodes in ``order``, as a dict; mutates nothing.
+def chain_rule(order: Sequence, root: Any, math: Any = None, seed: Any = 1.0) -> dict:
+    """seed * d(root)/d(node) for the nodes in ``order``, as a dict; mutates nothing.
 
     The sums ``walk`` builds: each node's last running sum is its gradient.
     """
-    grads: dict = {root: 1.0}
-    for c in walk(order, root, math):
+    grads: dict = {root: seed}
+    for c in walk(order, root, math, seed):
         grads[c.parent] = c.after
     return grads
 
 
-def backward_graph(root: Any, math: Any, value_type: type) -> None:
-    """``backward(create_graph=True)``: like ``backward`` but grads are Values."""
-    order = topological_order(root)
-    grads = chain_rule(order, root, math)
+def backward_graph(root: Any, math: Any, value_type: type, seed: Any = 1.0) -> None:
+    """``backward(create_graph=True)``: like ``backward`` but grads are new Values.
+
+    A gradient that would be a node of the graph itself (``x * w`` gives
+    d/dx = ``w``) becomes a copy of it, so no node's grad is another node
+    of the forward graph (a grad's own grad would then write into it).
+    """
+    with PASS_LOCK:
+        order = topological_order(root)
+        grads = chain_rule(order, root, math, seed)
+        _store_new_grads(order, grads, math, value_type)
+
+
+def _store_new_grads(order: list, grads: dict, math: Any, value_type: type) -> None:
+    forward = set(order)
     for node in order:
         g = grads.get(node, 0.0)
         if node._a is None and node._grad is not None:
             g = node._grad + g
-        node._grad = g if isinstance(g, value_type) else value_type(g)
+        if not isinstance(g, value_type):
+            g = math.constant(g)
+        elif g in forward:
+            g = math.copy(g)
+        node._grad = g
 
 
 def gradients(root: Any, inputs: Sequence, math: Any = None) -> list:

@@ -22,8 +22,10 @@ rewrites the program:
 A matrix product adds its terms in another order than the chain does, so
 its values agree with the scalar engine's to rounding (about 1e-16
 relative), not bit for bit. Only ``+`` and ``*`` nodes are taken over; their
-records have no domain to check. The other steps run their op's checks as
-before, once per step on its whole block of rows.
+records have no domain to check, and a sum that overflows from finite
+weights and inputs raises the engine's OverflowError, naming the sample
+(seen in the whole sum, not in each partial sum). The other steps run
+their op's checks as before, once per step on its whole block of rows.
 
 >>> from autograd_lite import Value, compile_batched
 >>> w = [[Value(0.5 * i - j, label=f"w{i}{j}") for j in range(3)] for i in range(4)]

@@ -31,9 +31,9 @@ import numpy as np
 
 from .batched_lowering import LinearStep
 from .batched_program import Program, ProgramStep, row_index
-from .errors import overflow_error
+from .errors import describe, overflow_error
 from .numpy_math import NUMPY
-from .op_record import Check, Op
+from .op_record import Check
 from .value import checked_result
 
 
@@ -62,7 +62,7 @@ def forward(program: Program, V: np.ndarray, leaves: np.ndarray | None = None) -
                 if failure is not None:
                     _raise_domain(step, args, *failure)
             out, *local = op.rule(NUMPY, *args) if op.builtin else _run_rule(step, args)
-            if _may_overflow(op):
+            if op.overflows:
                 _check_overflow(step, args, out, local)
             V[step.out] = out
             saved.append(local)
@@ -150,9 +150,35 @@ def _linear_forward(step: LinearStep, V: np.ndarray, leaves: Any) -> tuple:
     W = leaves[step.weights]
     X = V[step.x]
     Z = np.matmul(W, X, out=V[step.out])
+    b = None
     if step.bias is not None:
-        Z += leaves[step.bias][:, None]
+        b = leaves[step.bias]
+        Z += b[:, None]
+    if not np.isfinite(Z).all():
+        _check_linear_overflow(step, W, b, X, Z)
     return W, X
+
+
+def _check_linear_overflow(
+    step: LinearStep, W: np.ndarray, b: np.ndarray | None, X: np.ndarray, Z: np.ndarray
+) -> None:
+    """The engine's rule for + and *: finite weights and inputs must give a finite sum
+    (an OverflowError names the first sample and node where they don't). The sum is
+    added up in the matrix product's order, so this sees the whole sum, not each
+    partial sum the scalar engine computes."""
+    rows_ok = np.isfinite(W).all(axis=1) & (True if b is None else np.isfinite(b))
+    bad = ~np.isfinite(Z) & rows_ok[:, None] & np.isfinite(X).all(axis=0)[None, :]
+    if not bad.any():
+        return  # a weight or an input was already inf or nan: that is passed on
+    nodes, samples = np.nonzero(bad)
+    first = int(np.argmin(samples))
+    node, sample = step.nodes[int(nodes[first])], int(samples[first])
+    where = f" in sample {sample} of the batch"
+    if node.label:
+        where += f", computing node {node.label!r}"
+    raise OverflowError(
+        f"+: a sum of products (a row of W @ X + b) is too large for a float{where}"
+    )
 
 
 def _linear_backward(
@@ -238,20 +264,22 @@ def _run_rule(step: ProgramStep, args: list[np.ndarray]) -> tuple:
     return tuple(result)
 
 
-def _may_overflow(op: Op) -> bool:
-    """Ops whose float results can overflow to inf without a domain check catching it
-    first: the scalar engine raises OverflowError there, so the batch does too."""
-    return op.exponent is not None or op.name == "**" or not op.builtin
-
-
 def _check_overflow(step: ProgramStep, args: list[np.ndarray], out: Any, local: list) -> None:
-    bad = ~np.isfinite(out)
+    """The scalar engine's rule: finite inputs that give an infinite or nan output
+    (or local derivative) are an OverflowError, naming the first such sample."""
+    if np.isfinite(out).all() and all(np.isfinite(d).all() for d in local):
+        return
+    finite_in = _finite_inputs(args)
+    bad_out = ~np.isfinite(out) & finite_in
+    if bad_out.any():
+        _raise_domain(step, args, Check(lambda *a: True, "", OverflowError), bad_out)
+    bad_local = np.zeros_like(finite_in)
     for d in local:
-        if not isinstance(d, float):
-            bad = bad | ~np.isfinite(d)
-    bad = bad & _finite_inputs(args)
-    if bad.any():
-        _raise_domain(step, args, Check(lambda *a: True, "", OverflowError), bad)
+        bad_local = bad_local | ~np.isfinite(d)
+    bad_local = bad_local & finite_in
+    if bad_local.any():
+        need = "a finite local derivative (the result is finite but its derivative is not)"
+        _raise_domain(step, args, Check(lambda *a: True, need, OverflowError), bad_local)
 
 
 def _finite_inputs(args: list[np.ndarray]) -> np.ndarray:
@@ -281,6 +309,11 @@ def _raise_domain(
     ]
     if check.error is OverflowError and not check.need:
         error: Exception = overflow_error(node.op, operands[0])
+    elif check.error is OverflowError and check.need.startswith("a finite local"):
+        shown = " and ".join(describe(v) for v in operands)
+        error = OverflowError(
+            f"{node.op}: the result is finite but its local derivative is not for {shown}"
+        )
     else:
         error = check.exception(node.op, operands)
     where = f" in sample {s} of the batch"

@@ -206,7 +206,7 @@ def _refusal_hook(placeholders: list[Value], explicit: list[Value] | None) -> Ca
     def is_varying(leaf: Value) -> bool:
         return id(leaf) in varying or (explicit is None and leaf.label is not None)
 
-    def refuse_data_reads(v: Any, other: Any, how: str) -> None:
+    def refuse_data_reads(v: Any, other: Any, how: str) -> None:  # how: "<", ">=", ...
         if threading.get_ident() != thread:
             return
         for x in (v, other):
@@ -221,7 +221,7 @@ def _refusal_hook(placeholders: list[Value], explicit: list[Value] | None) -> Ca
                 None,
             )
             if source is not None:
-                what = "float()" if how == "float()" else f"a comparison ({how})"
+                what = f"a comparison ({how})"
                 kind = "an input" if id(source) in varying_inputs else "a parameter"
                 via = "" if source is x else f" (it depends on {describe(source)})"
                 raise TraceError(

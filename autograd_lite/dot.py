@@ -5,10 +5,17 @@ node of its own between its inputs and its result, and the edge from an input
 into the operation carries the local derivative d(result)/d(input) that the
 operation's rule stored. ``a * a`` has two edges from ``a``.
 
+Drawing is three steps, a module each: the *scene* (``scene.py``: what is
+drawn, with stable ids, computed once from the graph's shape), a *frame*
+(``frame.py``: the texts, fills and highlights of one moment) and the DOT
+text of the two (here). Every node and edge carries its scene id
+(``id=v0``), which graphviz copies into the SVG, so a picture can be
+addressed without knowing anything about the renderer.
+
 The graph is read only through ``data``, ``grad``, ``grad_computed``,
-``parents``, ``local_grads``, ``op`` and ``label``, and node names come from
-the topological order, so the same graph gives the same DOT text (and the
-same SVG) every run.
+``parents``, ``local_grads``, ``op`` and ``label``, and ids come from the
+topological order, so the same graph gives the same DOT text (and the same
+SVG) every run.
 
 >>> from autograd_lite import Value
 >>> x, y, z = Value(-2.0, label="x"), Value(5.0, label="y"), Value(-4.0, label="z")
@@ -17,9 +24,9 @@ same SVG) every run.
 >>> g = draw(f)
 >>> for line in g.source.splitlines()[4:7]:
 ...     print(line.strip())
-v0 [label="{ x | data -2 | grad -4 }" fillcolor="#cfe3fa" style=filled]
-v1 [label="{ y | data 5 | grad -4 }" fillcolor="#cfe3fa" style=filled]
-v2 [label="{ data 3 | grad -4 }" fillcolor="#ffffff" style=filled]
+v0 [label="{ x | data -2 | grad -4 }" fillcolor="#cfe3fa" id=v0 style=filled]
+v1 [label="{ y | data 5 | grad -4 }" fillcolor="#cfe3fa" id=v1 style=filled]
+v2 [label="{ data 3 | grad -4 }" fillcolor="#ffffff" id=v2 style=filled]
 """
 
 from __future__ import annotations
@@ -27,58 +34,100 @@ from __future__ import annotations
 import math
 import re
 from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass
 from typing import Any
 
 import graphviz
 
-from .clusters import Group, find_groups, parameter_labels
+from .drawable_text import literal
+from .frame import COLOR_MODES, Frame, NodeLook, frame_of, shade
+from .palette import (
+    CLUSTER_COLOR,
+    CLUSTER_FONT_SIZE,
+    CLUSTER_TEXT_COLOR,
+    COPY_FONT_SIZE,
+    EDGE_FONT_SIZE,
+    EDGE_LABEL_COLOR,
+    FONT,
+    HIGHLIGHT,
+    HIGHLIGHT_EDGE_PEN,
+    HIGHLIGHT_PEN,
+    LEGEND_FONT_SIZE,
+    NEGATIVE,
+    NODE_FONT_SIZE,
+    OP_COLOR,
+    OUTPUT_PEN,
+    PEN,
+    POSITIVE,
+    ROLE_COLORS,
+    ROLE_NAMES,
+)  # fmt: skip
 from .renderer import Drawing
+from .scene import (
+    COLLAPSE_MODES,
+    DEFAULT_MAX_NODES,
+    GraphTooLargeError,
+    Scene,
+    SceneCluster,
+    SceneNode,
+    build_scene,
+)  # fmt: skip
 from .value import Value
-
-DEFAULT_MAX_NODES = 1000
-"""Graphs that would draw more nodes than this (values + operations) are refused."""
 
 EDGE_LABEL_LIMIT = 150
 """Drawings up to this many nodes put local derivatives in edge labels, bigger ones in xlabels."""
 
-# Fill colours: light enough that black text stays readable on them.
-ROLE_COLORS: dict[str, str] = {
-    "input": "#cfe3fa",
-    "parameter": "#ffe0b2",
-    "constant": "#e9e9e9",
-    "output": "#c8ecc0",
-    "interior": "#ffffff",
-    "module": "#e6def5",
-}
-ROLE_NAMES: dict[str, str] = {
-    "input": "input",
-    "parameter": "parameter",
-    "constant": "constant",
-    "output": "output",
-    "interior": "intermediate",
-    "module": "collapsed module",
-}
-OP_COLOR = "#f3f3f3"
-POSITIVE = (0x21, 0x66, 0xAC)  # grad > 0: blue
-NEGATIVE = (0xB2, 0x18, 0x2B)  # grad < 0: red
-HIGHLIGHT = "#e8590c"
-EDGE_LABEL_COLOR = "#555555"
-CLUSTER_COLOR = "#9e9e9e"
-FONT = "Helvetica"
+RANKDIRS = ("LR", "TB", "RL", "BT")
+RECORD_STYLES = ("wide", "compact")
 
-COLOR_MODES = ("role", "grad", None)
-COLLAPSE_MODES = (None, "neuron", "layer")
+SPACED_LAYERS_LIMIT = 600
+"""Up to this many nodes, nn layers are kept a layer apart (``_between_boxes``).
+graphviz-pure 0.2.2 loses one such edge in the 1,627-node drawing of
+MLP(2, [16, 16, 1])'s loss ("lost edge"), so bigger drawings go without."""
+
+COPY_EDGE_WEIGHT = 8
+"""With copies of shared leaves in a drawing, the other edges pull this much
+harder to be straight, so a long chain runs level instead of climbing
+beside its copies."""
 
 
-class GraphTooLargeError(ValueError):
-    """The graph has more nodes than ``max_nodes``; the message says what to do."""
+@dataclass(frozen=True)
+class DotStyle:
+    """The options that shape the DOT text but not the scene or the frame."""
+
+    rankdir: str = "LR"
+    scale: float = 1.0
+    record: str = "wide"
+    legend: bool = False
+    color: str | None = "role"
+    local_grads: bool = True
+
+    def __post_init__(self) -> None:
+        if self.rankdir not in RANKDIRS:
+            raise ValueError(
+                f"rankdir must be 'LR' or 'TB' (or 'RL', 'BT'), got {self.rankdir!r}"
+            )
+        if self.record not in RECORD_STYLES:
+            raise ValueError(f"record must be 'wide' or 'compact', got {self.record!r}")
+        scale = self.scale
+        if isinstance(scale, bool) or not isinstance(scale, (int, float)):
+            raise TypeError(f"scale must be a number like 1.5, got {scale!r}")
+        if not (math.isfinite(scale) and 0.1 <= scale <= 10):
+            raise ValueError(f"scale must be between 0.1 and 10, got {scale!r}")
+
+    @property
+    def across(self) -> bool:
+        return self.rankdir in ("LR", "RL")
+
+    def size(self, points: float) -> str:
+        return _number(points * self.scale)
 
 
 def draw(
     root: Value,
     *,
     rankdir: str = "LR",
-    number_format: str | Callable[[float], str] = ".4g",
+    number_format: str | Callable[[float], str] | Any = ".6g",
     local_grads: bool = True,
     color: str | None = "role",
     legend: bool = False,
@@ -89,6 +138,9 @@ def draw(
     highlight_edges: Iterable[tuple[Value, Value]] = (),
     names: Mapping[Value, str] | None = None,
     max_nodes: int | None = DEFAULT_MAX_NODES,
+    scale: float = 1.0,
+    record: str = "wide",
+    copies: bool = True,
 ) -> graphviz.Digraph:
     """The graph that ``root`` was computed by, ready to render or show in Jupyter.
 
@@ -96,7 +148,8 @@ def draw(
 
     * ``rankdir``: ``"LR"`` (inputs on the left) or ``"TB"`` (inputs on top).
     * ``number_format``: a format spec for data, grad and edge numbers
-      (``".4g"``, ``".3f"``) or a function from float to str.
+      (``".6g"``, six significant digits like the narration; ``".4f"``) or
+      a function from float to str.
     * ``local_grads``: write each edge's local derivative on it (as the edge's
       label up to 150 drawn nodes; in bigger or collapsed drawings as an
       ``xlabel``, which takes no layout space: edge labels make dot spread
@@ -107,8 +160,9 @@ def draw(
     * ``legend``: add a box explaining the colours and the edge numbers.
     * ``cluster``: box the nodes of each nn neuron and layer (see
       ``autograd_lite.clusters`` for how nodes are assigned to modules);
-      inside a box, labels drop the path the box shows (``w.1`` for
-      ``layers.0.neurons.3.w.1``).
+      inside a box, a node shows the short name (``w0`` for
+      ``layers.0.neurons.3.w.0``, ``neuron 3``) and its full path as a
+      tooltip, and inputs are placed left of the first layer.
     * ``collapse``: ``"neuron"`` or ``"layer"`` draws each neuron (layer) as
       one node, with its inputs coming in and its output going out.
     * ``parameters``: the Values that are parameters (e.g. ``model.parameters()``);
@@ -118,10 +172,21 @@ def draw(
       marks the edges from ``parent`` into ``child``'s operation and from the
       operation to ``child``. In a collapsed drawing, whatever is hidden
       inside a module highlights that module's node.
-    * ``names``: what to show for unlabelled nodes (the stepper passes the
-      ``n1, n2, ...`` of its narration); only the text changes, not roles.
+    * ``names``: what the narration calls each node (the stepper passes
+      its ``n1, n2, ...``): unlabelled results show it; only the text
+      changes, not roles.
     * ``max_nodes``: refuse (GraphTooLargeError) a drawing with more nodes than
       this, counting values, operations and collapsed modules; None: no limit.
+    * ``scale``: multiply every font size and pen width (``1.5`` for a
+      projector); the spacing between nodes stays, so the picture gets
+      denser and its text larger when it is fitted to a screen.
+    * ``record``: ``"wide"`` (``label | data | grad`` in a row) or
+      ``"compact"`` (the label beside ``data`` over ``grad``, and layers
+      closer together: narrower, for slides).
+    * ``copies``: draw a leaf that feeds many nodes far apart (``x`` in
+      thirty lines of ``v = v*y + x``) once with its data and grad, and as
+      a small copy marked ``x ①`` beside each use, instead of with one long
+      edge to each: layered layout of such edges is slow and tangled.
 
     Each value is a record ``{ label | data | grad }``; a value without a
     label has just ``{ data | grad }``.
@@ -142,263 +207,158 @@ def draw(
     >>> sum(" -> o1" in line for line in draw(sq).source.splitlines())
     2
     """
-    if rankdir not in ("LR", "TB", "RL", "BT"):
-        raise ValueError(f"rankdir must be 'LR' or 'TB' (or 'RL', 'BT'), got {rankdir!r}")
-    if color not in COLOR_MODES:
-        raise ValueError(f"color must be 'role', 'grad' or None, got {color!r}")
-    if collapse not in COLLAPSE_MODES:
-        raise ValueError(f"collapse must be None, 'neuron' or 'layer', got {collapse!r}")
-    if max_nodes is not None and max_nodes < 1:
-        raise ValueError(f"max_nodes must be a positive number or None, got {max_nodes!r}")
-    fmt = _formatter(number_format)
+    style = DotStyle(rankdir, scale, record, legend, color, local_grads)
+    scene = build_scene(
+        root, cluster=cluster, collapse=collapse, parameters=parameters, names=names,
+        copies=copies, max_nodes=max_nodes,
+    )  # fmt: skip
+    frame = frame_of(
+        scene, color=color, number_format=number_format, local_grads=local_grads,
+        highlight_nodes=highlight_nodes, highlight_edges=highlight_edges,
+    )  # fmt: skip
+    return dot_graph(scene, frame, style)
 
-    order = root.topological_order()
-    index = {node: i for i, node in enumerate(order)}
-    groups = find_groups(order) if (cluster or collapse) else []
-    units = _collapsed_units(groups, collapse)
-    hidden = {node: unit for unit in units for node in unit.members}
 
-    size = _drawn_size(order, hidden, len(units))
-    if max_nodes is not None and size > max_nodes:
-        raise GraphTooLargeError(_too_large_message(order, groups, collapse, size, max_nodes))
+def dot_graph(scene: Scene, frame: Frame, style: DotStyle) -> Drawing:
+    """The DOT graph of ``scene`` looking like ``frame``: ids, records, boxes, edges.
 
-    roles = _roles(order, root, parameters)
-    owner = _owners(groups) if cluster and collapse is None else {}
-    unit_id = {unit: f"m{k}" for k, unit in enumerate(units)}
-
-    def node_id(node: Any) -> str:
-        unit = hidden.get(node)
-        return f"v{index[node]}" if unit is None else unit_id[unit]
-
-    scale = _grad_scale(order, hidden, units) if color == "grad" else 0.0
-    highlighted, edge_marks = _highlights(highlight_nodes, highlight_edges, index, hidden, node_id)
-
-    graph_attr = {"rankdir": rankdir, "fontname": FONT, "fontsize": "12"}
-    if collapse is not None:
+    >>> from autograd_lite import Value
+    >>> from autograd_lite.scene import build_scene
+    >>> scene = build_scene(Value(2.0, label="x") * 3)
+    >>> dot_graph(scene, frame_of(scene), DotStyle(scale=2)).source.splitlines()[2].strip()
+    'node [fontname=Helvetica fontsize=24 penwidth=2 shape=record]'
+    """
+    graph_attr = {"rankdir": style.rankdir, "fontname": FONT, "fontsize": style.size(12)}
+    if scene.collapse is not None:
         graph_attr["ranksep"] = "0.9"  # room for the many edges between layers
-    # An edge ``label`` gets layout space of its own (dot adds a rank for it):
-    # best for small drawings, but in big or collapsed ones it spreads dense
-    # layers far apart and makes layout several times slower, so those use
-    # ``xlabel``, placed after layout.
-    label_key = "label" if collapse is None and size <= EDGE_LABEL_LIMIT else "xlabel"
+    elif style.record == "compact":
+        graph_attr["ranksep"] = "0.3"  # layers closer: more of the picture is text
+    node_attr = {"shape": "record", "fontname": FONT, "fontsize": style.size(NODE_FONT_SIZE)}
+    # Arrowheads grow with the pen width already: scaling their size too
+    # would make them twice as large again.
+    edge_attr = {"fontname": FONT, "fontsize": style.size(EDGE_FONT_SIZE), "arrowsize": "0.7"}
+    if style.scale != 1:
+        node_attr["penwidth"] = edge_attr["penwidth"] = style.size(PEN)
     g = Drawing(
-        name="autograd_lite",
-        graph_attr=graph_attr,
-        node_attr={"shape": "record", "fontname": FONT, "fontsize": "12"},
-        edge_attr={"fontname": FONT, "fontsize": "10", "arrowsize": "0.7"},
+        name="autograd_lite", graph_attr=graph_attr, node_attr=node_attr, edge_attr=edge_attr
     )
-    across = rankdir in ("LR", "RL")
-
-    def emit_value(target: graphviz.Digraph, node: Any) -> None:
-        i = index[node]
-        shown = _short_label(node, owner) if node.label else (names or {}).get(node)
-        fields = [_record_text(shown)] if shown else []
-        fields += [f"data {fmt(node.data)}", _grad_text(node, fmt)]
-        attrs = _fill(roles[node], node, color, scale)
-        if node is root and color is not None:
-            attrs["penwidth"] = "2"
-        _mark(attrs, f"v{i}" in highlighted)
-        target.node(f"v{i}", _record(fields, across), **attrs)
-        if node.parents:
-            op_attrs = {
-                "shape": "ellipse",
-                "style": "filled",
-                "fillcolor": OP_COLOR,
-                "margin": "0.04,0.02",
-                "height": "0.3",
-            }
-            _mark(op_attrs, f"o{i}" in highlighted)
-            target.node(f"o{i}", graphviz.nohtml(node.op), **op_attrs)
-
-    def emit_unit(target: graphviz.Digraph, unit: Group) -> None:
-        fields = [_record_text(unit.title)]
-        outs = unit.outputs
-        if unit.kind == "neuron":
-            act = outs[0].op if outs[0].op not in ("+", "-") else "linear"
-            fields.append(f"{_record_text(act)}, {_count(len(unit.params), 'param')}")
-        else:
-            fields.append(
-                f"{_count(len(unit.children), 'neuron')}, {_count(len(unit.params), 'param')}"
-            )
-        if len(outs) == 1:
-            fields += [f"data {fmt(outs[0].data)}", _grad_text(outs[0], fmt)]
-            attrs = _fill("output" if outs[0] is root else "module", outs[0], color, scale)
-        else:
-            fields.append(f"{len(outs)} outputs")
-            attrs = _fill("module", None, color, scale)
-        attrs["shape"] = "Mrecord"
-        _mark(attrs, unit_id[unit] in highlighted)
-        target.node(unit_id[unit], _record(fields, across), **attrs)
-
-    # Place every drawn item (a value with its op, or a collapsed module) in
-    # the cluster of its innermost module, clusters nested like the modules.
-    # A module's items are declared where its first output comes in the
-    # topological order (not where its first parameter does), so the source
-    # reads inputs, layer 0, layer 1, ..., loss.
-    placed: list[tuple[int, int, tuple, Group | None]] = []
-    for i, node in enumerate(order):
-        unit = hidden.get(node)
-        if unit is None:
-            box = owner.get(node)
-            placed.append((_anchor(box, index, i), i, ("value", node), box))
-        elif node is unit.outputs[0]:
-            box = unit.parent if (cluster and collapse == "neuron") else None
-            placed.append((_anchor(unit, index, i), i, ("unit", unit), box))
-    placed.sort(key=lambda p: (p[0], p[1]))
-    contents: dict[Group | None, list] = {None: []}
-    for _, _, item, box in placed:
-        _place(contents, item, box)
-
-    clusters = iter(range(len(contents)))
-
-    def emit(target: graphviz.Digraph, box: Group | None) -> None:
-        for kind, item in contents[box]:
-            if kind == "value":
-                emit_value(target, item)
-            elif kind == "unit":
-                emit_unit(target, item)
-            else:
-                with target.subgraph(name=f"cluster_{next(clusters)}") as sub:
-                    sub.attr(
-                        label=graphviz.nohtml(item.title),
-                        style="rounded,dashed" if item.kind == "neuron" else "rounded",
-                        color=CLUSTER_COLOR,
-                        fontcolor="#616161",
-                        fontsize="11",
-                        labeljust="l",
-                    )
-                    emit(sub, item)
-
-    emit(g, None)
-
-    edges = _edges(order, index, hidden, node_id, local_grads and label_key, fmt, edge_marks)
-    for src, dst, attrs in edges:
-        g.edge(src, dst, **attrs)
-
-    if legend:
-        _legend(g, order, roles, hidden, units, color, local_grads, bool(highlighted))
+    first = _network_inputs(scene)
+    if first:
+        with g.subgraph() as column:
+            column.attr(rank="min")
+            for node in first:
+                _emit_node(column, node, frame.nodes[node.id], style)
+    for item in scene.items:
+        _emit_item(g, item, frame, style, {node.id for node in first})
+    _emit_edges(g, scene, frame, style)
+    _keep_neurons_in_order(g, scene)
+    if style.legend:
+        _legend(g, scene, frame, style)
     return g
 
 
-# --- what each node is ------------------------------------------------------
+# --- nodes -------------------------------------------------------------------------
 
 
-def _roles(order: list, root: Any, parameters: Iterable[Any] | None) -> dict:
-    leaves = [n for n in order if not n.parents]
-    if parameters is not None:
-        chosen = set(parameters)
-        is_param = [leaf in chosen for leaf in leaves]
-    else:
-        positions = parameter_labels(leaves)
-        is_param = [i in positions for i in range(len(leaves))]
-    roles = {n: "interior" for n in order}
-    for leaf, param in zip(leaves, is_param):
-        roles[leaf] = "parameter" if param else ("input" if leaf.label else "constant")
-    roles[root] = "output"
-    return roles
+def _network_inputs(scene: Scene) -> list[SceneNode]:
+    """The records of inputs drawn again inside nn boxes: they stand in the first column.
 
-
-def _short_label(node: Any, owner: dict) -> str:
-    """A label inside its module's cluster, without the module path the cluster shows.
-
-    ``layers.0.neurons.3.w.1`` in cluster ``layers.0.neurons.3`` is ``w.1``.
+    Left to itself dot puts such a record beside its copy, which may be
+    several layers into the first layer's box, and so under the box.
     """
-    label = node.label
-    unit = owner.get(node)
-    if unit is not None and label.startswith(unit.path + "."):
-        return label[len(unit.path) + 1 :]
-    return label
+    boxed = {n.value for n in scene.nodes.values() if n.kind == "copy" and n.cluster is not None}
+    return [n for n in scene.items if isinstance(n, SceneNode) and n.kind == "value"
+            and n.value in boxed]  # fmt: skip
 
 
-def _owners(groups: list[Group]) -> dict:
-    """Node -> the innermost group (a neuron) that owns it."""
-    owner: dict = {}
-    for top in groups:
-        for unit in top.children or [top]:
-            for node in unit.members:
-                owner[node] = unit
-    return owner
+def _emit_item(target: Any, item: Any, frame: Frame, style: DotStyle, skip: set) -> None:
+    if isinstance(item, SceneCluster):
+        with target.subgraph(name=item.id) as sub:
+            sub.attr(
+                id=item.id,
+                label=graphviz.nohtml(item.title),
+                tooltip=graphviz.nohtml(item.path),
+                style="rounded,dashed" if item.kind == "neuron" else "rounded",
+                color=CLUSTER_COLOR,
+                fontcolor=CLUSTER_TEXT_COLOR,
+                fontsize=style.size(CLUSTER_FONT_SIZE),
+                labeljust="l",
+            )
+            for inner in item.items:
+                _emit_item(sub, inner, frame, style, skip)
+    elif item.id not in skip:
+        _emit_node(target, item, frame.nodes[item.id], style)
 
 
-def _collapsed_units(groups: list[Group], collapse: str | None) -> list[Group]:
-    if collapse is None:
-        return []
-    units: list[Group] = []
-    for top in groups:
-        if collapse == "neuron" and top.kind == "layer":
-            units.extend(top.children)
-        else:
-            units.append(top)
-    return units
-
-
-def _drawn_size(order: list, hidden: dict, n_units: int) -> int:
-    return n_units + sum(1 + bool(n.parents) for n in order if n not in hidden)
-
-
-def _too_large_message(
-    order: list, groups: list[Group], collapse: str | None, size: int, max_nodes: int
-) -> str:
-    head = f"the graph would draw {size} nodes, more than max_nodes={max_nodes}"
-    options = []
-    for mode in ("neuron", "layer"):
-        if mode == collapse:
-            continue
-        units = _collapsed_units(groups, mode)
-        hidden = {n for u in units for n in u.members}
-        n = _drawn_size(order, hidden, len(units))
-        if units and n < size:
-            options.append(f"collapse={mode!r} draws {n}")
-    if options:
-        advice = "; ".join(options) + " (draw(root, collapse=...), autograd-lite draw --collapse)"
+def _emit_node(target: Any, node: SceneNode, look: NodeLook, style: DotStyle) -> None:
+    attrs = {"id": node.id}
+    if node.kind == "op":
+        attrs.update(
+            shape="ellipse", style="filled", fillcolor=OP_COLOR,
+            margin=f"{_number(0.04 * style.scale)},{_number(0.02 * style.scale)}",
+            height=style.size(0.3),
+        )  # fmt: skip
+        _mark(attrs, look, style)
+        target.node(node.id, graphviz.nohtml(literal(look.fields[0])), **attrs)
+        return
+    attrs.update(_fill(look))
+    if node.title and node.title != node.text:
+        attrs["tooltip"] = graphviz.nohtml(literal(node.title))
+    if node.kind == "copy":
+        style_words = ["rounded", "filled"] if look.fill else ["rounded"]
+        attrs.update(
+            shape="box", style=",".join(style_words + (["dashed"] if look.dashed else [])),
+            fontsize=style.size(COPY_FONT_SIZE), height=style.size(0.22),
+            margin=f"{_number(0.05 * style.scale)},{_number(0.01 * style.scale)}",
+        )  # fmt: skip
+        _mark(attrs, look, style)
+        target.node(node.id, graphviz.nohtml(_field(look.fields[0])), **attrs)
+        return
+    if node.kind == "unit":
+        attrs["shape"] = "Mrecord"
+        label = _record([_field(f) for f in look.fields], style.across)
     else:
-        advice = (
-            "no nn module labels to collapse by; draw a smaller part of the graph"
-            if not groups
-            else "even collapsed it is too large; draw a smaller part of the graph"
-        )
-    return (
-        f"{head}: {advice}, or pass max_nodes=None (--max-nodes none) to draw it anyway "
-        "(rendering may be slow)"
-    )
+        label = _value_record(look.fields, style)
+    _mark(attrs, look, style)
+    target.node(node.id, label, **attrs)
 
 
-# --- text -------------------------------------------------------------------
+def _value_record(fields: tuple[str, ...], style: DotStyle) -> str:
+    texts = [_field(f) for f in fields]
+    if style.record == "wide" or len(texts) < 2:
+        return _record(texts, style.across)
+    *name, data, grad = texts
+    if not name:  # data over grad
+        return graphviz.nohtml(f"{data} | {grad}" if style.across else f"{{ {data} | {grad} }}")
+    body = f"{name[0]} | {{ {data} | {grad} }}"  # the name beside data over grad
+    return graphviz.nohtml("{ " + body + " }" if style.across else body)
 
 
-def _formatter(spec: str | Callable[[float], str]) -> Callable[[Any], str]:
-    if callable(spec):
-        user = spec
-        return lambda x: str(user(_as_float(x)))
-    try:
-        format(1.5, spec)
-    except (TypeError, ValueError):
-        raise ValueError(f"number_format {spec!r} is not a float format spec like '.4g'") from None
-
-    def fmt(x: Any) -> str:
-        x = _as_float(x)
-        return format(0.0 if x == 0 else x, spec)  # never "-0"
-
-    return fmt
+def _fill(look: NodeLook) -> dict:
+    attrs: dict[str, str] = {}
+    if look.fill is not None:
+        attrs["fillcolor"] = look.fill
+        attrs["style"] = "filled,dashed" if look.dashed else "filled"
+    elif look.dashed:
+        attrs["style"] = "dashed"
+    return attrs
 
 
-def _as_float(x: Any) -> float:
-    # A grad is a Value after backward(create_graph=True): show its number.
-    return float(getattr(x, "data", x))
-
-
-def _grad_text(node: Any, fmt: Callable[[Any], str]) -> str:
-    return f"grad {fmt(node.grad)}" if node.grad_computed else "grad not computed"
+def _mark(attrs: dict, look: NodeLook, style: DotStyle) -> None:
+    if look.highlight:
+        attrs["color"] = HIGHLIGHT
+        attrs["penwidth"] = style.size(HIGHLIGHT_PEN)
+    elif look.bold:
+        attrs["penwidth"] = style.size(OUTPUT_PEN)
 
 
 _RECORD_SPECIAL = re.compile(r'([{}|<>"])')
 
 
-def _record_text(text: str) -> str:
-    """``text`` as a literal record field: the record syntax characters escaped."""
-    text = text.replace("\\", "\\\\")
-    text = _RECORD_SPECIAL.sub(r"\\\1", text)
-    return text.replace("\r\n", "\\n").replace("\n", "\\n")
+def _field(text: str) -> str:
+    """``text`` as a literal record field: escapes, entities and the record syntax
+    characters taken literally."""
+    return _RECORD_SPECIAL.sub(r"\\\1", literal(text))
 
 
 def _record(fields: list[str], across: bool) -> str:
@@ -407,189 +367,137 @@ def _record(fields: list[str], across: bool) -> str:
     return graphviz.nohtml("{ " + body + " }" if across else body)
 
 
-def _count(n: int, word: str) -> str:
-    return f"{n} {word}" + ("" if n == 1 else "s")
+def _number(x: float) -> str:
+    return f"{x:.4g}"
 
 
-# --- colour -----------------------------------------------------------------
+# --- edges -------------------------------------------------------------------------
 
 
-def _fill(role: str, node: Any, color: str | None, scale: float) -> dict:
-    attrs: dict[str, str] = {}
-    dashed = node is not None and not node.grad_computed
-    if color == "role":
-        attrs["fillcolor"] = ROLE_COLORS[role]
-        attrs["style"] = "filled,dashed" if dashed else "filled"
-    elif color == "grad":
-        attrs["fillcolor"] = _grad_color(node, scale)
-        attrs["style"] = "filled,dashed" if dashed else "filled"
-    elif dashed:
-        attrs["style"] = "dashed"
-    return attrs
-
-
-def _grad_scale(order: list, hidden: dict, units: list[Group]) -> float:
-    shown = [n for n in order if n not in hidden]
-    shown += [u.outputs[0] for u in units if len(u.outputs) == 1]
-    sizes = [abs(_as_float(n.grad)) for n in shown if n.grad_computed]
-    sizes = [s for s in sizes if math.isfinite(s)]
-    return max(sizes, default=0.0)
-
-
-def _grad_color(node: Any, scale: float) -> str:
-    """White for 0, blue (positive) or red (negative) with strength sqrt(|g| / max|g|)."""
-    if node is None or not node.grad_computed:
-        return "#ffffff"
-    g = _as_float(node.grad)
-    if g == 0 or math.isnan(g) or scale == 0:
-        return "#ffffff"
-    t = 1.0 if math.isinf(g) else math.sqrt(min(abs(g) / scale, 1.0))
-    strength = 0.12 + 0.43 * t  # at most 55% of the full colour: black text stays readable
-    base = POSITIVE if g > 0 else NEGATIVE
-    return "#" + "".join(f"{round(255 + (c - 255) * strength):02x}" for c in base)
-
-
-def _mark(attrs: dict, on: bool) -> None:
-    if on:
-        attrs["color"] = HIGHLIGHT
-        attrs["penwidth"] = "3"
-
-
-# --- edges and highlights ---------------------------------------------------
-
-
-def _highlights(
-    nodes: Iterable[Any],
-    edges: Iterable[tuple[Any, Any]],
-    index: dict,
-    hidden: dict,
-    node_id: Callable[[Any], str],
-) -> tuple[set[str], set[tuple]]:
-    """Drawn node names to highlight, and edge keys ``(src, dst, parent)`` to highlight."""
-    names: set[str] = set()
-    marks: set[tuple] = set()
-    for node in nodes:
-        if node not in index:
-            raise ValueError(f"highlight_nodes: {node!r} is not in this graph")
-        names.add(node_id(node))
-    for pair in edges:
-        parent, child = pair
-        if child not in index or not any(p is parent for p in child.parents):
-            raise ValueError(f"highlight_edges: {parent!r} is not a parent of {child!r}")
-        unit = hidden.get(child)
-        if unit is None:
-            i = index[child]
-            marks.add((node_id(parent), f"o{i}", parent))
-            marks.add((f"o{i}", f"v{i}", None))
-            names.add(f"o{i}")
-        elif hidden.get(parent) is unit:
-            names.add(node_id(child))
-        else:
-            marks.add((node_id(parent), node_id(child), None))
-    return names, marks
-
-
-def _edges(
-    order: list,
-    index: dict,
-    hidden: dict,
-    node_id: Callable[[Any], str],
-    local_grads: str | bool,
-    fmt: Callable[[Any], str],
-    marks: set[tuple],
-) -> list[tuple[str, str, dict]]:
-    """Every edge to draw, in topological order of the node it leads to.
-
-    Edges into a drawn operation come one per parent entry (``a * a``: two),
-    with the local derivative as the attribute ``local_grads`` names
-    (``"label"`` or ``"xlabel"``; False: none).
-    Edges into a collapsed module come once per (source, module) pair,
-    labelled with how many distinct values they carry when more than one.
-    """
-    edges: list[tuple[str, str, dict]] = []
-    into_units: dict[tuple[str, str], list] = {}
-    for i, node in enumerate(order):
-        if not node.parents:
-            continue
-        unit = hidden.get(node)
-        if unit is None:
-            op = f"o{i}"
-            for parent, local in zip(node.parents, node.local_grads):
-                attrs = (
-                    {local_grads: fmt(local), "fontcolor": EDGE_LABEL_COLOR} if local_grads else {}
-                )
-                src = node_id(parent)
-                if (src, op, parent) in marks:
-                    _mark_edge(attrs)
-                edges.append((src, op, attrs))
-            attrs = {}
-            if (op, f"v{i}", None) in marks:
-                _mark_edge(attrs)
-            edges.append((op, f"v{i}", attrs))
-            continue
-        for parent in node.parents:
-            source_unit = hidden.get(parent)
-            if source_unit is unit:
-                continue
-            if source_unit is not None and not parent.parents:
-                continue  # a weight shared with another module: drawn inside both
-            key = (node_id(parent), node_id(node))
-            entry = into_units.get(key)
-            if entry is None:
-                entry = into_units[key] = [set(), len(edges)]
-                edges.append((key[0], key[1], {}))
-            entry[0].add(parent)
-    for (src, dst), (values, at) in into_units.items():
+def _emit_edges(g: Any, scene: Scene, frame: Frame, style: DotStyle) -> None:
+    # An edge ``label`` gets layout space of its own (dot adds a rank for it):
+    # best for small drawings, but in big or collapsed ones it spreads dense
+    # layers far apart and makes layout several times slower, so those use
+    # ``xlabel``, placed after layout.
+    small = scene.collapse is None and scene.size <= EDGE_LABEL_LIMIT
+    label_key = "label" if small else "xlabel"
+    copies = any(n.kind == "copy" and n.cluster is None for n in scene.nodes.values())
+    for record, copy in scene.anchors.items():
+        g.edge(record, copy, style="invis")
+    for edge in scene.edges.values():
+        look = frame.edges[edge.id]
         attrs: dict[str, str] = {}
-        if len(values) > 1:
-            attrs = {"label": f"{len(values)} values", "fontcolor": EDGE_LABEL_COLOR}
-        if (src, dst, None) in marks:
-            _mark_edge(attrs)
-        edges[at] = (src, dst, attrs)
-    return edges
+        if look.label:
+            key = "label" if edge.kind == "module" else label_key
+            attrs[key] = graphviz.nohtml(literal(look.label))
+            attrs["fontcolor"] = EDGE_LABEL_COLOR
+        if look.highlight:
+            attrs["color"] = HIGHLIGHT
+            attrs["penwidth"] = style.size(HIGHLIGHT_EDGE_PEN)
+        if copies and scene.nodes[edge.tail].kind != "copy":
+            attrs["weight"] = str(COPY_EDGE_WEIGHT)
+        if scene.size <= SPACED_LAYERS_LIMIT and _between_boxes(scene, edge):
+            attrs["minlen"] = "2"
+        attrs["id"] = edge.id
+        g.edge(edge.tail, edge.head, **attrs)
 
 
-def _mark_edge(attrs: dict) -> None:
-    attrs["color"] = HIGHLIGHT
-    attrs["penwidth"] = "2.5"
+def _between_boxes(scene: Scene, edge: Any) -> bool:
+    """An edge from one top-level box (an nn layer) into another, weights drawn.
+
+    Laid out one layer longer, so the next layer's weights, a layer before
+    its products, never share a layer with the previous layer's outputs:
+    the boxes then stand side by side instead of one above the other.
+    """
+    if scene.collapse is not None:
+        return False
+    tail, head = _top_box(scene.nodes[edge.tail]), _top_box(scene.nodes[edge.head])
+    return tail is not None and head is not None and tail is not head
 
 
-def _anchor(group: Group | None, index: dict, i: int) -> int:
-    """Where the outermost module around ``group`` is declared: its first output."""
-    if group is None:
-        return i
-    while group.parent is not None:
-        group = group.parent
-    return index[group.outputs[0]]
+def _top_box(node: SceneNode) -> SceneCluster | None:
+    box = node.cluster
+    while box is not None and box.parent is not None:
+        box = box.parent
+    return box
 
 
-def _place(contents: dict, item: tuple, box: Group | None) -> None:
-    chain = []
-    g = box
-    while g is not None:
-        chain.append(g)
-        g = g.parent
-    for g in reversed(chain):
-        if g not in contents:
-            contents[g] = []
-            contents[g.parent].append(("cluster", g))
-    contents[box].append(item)
+# --- neurons in index order ---------------------------------------------------------
 
 
-# --- legend -----------------------------------------------------------------
+def _keep_neurons_in_order(g: Any, scene: Scene) -> None:
+    """Invisible guides that keep each layer's neurons in index order, top to bottom.
+
+    All the neurons of an MLP layer are wired alike, so every order of them
+    crosses the same number of edges and dot picks one of many (``7 ... 0,
+    15 ... 8``). A ladder of invisible points before the first layer, one
+    per neuron in order, each joined to its neuron, makes index order the
+    one with fewest crossings; in each later layer, neuron i is joined to
+    neuron i of the layer before.
+    """
+    layers = _layers(scene)
+    if not layers or max(len(neurons) for neurons in layers) < 2:
+        return
+    for before, after in zip(layers, layers[1:]):
+        for (_, tail), (head, _) in zip(before, after):
+            g.edge(tail, head, style="invis")
+    first = layers[0]
+    with g.subgraph() as ladder:
+        ladder.attr(rank="same")
+        for k in range(len(first)):
+            ladder.node(f"ladder{k}", "", shape="point", style="invis", width="0", height="0")
+    for k in range(len(first) - 1):
+        g.edge(f"ladder{k}", f"ladder{k + 1}", style="invis")
+    for k, (head, _) in enumerate(first):
+        g.edge(f"ladder{k}", head, style="invis")
 
 
-def _legend(
-    g: graphviz.Digraph,
-    order: list,
-    roles: dict,
-    hidden: dict,
-    units: list[Group],
-    color: str | None,
-    local_grads: bool,
-    highlighted: bool,
-) -> None:
+def _layers(scene: Scene) -> list[list[tuple[str, str]]]:
+    """Each layer's neurons in the order they are declared, as ``(first node id, last node id)``."""
+    groups: dict[Any, list] = {}  # a layer's group (None: no layer) -> its neurons
+    for item in scene.items:
+        if isinstance(item, SceneCluster) and item.kind == "layer":
+            groups[item.group] = list(item.items)
+        elif item.group is not None and item.group.kind == "neuron":
+            groups.setdefault(item.group.parent, []).append(item)  # not in a layer's box
+    layers = []
+    for neurons in groups.values():
+        layers.append([e for e in map(_ends, neurons) if e is not None])
+    return [layer for layer in layers if layer]
+
+
+
+
+
+def _ends(item: Any) -> tuple[str, str] | None:
+    """A neuron's first node and its output's record (a collapsed neuron: itself)."""
+    if isinstance(item, SceneNode):
+        return (item.id, item.id) if item.kind == "unit" else None
+    nodes = [n for n in item.items if isinstance(n, SceneNode)]
+    values = [n for n in nodes if n.kind == "value"]
+    return (nodes[0].id, nodes[-1].id) if values else None
+
+
+# --- legend ------------------------------------------------------------------------
+
+
+def _legend(g: Any, scene: Scene, frame: Frame, style: DotStyle) -> None:
     """One node holding a table: a swatch, then what it means, per row."""
+    rows = _legend_rows(scene, frame, style)
+    cells = "".join(
+        f'<tr><td {attrs} width="{style.size(36)}" height="{style.size(18)}">{swatch}</td>'
+        f'<td border="0" align="left">{text}</td></tr>'
+        for swatch, attrs, text in rows
+    )
+    table = (
+        f'<table border="1" cellborder="0" cellspacing="4" cellpadding="3" '
+        f'style="rounded" color="{CLUSTER_COLOR}">'
+        f'<tr><td colspan="2">legend</td></tr>{cells}</table>'
+    )
+    g.node("legend", f"<{table}>", shape="plain", fontsize=style.size(LEGEND_FONT_SIZE))
+
+
+def _legend_rows(scene: Scene, frame: Frame, style: DotStyle) -> list[tuple[str, str, str]]:
     plain = 'border="1"'
     rows = [
         (
@@ -600,44 +508,44 @@ def _legend(
         ),
         ("op", f'{plain} style="rounded" bgcolor="{OP_COLOR}"', "an operation"),
     ]
-    if color == "role":
-        present = {roles[n] for n in order if n not in hidden}
+    units = any(n.kind == "unit" for n in scene.nodes.values())
+    if style.color == "role":
+        present = {n.role for n in scene.nodes.values() if n.kind == "value"}
         if units:
             present.add("module")
         for role in ("input", "parameter", "constant", "interior", "module", "output"):
             if role in present:
                 rows.append(("", f'{plain} bgcolor="{ROLE_COLORS[role]}"', ROLE_NAMES[role]))
-    elif color == "grad":
-        rows.append(("", f'{plain} bgcolor="{_shade(POSITIVE)}"', "grad &gt; 0 (stronger: larger)"))
-        rows.append(("", f'{plain} bgcolor="{_shade(NEGATIVE)}"', "grad &lt; 0"))
+    elif style.color == "grad":
+        positive = f'{plain} bgcolor="{shade(POSITIVE, 0.45)}"'
+        rows.append(("", positive, "grad &gt; 0 (stronger: larger)"))
+        rows.append(("", f'{plain} bgcolor="{shade(NEGATIVE, 0.45)}"', "grad &lt; 0"))
         rows.append(("", plain, "grad = 0"))
         if units:
             rows.append(("", f'{plain} style="rounded"', "collapsed module"))
-    if any(not n.grad_computed for n in order):
+    if any(not v.grad_computed for v in scene.order):
         rows.append(
             ("", f'{plain} style="dashed"', "grad not computed (no backward pass reached it)")
         )
-    if local_grads:
+    if style.local_grads:
         rows.append(("1.5", 'border="0"', "edge number: local derivative d(result) / d(input)"))
     if units:
         rows.append(("3 values", 'border="0"', "edge carrying several values into a module"))
-    if highlighted:
+    if any(n.kind == "copy" for n in scene.nodes.values()):
+        rows.append(("x &#9312;", 'border="0"', "a shared input, drawn again beside each use"))
+    if frame.highlighted:
         rows.append(("", f'border="3" color="{HIGHLIGHT}"', "highlighted"))
-    cells = "".join(
-        f'<tr><td {attrs} width="36" height="18">{swatch}</td>'
-        f'<td border="0" align="left">{text}</td></tr>'
-        for swatch, attrs, text in rows
-    )
-    table = (
-        f'<table border="1" cellborder="0" cellspacing="4" cellpadding="3" '
-        f'style="rounded" color="{CLUSTER_COLOR}">'
-        f'<tr><td colspan="2">legend</td></tr>{cells}</table>'
-    )
-    g.node("legend", f"<{table}>", shape="plain", fontsize="10")
+    return rows
 
 
-def _shade(base: tuple[int, int, int]) -> str:
-    return "#" + "".join(f"{round(255 + (c - 255) * 0.45):02x}" for c in base)
-
-
-__all__ = ["DEFAULT_MAX_NODES", "GraphTooLargeError", "draw"]
+__all__ = [
+    "COLLAPSE_MODES",
+    "COLOR_MODES",
+    "DEFAULT_MAX_NODES",
+    "DotStyle",
+    "GraphTooLargeError",
+    "HIGHLIGHT",
+    "ROLE_COLORS",
+    "dot_graph",
+    "draw",
+]

@@ -35,6 +35,8 @@ import ast
 import keyword
 import math
 import numbers
+import re
+import unicodedata
 import warnings
 from collections.abc import Callable
 from typing import Any
@@ -155,7 +157,7 @@ class ExpressionError(ValueError):
         self.source_line: str | None = None
         self.end_column = end_column
         if source is not None and line is not None and column is not None:
-            lines = source.splitlines() or [""]
+            lines = source_lines(source) or [""]
             text = lines[line - 1] if 0 < line <= len(lines) else ""
             self.source_line = text
             if end_column is None or end_column <= column:
@@ -171,7 +173,8 @@ class ExpressionError(ValueError):
 
 def _excerpt(text: str, column: int, end_column: int, width: int = 72) -> tuple[str, str, str]:
     """The line (cut to about ``width`` characters around the caret), the
-    caret line's indent, and the carets."""
+    caret line's indent, and the carets. Invisible characters are shown
+    escaped (a form feed as ``\\x0c``), with the carets under what is shown."""
     start, stop = column - 1, end_column - 1
     prefix = suffix = ""
     if len(text) > width:
@@ -185,8 +188,35 @@ def _excerpt(text: str, column: int, end_column: int, width: int = 72) -> tuple[
         start, stop = start - lo, min(stop - lo, hi - lo + 1)
     # keep tabs in the caret line so the carets line up under the text
     lead = prefix and " " * len(prefix)
-    lead += "".join("\t" if ch == "\t" else " " for ch in text[:start])
-    return prefix + text + suffix, lead, "^" * max(1, stop - start)
+    lead += "".join("\t" if ch == "\t" else " " * len(_visible(ch)) for ch in text[:start])
+    carets = "^" * max(1, sum(len(_visible(ch)) for ch in text[start:stop]))
+    return prefix + "".join(_visible(ch) for ch in text) + suffix, lead, carets
+
+
+def _visible(ch: str) -> str:
+    """``ch`` as an excerpt shows it: itself, or escaped when it would not show."""
+    if ch == "\t" or ch.isprintable():
+        return ch
+    return ch.encode("unicode_escape").decode("ascii")
+
+
+_LINE_BREAK = r"\r\n|\r|\n"  # a pattern: the parser never names compile (see the tests)
+
+
+def source_lines(source: str) -> list[str]:
+    """The lines of ``source`` as Python counts them for ``ast`` positions.
+
+    Only ``\\n``, ``\\r\\n`` and ``\\r`` end a line; ``str.splitlines`` also
+    breaks at ``\\f``, ``\\v``, ``\\x1c``-``\\x1e``, ``\\x85``, ``\\u2028`` and
+    ``\\u2029``, which would put an error's excerpt on the wrong text.
+
+    >>> source_lines("a = 1\\fb\\r\\nf = a\\u2028\\n")
+    ['a = 1\\x0cb', 'f = a\\u2028']
+    """
+    lines = re.split(_LINE_BREAK, source)
+    if lines[-1] == "":  # a final line break ends the last line; it starts none
+        lines.pop()
+    return lines
 
 
 def output_of(named: dict[str, Value]) -> Value:
@@ -221,12 +251,23 @@ def parse(source: str, /, **values: Any) -> dict[str, Value]:
     return _Builder(source).build(values)
 
 
+def _as_python_reads(spelled: str) -> str:
+    """An input's name as Python reads it in the text: NFKC-normalised (``𝑥`` is ``x``).
+
+    >>> _as_python_reads("\\U0001d465")
+    'x'
+    """
+    if not isinstance(spelled, str) or not spelled.isidentifier():
+        raise ExpressionError(f"input name {spelled!r} is not a valid name")
+    return unicodedata.normalize("NFKC", spelled)
+
+
 class _Builder:
     """Checks one source text against the whitelist and evaluates it on Values."""
 
     def __init__(self, source: str) -> None:
         self.source = source
-        self.lines = source.splitlines()
+        self.lines = source_lines(source)
         self.env: dict[str, Value] = {}
         self.inputs: set[str] = set()
 
@@ -255,8 +296,8 @@ class _Builder:
         source = self.source
         if len(source) > MAX_LENGTH:
             # point at the first character past the limit
-            line = source.count("\n", 0, MAX_LENGTH) + 1
-            column = MAX_LENGTH - (source.rfind("\n", 0, MAX_LENGTH) + 1) + 1
+            before = re.split(_LINE_BREAK, source[:MAX_LENGTH])
+            line, column = len(before), len(before[-1]) + 1
             raise ExpressionError(
                 f"the expression is {len(source)} characters long; the limit is {MAX_LENGTH}",
                 source,
@@ -301,14 +342,24 @@ class _Builder:
 
     def _inputs(self, values: dict[str, Any]) -> dict[str, Value]:
         named: dict[str, Value] = {}
+        given_as: dict[str, str] = {}
         seen: dict[int, str] = {}
-        for name, given in values.items():
+        for spelled, given in values.items():
+            name = _as_python_reads(spelled)
+
             if not name.isidentifier() or keyword.iskeyword(name):
                 raise ExpressionError(f"input name {name!r} is not a valid name")
             if name in ops.functions():
                 raise ExpressionError(
                     f"input name {name!r} is the name of a function; pick another name"
                 )
+
+            if name in given_as:
+                raise ExpressionError(
+                    f"inputs {given_as[name]!r} and {spelled!r} are both the name {name!r} "
+                    "(Python reads names in NFKC form); give it once"
+                )
+            given_as[name] = spelled
             if isinstance(given, Value):
                 if id(given) in seen:
                     raise ExpressionError(
@@ -318,7 +369,12 @@ class _Builder:
                 seen[id(given)] = name
                 given.label = name
                 v = given
-            elif isinstance(given, numbers.Real) and not isinstance(given, bool):
+            elif isinstance(given, bool):
+                raise TypeError(
+                    f"input {name!r} is a bool ({given}), not a number; pass a number "
+                    f"such as {float(given)!r}"
+                )
+            elif isinstance(given, numbers.Real):
                 v = Value(given, label=name)
             else:
                 raise TypeError(

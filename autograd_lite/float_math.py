@@ -7,8 +7,8 @@ floats (the engine's forward pass), ``VALUE`` gives them Values
 (``numpy_math.py``, for ``compile_batched``). A user's ``custom_op`` rule may
 call any of these functions.
 
->>> FLOAT.sigmoid(-1000.0), FLOAT.step(0.0), FLOAT.sign(-3.0)
-(0.0, 0.0, -1.0)
+>>> FLOAT.sigmoid(-1000.0), FLOAT.step(0.0), FLOAT.sign(-3.0), FLOAT.relu(float("nan"))
+(0.0, 0.0, -1.0, nan)
 """
 
 from __future__ import annotations
@@ -29,16 +29,20 @@ def _softplus(x: float) -> float:
     return max(x, 0.0) + math.log1p(math.exp(-abs(x)))
 
 
+# step, sign and relu give nan for nan, as PyTorch does: a comparison with nan
+# is False both ways, so nan falls through to the last branch.
+
+
 def _step(x: float) -> float:
-    return 1.0 if x > 0.0 else 0.0
+    return 0.0 if x <= 0.0 else (1.0 if x > 0.0 else x)
 
 
 def _sign(x: float) -> float:
-    return 1.0 if x > 0.0 else (-1.0 if x < 0.0 else 0.0)
+    return 1.0 if x > 0.0 else (-1.0 if x < 0.0 else (0.0 if x == 0.0 else x))
 
 
 def _relu(x: float) -> float:
-    return x if x > 0.0 else 0.0
+    return 0.0 if x <= 0.0 else x
 
 
 class FloatMath:

@@ -35,33 +35,31 @@ def value_and_grad(f: Callable[..., Value], argnums: int | Sequence[int] = 0) ->
     names = _parameter_names(f)
 
     def wrapped(*args: Any) -> tuple[Any, Any]:
-        for i in nums:
-            if not -len(args) <= i < len(args):
-                raise IndexError(f"argnums={i} but f was called with {len(args)} argument(s)")
+        wanted = [_argument_index(i, len(args)) for i in nums]
+        distinct = list(dict.fromkeys(wanted))  # argnums=(0, 0) asks for one gradient twice
         call_args = list(args)
-        slots: list[list[Value]] = []  # the input Values of each differentiated argument
+        slots: dict[int, list[Value]] = {}  # the input Values of each differentiated argument
         nested = False
-        for i in nums:
-            name = names[i] if 0 <= i < len(names) else f"arg{i}"
+        for i in distinct:
+            name = names[i] if i < len(names) else f"arg{i}"
             leaves, packed, is_value = _as_inputs(args[i], name)
             call_args[i] = packed
-            slots.append(leaves)
+            slots[i] = leaves
             nested = nested or is_value
         out = f(*call_args)
         if not isinstance(out, Value):
             raise TypeError(
                 f"the function must return a Value (a scalar), got {type(out).__name__}"
             )
-        flat = [x for leaves in slots for x in leaves]
+        flat = [x for i in distinct for x in slots[i]]
         grads = backprop.gradients(out, flat, VALUE if nested else None)
         if nested:
-            grads = [g if isinstance(g, Value) else Value(g) for g in grads]
-        results = []
-        k = 0
-        for i, leaves in zip(nums, slots):
-            part = grads[k : k + len(leaves)]
-            k += len(leaves)
-            results.append(_repack(args[i], part))
+            grads = _new_nodes(grads, out)
+        per_argument, k = {}, 0
+        for i in distinct:
+            per_argument[i] = _repack(args[i], grads[k : k + len(slots[i])])
+            k += len(slots[i])
+        results = [per_argument[i] for i in wanted]
         value = out if nested else out.data
         return value, results[0] if single else tuple(results)
 
@@ -127,6 +125,29 @@ def hessian(f: Callable[..., Value]) -> Callable:
 
     matrix.__name__ = f"hessian({getattr(f, '__name__', 'f')})"
     return matrix
+
+
+def _argument_index(i: Any, n: int) -> int:
+    """argnums entry ``i`` as a position among ``n`` arguments (``-1`` is the last)."""
+    if isinstance(i, bool) or not isinstance(i, int):
+        raise TypeError(f"argnums must be ints, got {type(i).__name__} {i!r}")
+    if not -n <= i < n:
+        raise IndexError(f"argnums={i} but f was called with {n} argument(s)")
+    return i % n
+
+
+def _new_nodes(grads: list[Any], out: Value) -> list[Value]:
+    """Gradients as Values of their own: a number becomes a leaf, and a gradient
+    that is a node of ``out``'s graph (d(x*w)/dx is w) becomes a copy of it."""
+    graph = set(backprop.topological_order(out))
+    result = []
+    for g in grads:
+        if not isinstance(g, Value):
+            g = Value(g)
+        elif g in graph:
+            g = VALUE.copy(g)
+        result.append(g)
+    return result
 
 
 def _parameter_names(f: Callable) -> list[str]:

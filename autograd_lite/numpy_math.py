@@ -6,8 +6,8 @@ floats, ``VALUE`` gives them Values; this one gives them arrays, so one call
 of a rule computes its node for every sample of a batch (``batched.py``).
 
 Each function returns, element by element, what ``FLOAT``'s does for one
-float: the same branch-free stable forms of sigmoid and softplus, ``step``
-and ``relu`` that treat 0 (and NaN) as "not > 0", ``sign`` of NaN = 0.
+float: the same branch-free stable forms of sigmoid and softplus, and
+``step``, ``relu`` and ``sign`` that are 0 at 0 and nan for nan.
 
 >>> import numpy as np
 >>> from autograd_lite import ops
@@ -38,22 +38,25 @@ def _softplus(x: np.ndarray) -> np.ndarray:
     return np.maximum(x, 0.0) + np.log1p(np.exp(-np.abs(x)))
 
 
-# These three run on every hidden unit of a ReLU network, so they avoid
-# np.where with a scalar, which is several times slower than a comparison.
+# step and relu run on every hidden unit of a ReLU network, so they avoid
+# np.where with a scalar, several times slower than a comparison or a max.
 
 
 def _step(x: np.ndarray) -> np.ndarray:
-    return (x > 0.0).astype(float)  # NaN > 0 is False: 0.0
+    out = (x > 0.0).astype(float)  # 0.0 at and below 0
+    nan = np.isnan(x)
+    if nan.any():
+        out[nan] = np.nan  # nan stays nan, as FLOAT's step
+    return out
 
 
 def _sign(x: np.ndarray) -> np.ndarray:
-    return (x > 0.0).astype(float) - (x < 0.0)  # 0.0 (not -0.0) at ±0 and NaN
+    return np.sign(x)  # -1, 0, 1, and nan for nan, as FLOAT's sign
 
 
 def _relu(x: np.ndarray) -> np.ndarray:
-    # fmax ignores a NaN (giving 0.0); adding 0.0 turns a -0.0 into 0.0.
-    out = np.fmax(x, 0.0)
-    out += 0.0
+    out = np.maximum(x, 0.0)  # keeps nan, as FLOAT's relu
+    out += 0.0  # a -0.0 becomes 0.0
     return out
 
 

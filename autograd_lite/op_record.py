@@ -67,13 +67,16 @@ class Op:
     """One operation: name, arity, rule, domain and notation (see the module doc).
 
     Also: ``method``, the Value method it is installed as (built-in ops);
-    ``activation``, offered by name as an nn activation; ``builtin``; and
-    ``exponent``, the constant n of an ``x ** n`` record.
+    ``activation``, offered by name as an nn activation; ``builtin``;
+    ``exponent``, the constant n of an ``x ** n`` record; and ``overflows``,
+    False for an op whose output and local derivatives are finite for every
+    finite input in its domain (``tanh``, ``relu``), so the engine need not
+    check them.
     """
 
     __slots__ = (
         "name", "arity", "rule", "domain", "notation", "method", "activation", "builtin",
-        "exponent",
+        "exponent", "overflows",
     )  # fmt: skip
 
     def __init__(
@@ -87,12 +90,14 @@ class Op:
         activation: bool = False,
         builtin: bool = True,
         exponent: float | None = None,
+        overflows: bool = True,
     ) -> None:
         self.name, self.arity, self.rule, self.domain = name, arity, rule, tuple(domain)
         slots = ", ".join(f"{{{k}}}" for k in range(arity))
         self.notation = notation or f"{name}({slots})"
         self.method, self.activation, self.builtin = method, activation, builtin
         self.exponent = exponent
+        self.overflows = overflows
 
     def __repr__(self) -> str:
         kind = "op" if self.builtin else "custom op"
@@ -111,14 +116,15 @@ class Op:
     def formula(self, operands: Sequence[str], numbers: bool = False) -> str:
         """The op applied to ``operands`` as text: ``x + y``, ``tanh(x)``, ``x ** 2``.
 
-        With ``numbers=True`` the operands are numbers, and a negative one is
-        put in parentheses wherever a minus sign would read ambiguously:
-        ``3 * (-4)``, ``(-2) ** 2``, but ``-2 + 5`` and ``tanh(-1)``.
+        With ``numbers=True`` the operands are numbers, and a negative one
+        (with ``-`` or the typographic minus ``\u2212``) is put in parentheses
+        wherever a minus sign would read ambiguously: ``3 * (-4)``,
+        ``(-2) ** 2``, but ``-2 + 5`` and ``tanh(-1)``.
         """
         shown = list(operands)
         if numbers:
             for k, text in enumerate(shown):
-                if text.startswith("-") and self._needs_parentheses(k):
+                if text.startswith(("-", "\u2212")) and self._needs_parentheses(k):
                     shown[k] = f"({text})"
         return self.notation.format(*shown)
 

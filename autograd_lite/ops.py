@@ -40,8 +40,14 @@ def builtin(
     method: str | None = None,
     activation: bool = False,
     domain: tuple[Check, ...] = (),
+    overflows: bool = True,
 ) -> Callable[[Callable[..., tuple]], Op]:
-    """Declare the function below as the rule of built-in op ``name``; returns its record."""
+    """Declare the function below as the rule of built-in op ``name``; returns its record.
+
+    ``overflows=False`` promises that finite inputs inside the domain give a
+    finite output and finite local derivatives (a property test holds every
+    op that says so to it).
+    """
 
     def declare(rule: Callable[..., tuple]) -> Op:
         record = Op(
@@ -52,6 +58,7 @@ def builtin(
             notation=notation,
             method=method,
             activation=activation,
+            overflows=overflows,
         )
         REGISTRY[name] = record
         return record
@@ -166,13 +173,19 @@ def number_text(n: float) -> str:
 # --- unary operations -------------------------------------------------------
 
 
-@builtin("neg", notation="-{0}", method="__neg__")
+@builtin("copy", notation="{0}", overflows=False)
+def COPY(m: Any, a: Any) -> tuple:
+    """a as a node of its own: a gradient that equals a node of the graph it came from."""
+    return a, 1.0
+
+
+@builtin("neg", notation="-{0}", method="__neg__", overflows=False)
 def NEG(m: Any, a: Any) -> tuple:
     """-a"""
     return -a, -1.0
 
 
-@builtin("abs", method="__abs__")
+@builtin("abs", method="__abs__", overflows=False)
 def ABS(m: Any, a: Any) -> tuple:
     """|a|; its derivative at 0 is taken as 0."""
     return m.abs(a), m.sign(a)
@@ -184,6 +197,7 @@ _EXP_MAX = 709.782712893384  # log of the largest float
 @builtin(
     "exp",
     method="exp",
+    overflows=False,
     domain=(
         Check(lambda a: a > _EXP_MAX, "exp(x) is finite only for x <= 709.78", OverflowError),
     ),
@@ -203,6 +217,7 @@ def LOG(m: Any, a: Any) -> tuple:
 @builtin(
     "sqrt",
     method="sqrt",
+    overflows=False,  # at the smallest x > 0, 0.5 / sqrt(x) is about 2e161
     domain=(
         Check(lambda a: a < 0.0, "x >= 0 (the result would be complex)"),
         Check(lambda a: a == 0.0, "x > 0 (its derivative 1/(2*sqrt(x)) is infinite at x = 0)"),
@@ -214,33 +229,33 @@ def SQRT(m: Any, a: Any) -> tuple:
     return out, 0.5 / out
 
 
-@builtin("tanh", method="tanh", activation=True)
+@builtin("tanh", method="tanh", activation=True, overflows=False)
 def TANH(m: Any, a: Any) -> tuple:
     """Hyperbolic tangent, (e**x - e**-x) / (e**x + e**-x)."""
     out = m.tanh(a)
     return out, 1.0 - out * out
 
 
-@builtin("sigmoid", method="sigmoid", activation=True)
+@builtin("sigmoid", method="sigmoid", activation=True, overflows=False)
 def SIGMOID(m: Any, a: Any) -> tuple:
     """1 / (1 + e**-x), computed without overflow for any x."""
     out = m.sigmoid(a)
     return out, out * (1.0 - out)
 
 
-@builtin("relu", method="relu", activation=True)
+@builtin("relu", method="relu", activation=True, overflows=False)
 def RELU(m: Any, a: Any) -> tuple:
     """max(x, 0); its derivative at 0 is taken as 0."""
     return m.relu(a), m.step(a)
 
 
-@builtin("softplus", method="softplus", activation=True)
+@builtin("softplus", method="softplus", activation=True, overflows=False)
 def SOFTPLUS(m: Any, a: Any) -> tuple:
     """log(1 + e**x), the lectures' soft ReLU; finite for any finite x."""
     return m.softplus(a), m.sigmoid(a)
 
 
-@builtin("step", method="step", activation=True)
+@builtin("step", method="step", activation=True, overflows=False)
 def STEP(m: Any, a: Any) -> tuple:
     """Hard threshold: 1.0 if x > 0 else 0.0. Its derivative is 0."""
     # The hard threshold is flat on both sides of 0: its derivative is 0.
@@ -250,13 +265,13 @@ def STEP(m: Any, a: Any) -> tuple:
 _FINITE = (Check(lambda a: abs(a) == INF, "a finite number"),)
 
 
-@builtin("sin", method="sin", domain=_FINITE)
+@builtin("sin", method="sin", domain=_FINITE, overflows=False)
 def SIN(m: Any, a: Any) -> tuple:
     """Sine of x (radians)."""
     return m.sin(a), m.cos(a)
 
 
-@builtin("cos", method="cos", domain=_FINITE)
+@builtin("cos", method="cos", domain=_FINITE, overflows=False)
 def COS(m: Any, a: Any) -> tuple:
     """Cosine of x (radians)."""
     return m.cos(a), -m.sin(a)
@@ -302,6 +317,7 @@ __all__ = [
     "ABS",
     "ADD",
     "BUILTIN_NAMES",
+    "COPY",
     "COS",
     "DIV",
     "EXP",

@@ -21,10 +21,12 @@ import shutil
 import subprocess
 import sys
 import sysconfig
-import tempfile
-from pathlib import Path
+import time
+from collections.abc import Callable
 
 import graphviz
+
+from .atomic_file import write_atomic
 
 # The programs tried, in order: Graphviz itself, then the pip-installable port.
 PROGRAMS: tuple[str, ...] = ("dot", "graphviz-pure")
@@ -83,66 +85,77 @@ def find_renderer() -> str:
     )
 
 
-def pipe(source: str, fmt: str, timeout: float | None = DEFAULT_TIMEOUT) -> bytes:
-    """Render DOT ``source`` to ``fmt`` (``"svg"``, ``"png"``, ...) and return the bytes."""
+def pipe(
+    source: str,
+    fmt: str,
+    timeout: float | None = DEFAULT_TIMEOUT,
+    waiting: Callable[[float], None] | None = None,
+) -> bytes:
+    """Render DOT ``source`` to ``fmt`` (``"svg"``, ``"png"``, ...) and return the bytes.
+
+    ``waiting``, if given, is called with the seconds elapsed about four
+    times a second while the renderer runs (a progress bar's hook).
+    Raises RenderError when the renderer fails or runs past ``timeout``
+    seconds (None: no limit), which stops it.
+    """
     if fmt not in IMAGE_FORMATS:
         raise ValueError(f"can't render to {fmt!r}; formats: {', '.join(IMAGE_FORMATS)}")
+    if timeout is not None and timeout <= 0:
+        raise RenderError(_late(find_renderer(), timeout))
     program = find_renderer()
-    try:
-        done = subprocess.run(
-            [program, f"-T{fmt}"],
-            input=source.encode("utf-8"),
-            capture_output=True,
-            timeout=timeout,
-            check=False,
-        )
-    except subprocess.TimeoutExpired:
+    process = subprocess.Popen(
+        [program, f"-T{fmt}"],
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+    )
+    out, err = _wait(process, source.encode("utf-8"), program, timeout, waiting)
+    if process.returncode != 0:
+        message = err.decode("utf-8", "replace").strip()
         raise RenderError(
-            f"{os.path.basename(program)} did not finish within {timeout:g} s; "
-            "draw a smaller graph (collapse='neuron' or collapse='layer') "
-            "or pass a longer timeout"
-        ) from None
-    if done.returncode != 0:
-        message = done.stderr.decode("utf-8", "replace").strip()
-        raise RenderError(
-            f"{os.path.basename(program)} -T{fmt} failed (exit {done.returncode}): {message}"
+            f"{os.path.basename(program)} -T{fmt} failed (exit {process.returncode}): {message}"
         )
-    return done.stdout
+    return out
 
 
-def write_atomic(path: str | os.PathLike[str], data: bytes) -> Path:
-    """Write ``data`` to ``path`` through a temporary file in the same directory.
-
-    The file appears complete or not at all (``os.replace``); a failed write
-    leaves whatever was at ``path`` before untouched.
-    """
-    target = Path(path)
-    fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.", suffix=".tmp")
-    try:
-        os.chmod(tmp, _file_mode(target))
-        with os.fdopen(fd, "wb") as f:
-            f.write(data)
-            f.flush()
-            os.fsync(f.fileno())
-        os.replace(tmp, target)
-    except BaseException:
+def _wait(
+    process: subprocess.Popen,
+    data: bytes | None,
+    program: str,
+    timeout: float | None,
+    waiting: Callable[[float], None] | None,
+) -> tuple[bytes, bytes]:
+    """The process's output, asking every quarter second; killed when past ``timeout``."""
+    start = time.monotonic()
+    while True:
+        elapsed = time.monotonic() - start
+        step = 0.25 if waiting is not None else None
+        if timeout is not None:
+            left = timeout - elapsed
+            step = left if step is None else min(step, left)
         try:
-            os.unlink(tmp)
-        except FileNotFoundError:
-            pass
-        raise
-    return target
+            return process.communicate(data, timeout=step)
+        except subprocess.TimeoutExpired:
+            data = None  # the input went in with the first call
+            elapsed = time.monotonic() - start
+            if timeout is not None and elapsed >= timeout:
+                process.kill()
+                process.communicate()
+                raise RenderError(_late(program, timeout)) from None
+            if waiting is not None:
+                waiting(elapsed)
+        except BaseException:
+            process.kill()
+            process.communicate()
+            raise
 
 
-def _file_mode(target: Path) -> int:
-    # mkstemp makes the file private (0o600); give it the mode a plain open()
-    # would: the old file's, else what the umask allows.
-    try:
-        return target.stat().st_mode & 0o777
-    except OSError:
-        umask = os.umask(0)
-        os.umask(umask)
-        return 0o666 & ~umask
+def _late(program: str, timeout: float | None) -> str:
+    return (
+        f"{os.path.basename(program)} did not finish within {timeout:g} s; "
+        "draw a smaller graph (collapse='neuron' or collapse='layer') "
+        "or pass a longer timeout"
+    )
 
 
 class Drawing(graphviz.Digraph):

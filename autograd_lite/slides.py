@@ -2,9 +2,14 @@
 
 ``slides_html(f)`` walks a ``Stepper`` through the forward and the backward
 pass and makes one slide per step (after an opening slide): the graph as
-inline SVG, drawn by ``Stepper.draw`` so the current node and edge are
-highlighted exactly as in ``autograd-lite trace --frames``; the step's
-chain-rule line; and a running table of every node's data and grad so far.
+inline SVG, the step's chain-rule line, and a running table of every
+node's data and grad so far. The graph is laid out once
+(``Stepper.layout``: one renderer call for the whole deck) and every slide
+shows that same picture with its own texts, colours and highlights, so
+nothing moves between slides; it is drawn for a projector
+(``record="compact"``, ``scale=1.5``) and scaled to fill its box. The
+current node and edge are found by the scene's ids, not by reading the
+renderer's SVG back.
 Arrow keys, Page Up/Down, Space, Home/End and clicks (right half: next,
 left half: back) move through it; ``F`` goes full screen. Without
 JavaScript every slide is shown, one under the other.
@@ -22,7 +27,7 @@ a USB stick. The same graph gives the same bytes every time.
 >>> deck = slides_html(f, title="f = (x + y) z")
 >>> deck.count('<section class="slide')  # an opening slide and 10 steps
 11
->>> "df/dx += df/dq * dq/dx = -4 * 1 = -4" in deck
+>>> "x̄ += q̄ · ∂q/∂x = (−4) · 1 = −4" in deck
 True
 >>> x.grad, y.grad, z.grad  # a Value's graph is left with its final grads
 (-4.0, -4.0, 3.0)
@@ -31,12 +36,13 @@ True
 from __future__ import annotations
 
 import os
-import re
+from collections.abc import Callable
 from html import escape
 from pathlib import Path
 from typing import Any
 
-from .renderer import write_atomic
+from .progress import Budget, progress_bar, waiting_bar
+from .renderer import DEFAULT_TIMEOUT, write_atomic
 from .slides_assets import EARLY_SCRIPT, SCRIPT, STYLE
 from .steps import BACKWARD, FORWARD, SEED, Step, Stepper
 
@@ -47,6 +53,11 @@ DEFAULT_MAX_STEPS = 200
 
 MAX_ZOOM = 2.0
 """The graph is drawn at most this many times its natural size."""
+
+PROJECTOR = {"record": "compact", "scale": 1.5}
+"""How the deck draws its graph unless told otherwise: the label beside data
+over grad (narrow boxes) and fonts half as large again as ``draw``'s, so the
+text is large when the picture is fitted to the slide."""
 
 TABLE_WIDTH = 1192
 """Room for the grads table, in CSS pixels (the slide's width less its margins)."""
@@ -73,21 +84,35 @@ def slides_html(
     graph: Any,
     title: str = DEFAULT_TITLE,
     *,
-    digits: int = 6,
+    digits: int | None = None,
+    number_format: str | Callable[[float], str] | None = None,
     max_steps: int | None = DEFAULT_MAX_STEPS,
+    timeout: float | None = DEFAULT_TIMEOUT,
+    progress: bool | None = None,
     **options: Any,
 ) -> str:
     """The slide deck of ``graph`` (a Value or a Stepper) as one HTML page.
 
-    A Value gets a new ``Stepper(graph, digits=digits)`` and its graph is left
-    at the last step, so every grad is what ``backward()`` gives; a Stepper
-    (its own ``digits`` apply) is put back at the position it had.
-    ``options`` go to ``Stepper.draw`` (``rankdir="TB"``, ``color="grad"``...).
+    A Value gets a new ``Stepper(graph, digits, number_format=...)`` in
+    Unicode notation (the page is UTF-8) and its graph is left at the last
+    step, so every grad is what ``backward()`` gives; a Stepper (its own
+    format and notation apply) is put back at the position it had.
+    ``options`` go to ``draw`` (``rankdir="TB"``, ``color="grad"``,
+    ``scale=2``...), over ``PROJECTOR``.
+
+    ``timeout`` is the budget in seconds for the whole deck (layout and
+    slides; None: no limit): past it, RenderError says how far it got.
+    ``progress``: show progress bars on stderr (None: only on a terminal).
     Raises TooManyStepsError for more than ``max_steps`` steps (None: no
     limit), and what drawing raises (RendererNotFoundError, RenderError,
     GraphTooLargeError).
     """
-    stepper = graph if isinstance(graph, Stepper) else Stepper(graph, digits=digits)
+    if isinstance(graph, Stepper):
+        if digits is not None or number_format is not None:
+            raise ValueError("a Stepper has its own number format; give digits to the Stepper")
+        stepper = graph
+    else:
+        stepper = Stepper(graph, digits, number_format=number_format, notation="unicode")
     total = len(stepper)
     if max_steps is not None and total > max_steps:
         raise TooManyStepsError(
@@ -95,22 +120,18 @@ def slides_html(
             "make slides of a smaller graph, or pass max_steps=None (--max-steps none)"
         )
     start = stepper.position if graph is stepper else total
-    title = str(title)
-    layout = _table_layout(stepper)
-    slides = []
+    budget = Budget(timeout, "making the slides")
+    options = {**PROJECTOR, **options}
     try:
-        for k in range(total + 1):
-            stepper.jump(k)
-            slides.append(_slide(stepper, title, layout, options))
+        body = _slides(stepper, str(title), options, budget, progress)
     finally:
         stepper.jump(start)
-    body = "\n".join(slides)
     return (
         "<!DOCTYPE html>\n"
         '<html lang="en">\n<head>\n<meta charset="utf-8">\n'
         f'<meta http-equiv="Content-Security-Policy" content="{CSP}">\n'
         '<meta name="viewport" content="width=device-width, initial-scale=1">\n'
-        f"<title>{escape(title)}</title>\n"
+        f"<title>{escape(str(title))}</title>\n"
         f"<script>{EARLY_SCRIPT}</script>\n"
         f"<style>{STYLE}</style>\n"
         "</head>\n<body>\n"
@@ -118,6 +139,26 @@ def slides_html(
         f"<script>{SCRIPT}</script>\n"
         "</body>\n</html>\n"
     )
+
+
+def _slides(
+    stepper: Stepper, title: str, options: dict, budget: Budget, progress: bool | None
+) -> str:
+    """Every slide: one layout of the graph, then one frame of it per slide."""
+    total = len(stepper)
+    with waiting_bar("slides: laying out the graph", budget.left(), enabled=progress) as wait:
+        layout = stepper.layout(timeout=budget.left(), waiting=wait, **options)
+    frames = stepper.frames(**options)
+    table = _table_layout(stepper)
+    slides = []
+    with progress_bar(total + 1, "slides", enabled=progress) as bar:
+        for k in range(total + 1):
+            budget.check(f"at slide {k} of {total}")
+            stepper.jump(k)
+            svg = _graph_svg(stepper, layout, frames[k], k)
+            slides.append(_slide(stepper, title, table, svg))
+            bar.update(1)
+    return "\n".join(slides)
 
 
 def write_slides(
@@ -147,7 +188,7 @@ def write_slides(
 # --- one slide ----------------------------------------------------------------------
 
 
-def _slide(stepper: Stepper, title: str, layout: tuple[int, bool], options: dict) -> str:
+def _slide(stepper: Stepper, title: str, layout: tuple[int, bool], svg: str) -> str:
     step = stepper.current
     k = stepper.position
     total = len(stepper)
@@ -168,7 +209,6 @@ def _slide(stepper: Stepper, title: str, layout: tuple[int, bool], options: dict
         f'<section class="{classes}" id="s{k}" data-step="{k}"{attrs}>',
         _bar(title, kind, phase, k, total),
     ]
-    svg = _graph_svg(stepper, k, options)
     if step is None:
         parts += [
             f'<p class="lead">{escape(title)}</p>',
@@ -261,18 +301,24 @@ def _caption(stepper: Stepper, step: Step) -> str:
             )
     elif step.kind == SEED:
         words = (
-            f"The backward pass starts at the output {name}: its gradient "
-            "with respect to itself is 1."
+            f"The backward pass starts at the output {name}: {_code(step.why)}, "
+            "the gradient of the output, which every bar below stands for."
         )
     else:
+        n = stepper.notation
         parent = _code(stepper.name(step.parent))
+        bar = _code(n.bar(stepper.name(step.parent)))
+        child_bar = _code(n.bar(stepper.name(step.node)))
+        why = step.why.split(" because ", 1)
         words = (
-            f"Chain rule on the edge {parent} &#8594; {name}: the grad of {name} "
-            f"times the local derivative on the edge, added into {parent}.grad."
+            f"Chain rule on the edge {parent} &#8594; {name}: {child_bar} times the local "
+            f"derivative {_code(why[0])}"
+            + (f", because {_code(why[1])}" if len(why) == 2 else "")
+            + f", is added into {bar} ({parent}.grad)."
         )
         if step.grad_before is not None:
             words += (
-                f" {parent}.grad already held {escape(stepper.number(step.grad_before))} "
+                f" It already held {escape(stepper.number(step.grad_before))} "
                 "from another path: the contributions add up."
             )
     if step.index == len(stepper) and step.kind != FORWARD:
@@ -336,107 +382,30 @@ def _grads_tables(stepper: Stepper, step: Step, layout: tuple[int, bool]) -> str
             "</table>"
         )
     size = "tables dense" if dense else "tables"
+    if len(tables) > 1:  # one block at a time, scrolled to the current node: room for the graph
+        size += " scrolled"
     return f'<div class="{size}">' + "".join(tables) + "</div>"
 
 
 # --- the graph ----------------------------------------------------------------------
 
-_SVG_START = re.compile(r"<svg\b[^>]*>")
-_SIZE = re.compile(r'\b(width|height)="([\d.]+)pt"')
-_COMMENT = re.compile(r"<!--.*?-->", re.S)
-_GRAPH_TITLE = re.compile(r'(<g id="graph0" class="graph"[^>]*>)\s*<title>[^<]*</title>')
-_NODE = re.compile(r'<g id="([^"]+)" class="node">\s*<title>([vo])(\d+)</title>')
-_EDGE = re.compile(
-    r'<g id="([^"]+)" class="edge">\s*<title>([vo])(\d+)&#45;&gt;([vo])(\d+)</title>'
-)
-_ID = re.compile(r'\bid="([^"]+)"')
 
+def _graph_svg(stepper: Stepper, layout: Any, frame: Any, k: int) -> str:
+    """The one layout of the graph dressed as ``frame``, inline for slide ``k``.
 
-def _graph_svg(stepper: Stepper, k: int, options: dict) -> str:
-    """The stepper's drawing at its position as inline SVG for slide ``k``.
-
-    Graphviz's prologue, comments and namespaces go (HTML needs none of
-    them), ids get a per-slide prefix (every slide has a graph), the size
-    becomes a cap (twice the natural size) so CSS can scale the picture to
-    its box, and every node group gets ``data-node`` (its name), a
-    ``<title>`` with that name (a tooltip), and the classes ``hl`` (drawn
-    highlighted) and ``target`` (its grad is written by this step).
+    Ids get a per-slide prefix (every slide has a graph); the natural size,
+    times ``MAX_ZOOM``, becomes a cap, so CSS scales the picture to fill its
+    box up to that. Every node group carries ``data-node`` (its name in the
+    narration), a ``<title>`` (a tooltip), and the classes ``hl``
+    (highlighted) and ``target`` (its grad is written by this step).
     """
-    svg = stepper.to_svg(**options)
-    start = _SVG_START.search(svg)
-    if start is None:
-        raise ValueError("the renderer's output holds no <svg> element")
-    svg = _COMMENT.sub("", svg[start.start() :]).strip()
-    head = _SVG_START.match(svg)
-    assert head is not None
-    size = dict(_SIZE.findall(head.group(0)))
-    width = float(size.get("width", 0)) * 4 / 3  # pt -> CSS px
-    height = float(size.get("height", 0)) * 4 / 3
     step = stepper.current
     label = "the graph" if step is None else f"the graph at step {step.index}"
-    style = (
-        f' style="max-width:{width * MAX_ZOOM:.0f}px;max-height:{height * MAX_ZOOM:.0f}px"'
-        if width and height
-        else ""
-    )
-    view_box = re.search(r'viewBox="([^"]+)"', head.group(0))
-    opening = (
-        f'<svg class="drawing"{_view_box(view_box)} role="img" aria-label="{_attr(label)}"{style}>'
-    )
-    svg = opening + svg[head.end() :]
-    svg = _GRAPH_TITLE.sub(r"\1", svg)
-
-    highlighted, _ = stepper.highlights()
-    target = None if step is None else step.target
-    order, names = stepper.order, stepper.names
-
-    def node_group(m: re.Match) -> str:
-        kind, i = m.group(2), int(m.group(3))
-        node = order[i]
-        name = names[node]
-        classes = "node"
-        if kind == "v":
-            if any(node is h for h in highlighted):
-                classes += " hl"
-            if node is target:
-                classes += " target"
-            title = name
-            data = f' data-node="{_attr(name)}"'
-        else:
-            title = f"{node.op} ({name})"
-            data = f' data-op-of="{_attr(name)}"'
-        return f'<g id="{m.group(1)}" class="{classes}"{data}>\n<title>{escape(title)}</title>'
-
-    index = {node: i for i, node in enumerate(order)}
-    marked = set()
-    for parent, child in [] if step is None else step.edges:
-        marked.add((f"v{index[parent]}", f"o{index[child]}"))
-        marked.add((f"o{index[child]}", f"v{index[child]}"))
-
-    def edge_group(m: re.Match) -> str:
-        src, dst = m.group(2) + m.group(3), m.group(4) + m.group(5)
-        classes = "edge hl" if (src, dst) in marked else "edge"
-        ends = [_drawn_name(stepper, m.group(2), int(m.group(3)))]
-        ends.append(_drawn_name(stepper, m.group(4), int(m.group(5))))
-        return (
-            f'<g id="{m.group(1)}" class="{classes}">\n'
-            f"<title>{escape(ends[0])} &#8594; {escape(ends[1])}</title>"
-        )
-
-    svg = _NODE.sub(node_group, svg)
-    svg = _EDGE.sub(edge_group, svg)
-    svg = _ID.sub(lambda m: f'id="s{k}-{m.group(1)}"', svg)
-    svg = svg.replace("url(#", f"url(#s{k}-").replace('href="#', f'href="#s{k}-')
-    return svg
-
-
-def _view_box(match: re.Match | None) -> str:
-    return "" if match is None else f' viewBox="{match.group(1)}"'
-
-
-def _drawn_name(stepper: Stepper, kind: str, i: int) -> str:
-    node = stepper.order[i]
-    return stepper.names[node] if kind == "v" else f"{node.op} ({stepper.names[node]})"
+    width, height = layout.width * 4 / 3, layout.height * 4 / 3  # pt -> CSS px
+    attrs = {"class": "drawing", "role": "img", "aria-label": label}
+    if width and height:
+        attrs["style"] = f"max-width:{width * MAX_ZOOM:.0f}px;max-height:{height * MAX_ZOOM:.0f}px"
+    return layout.inline_svg(frame, id_prefix=f"s{k}-", attrs=attrs)
 
 
 # --- text helpers -------------------------------------------------------------------

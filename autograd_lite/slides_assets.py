@@ -57,6 +57,18 @@ body { background: #d9dde2; color: var(--ink); font-family: var(--sans); }
 }
 .js .slide { display: none; margin: 0; }
 .js .slide.current { display: grid; }
+/* every slide's graph gets the same box, so it never re-zooms from one slide to
+   the next: the step text's row is as tall as the tallest (measured by the script) */
+.js .slide:not(.opening) { grid-template-rows: auto minmax(0, 1fr) var(--step-height, auto) auto; }
+.js .opening .graph { height: var(--graph-height, auto); align-self: center; }
+.slide.probe {
+  position: absolute;
+  left: -100000px;
+  top: 0;
+  display: block;
+  height: auto;
+  visibility: hidden;
+}
 
 /* the bar at the top: deck title, phase, previous / counter / next */
 .bar {
@@ -111,7 +123,8 @@ body { background: #d9dde2; color: var(--ink); font-family: var(--sans); }
 }
 .counter b { color: var(--ink); }
 
-/* the graph, scaled to fill its box (up to twice its natural size) */
+/* the graph, scaled to fill its box (up to twice its natural size); its text sizes
+   come from the one layout every slide shares, so no rule here may change them */
 .graph { position: relative; min-height: 0; }
 .graph svg {
   position: absolute;
@@ -122,8 +135,6 @@ body { background: #d9dde2; color: var(--ink); font-family: var(--sans); }
 }
 .graph svg text { font-family: Helvetica, Arial, "Liberation Sans", "Nimbus Sans", sans-serif; }
 .graph g.node.target { filter: drop-shadow(0 0 5px rgba(232, 89, 12, 0.75)); }
-.graph g.edge text { font-size: 13px; }
-.backward-slide .graph g.edge.hl text { fill: var(--accent); font-weight: bold; font-size: 15px; }
 
 /* the step: its chain-rule line and what it means */
 .step { min-width: 0; }
@@ -155,6 +166,9 @@ code { font-family: var(--mono); font-size: 0.95em; color: var(--ink); }
   max-height: 240px;
   overflow: auto;
 }
+/* a long table shows one block at a time (scrolled to the current node), so the
+   graph keeps the room; the script sets the height of one block */
+.tables.scrolled { max-height: var(--table-height, 96px); }
 table.grads {
   width: 100%;
   table-layout: fixed;
@@ -253,6 +267,42 @@ SCRIPT = """
     if (top < box.scrollTop || bottom > box.scrollTop + box.clientHeight) { box.scrollTop = top; }
   }
 
+  // The tallest step text of the deck sets the step row of every slide, and the
+  // opening slide's graph box is made as tall as the others'.
+  function settle() {
+    var deck = slides[0].parentNode;
+    var probe = document.createElement("section");
+    probe.className = "slide probe";
+    var steps = deck.querySelectorAll("section.slide .step");
+    for (var i = 0; i < steps.length; i++) { probe.appendChild(steps[i].cloneNode(true)); }
+    var block = deck.querySelector(".tables.scrolled");
+    var one = null;
+    if (block) {
+      one = block.cloneNode(false);
+      one.appendChild(block.querySelector("table").cloneNode(true));
+      one.className = one.className.replace("scrolled", "");
+      probe.appendChild(one);
+    }
+    deck.appendChild(probe);
+    var tallest = 0;
+    for (var c = probe.firstChild; c; c = c.nextSibling) {
+      if (c !== one) { tallest = Math.max(tallest, c.offsetHeight); }
+    }
+    var table = one ? one.offsetHeight : 0;
+    deck.removeChild(probe);
+    if (tallest > 0) { root.style.setProperty("--step-height", tallest + "px"); }
+    if (table > 0) { root.style.setProperty("--table-height", table + "px"); }
+    if (slides.length > 1) {
+      var other = slides[1];
+      var shown = other.classList.contains("current");
+      other.classList.add("current");
+      var box = other.querySelector(".graph");
+      var height = box ? box.offsetHeight : 0;
+      if (!shown) { other.classList.remove("current"); }
+      if (height > 0) { root.style.setProperty("--graph-height", height + "px"); }
+    }
+  }
+
   function fit() {
     var s = Math.min(window.innerWidth / WIDTH, window.innerHeight / HEIGHT);
     root.style.setProperty("--scale", String(s > 0 ? s : 1));
@@ -302,6 +352,7 @@ SCRIPT = """
     if (j >= 0) { show(j, false); }
   });
   window.addEventListener("resize", fit);
+  settle();
   fit();
   var start = indexOf(location.hash);
   show(start >= 0 ? start : 0, false);

@@ -1,15 +1,22 @@
 """``Stepper``: watch a forward pass, then backprop one chain-rule step at a time.
 
 The forward pass visits the nodes in topological order and shows what each
-computes (``q = x + y = -2 + 5 = 3``). The backward pass starts with
-``df/df = 1`` and then follows the edges in reverse order, one edge a step,
-with the chain rule written out::
+computes (``q = x + y = −2 + 5 = 3``). The backward pass starts at the
+output f with ``f̄ = 1`` and then follows the edges in reverse order, one
+edge a step. ``x̄`` is the gradient of the output with respect to x
+(``∂f/∂x``, what ``x.grad`` holds at the end); ``∂q/∂x`` is only ever the
+*local* derivative of one operation, and each step says where it comes
+from::
 
-    df/dx += df/dq * dq/dx = -4 * 1 = -4   (x.grad = -4)
+    x̄ += q̄ · ∂q/∂x = (−4) · 1 = −4   (x.grad = −4)
+         ∂q/∂x = 1 because q = x + y
 
 The numbers come from the graph itself: a node's ``data``, and the local
 derivatives its operation's rule stored at forward time (``local_grads``);
-nothing here knows any operation's derivative.
+nothing here knows any operation's derivative. Where the output can't
+print ``x̄`` or ``∂`` (an ASCII terminal), the narration is written
+``x_bar += q_bar * dq/dx`` instead (``notation="ascii"``; by default it is
+chosen from ``sys.stdout``).
 
 >>> from autograd_lite import Value
 >>> x, y, z = Value(-2.0, label="x"), Value(5.0, label="y"), Value(-4.0, label="z")
@@ -17,20 +24,25 @@ nothing here knows any operation's derivative.
 >>> q.label = "q"
 >>> f = q * z
 >>> f.label = "f"
->>> s = Stepper(f)
+>>> s = Stepper(f, notation="unicode")
 >>> print(s.narration())
 forward pass
-   1. x = -2   (input)
+   1. x = −2   (input)
    2. y = 5   (input)
-   3. q = x + y = -2 + 5 = 3
-   4. z = -4   (input)
-   5. f = q * z = 3 * (-4) = -12
+   3. q = x + y = −2 + 5 = 3
+   4. z = −4   (input)
+   5. f = q * z = 3 * (−4) = −12
 backward pass
-   6. df/df = 1   (f.grad = 1)
-   7. df/dq += df/df * df/dq = 1 * (-4) = -4   (q.grad = -4)
-   8. df/dz += df/df * df/dz = 1 * 3 = 3   (z.grad = 3)
-   9. df/dx += df/dq * dq/dx = -4 * 1 = -4   (x.grad = -4)
-  10. df/dy += df/dq * dq/dy = -4 * 1 = -4   (y.grad = -4)
+   6. f̄ = 1   (f.grad = 1)
+      f̄ = ∂f/∂f = 1; below, v̄ is ∂f/∂v for each node v
+   7. q̄ += f̄ · ∂f/∂q = 1 · (−4) = −4   (q.grad = −4)
+      ∂f/∂q = −4 because f = q * z
+   8. z̄ += f̄ · ∂f/∂z = 1 · 3 = 3   (z.grad = 3)
+      ∂f/∂z = 3 because f = q * z
+   9. x̄ += q̄ · ∂q/∂x = (−4) · 1 = −4   (x.grad = −4)
+      ∂q/∂x = 1 because q = x + y
+  10. ȳ += q̄ · ∂q/∂y = (−4) · 1 = −4   (y.grad = −4)
+      ∂q/∂y = 1 because q = x + y
 
 Grads in the graph
 ------------------
@@ -44,26 +56,38 @@ what ``zero_grad(); backward()`` gives: the Stepper narrates one backward
 pass from zero, so leaf grads from earlier passes are not added onto.
 
 >>> s.jump(9)
-Step(9, 'backward', 'df/dx += df/dq * dq/dx = -4 * 1 = -4   (x.grad = -4)')
+Step(9, 'backward', 'x̄ += q̄ · ∂q/∂x = (−4) · 1 = −4   (x.grad = −4)')
 >>> s.node("x").grad, s.node("y").grad_computed
 (-4.0, False)
 >>> s.back().index, s.node("x").grad_computed
 (8, False)
+
+Pictures
+--------
+``draw`` gives the graph at the current step as a ``graphviz.Digraph``.
+``layout`` lays the graph out once for every step (one renderer call), and
+``frame_svg`` dresses that one picture for any step: between steps only
+texts, colours and highlights change, never a position or a size.
 """
 
 from __future__ import annotations
 
-import re
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
 from . import backprop, ops
+from .module_names import narration_names
+from .notation import Notation, notation
+from .number_format import NumberFormat, number_format
 from .op_record import Op
 
 FORWARD, SEED, BACKWARD = "forward", "seed", "backward"
 
-_PLAIN_NAME = re.compile(r"[\w.#\[\]']+")
+# draw() options by what they shape: the scene (built once), or only the look.
+SCENE_OPTIONS = ("cluster", "collapse", "parameters", "copies", "max_nodes")
+LOOK_OPTIONS = ("color", "local_grads", "number_format")
+STYLE_OPTIONS = ("rankdir", "scale", "record", "legend")
 
 
 @dataclass(frozen=True, eq=False)
@@ -80,8 +104,10 @@ class Step:
     a leaf, or a node made by an op the registry does not know.
 
     The narration is ``equation`` and ``note`` (``x = -2`` and ``input``);
-    ``str(step)`` joins them as one line. Slides and players build their
-    own text from these parts, never by reading the line back.
+    ``str(step)`` joins them as one line. ``why`` says where a backward
+    step's local derivative comes from (``∂q/∂x = 1 because q = x + y``).
+    Slides and players build their own text from these parts, never by
+    reading the line back.
     """
 
     index: int
@@ -96,6 +122,7 @@ class Step:
     operation: Op | None = field(default=None, repr=False)
     equation: str = field(default="", repr=False)
     note: str = field(default="", repr=False)
+    why: str = field(default="", repr=False)
 
     @property
     def text(self) -> str:
@@ -133,65 +160,79 @@ class Stepper:
     ``steps`` holds every step; ``position`` is how many have been taken
     (0 to ``len(stepper)``). ``next``, ``back``, ``jump``, ``reset`` and
     ``end`` move and return the current step (None at position 0).
-    ``digits`` is the number of significant digits shown.
+
+    Numbers are written with ``number_format`` (a format spec such as the
+    default ``".6g"`` or ``".4f"``, or a function; ``digits=3`` is short
+    for ``".3g"``), the same format ``draw`` uses. ``notation`` is
+    ``"unicode"`` (``x̄``, ``∂q/∂x``, ``·``, ``−``), ``"ascii"``
+    (``x_bar``, ``dq/dx``, ``*``, ``-``) or None: Unicode if
+    ``sys.stdout`` can print it.
 
     >>> from autograd_lite import Value
     >>> a = Value(3.0, label="a")
-    >>> s = Stepper(a * a)
+    >>> s = Stepper(a * a, notation="ascii")
     >>> print(s.narration())
     forward pass
       1. a = 3   (input)
       2. n1 = a * a = 3 * 3 = 9
     backward pass
-      3. dn1/dn1 = 1   (n1.grad = 1)
-      4. dn1/da += dn1/dn1 * dn1/da = 1 * 3 = 3   (a.grad = 3)
-      5. dn1/da += dn1/dn1 * dn1/da = 1 * 3 = 3   (a.grad = 3 + 3 = 6)
+      3. n1_bar = 1   (n1.grad = 1)
+         n1_bar = dn1/dn1 = 1; below, v_bar is dn1/dv for each node v
+      4. a_bar += n1_bar * dn1/da = 1 * 3 = 3   (a.grad = 3)
+         dn1/da = 3 because n1 = a * a
+      5. a_bar += n1_bar * dn1/da = 1 * 3 = 3   (a.grad = 3 + 3 = 6)
+         dn1/da = 3 because n1 = a * a
     >>> s.end().grad_after, a.grad
     (6.0, 6.0)
     """
 
-    def __init__(self, root: Any, digits: int = 6) -> None:
+    def __init__(
+        self,
+        root: Any,
+        digits: int | None = None,
+        *,
+        number_format: str | Callable[[float], str] | None = None,
+        notation: str | Notation | None = None,
+    ) -> None:
         if not hasattr(root, "parents") or not hasattr(root, "local_grads"):
             raise TypeError(f"Stepper() takes a Value, got {type(root).__name__}")
         self.root = root
+        self.notation: Notation = _notation(notation)
+        self.format: NumberFormat = _format(digits, number_format, self.notation)
         self.digits = digits
         self.order: list[Any] = list(root.topological_order())
-        self.names: dict[Any, str] = _names(self.order)
+        self.names: dict[Any, str] = node_names(self.order)
         self._by_name = {name: node for node, name in self.names.items()}
         self.steps: list[Step] = self._forward_steps() + self._backward_steps()
         self.position = 0
+        self._scenes: dict[tuple, Any] = {}
+        self._layouts: dict[tuple, Any] = {}
         for node in self.order:
             node.grad = None
 
     # --- names and numbers ----------------------------------------------
 
     def name(self, node: Any) -> str:
-        """The node's label, or a generated name: ``n1, n2, ...`` for
-        unlabelled results, ``c1, c2, ...`` for unlabelled constants, both
-        numbered in topological order; a label used twice gets ``#2``."""
+        """The node's name in the narration: its label (an nn path made short:
+        ``L0.N3.w1`` for ``layers.0.neurons.3.w.1``), or a generated name:
+        ``n1, n2, ...`` for unlabelled results, ``c1, c2, ...`` for
+        unlabelled constants, both numbered in topological order; a name
+        used twice gets ``#2``."""
         return self.names[node]
 
     def node(self, name: str) -> Any:
-        """The node called ``name`` (see ``name``)."""
-        try:
+        """The node called ``name`` (see ``name``), or labelled ``name``."""
+        if name in self._by_name:
             return self._by_name[name]
-        except KeyError:
-            known = list(self._by_name)
-            raise KeyError(f"no node is called {name!r}; the names are {known}") from None
+        labelled = [n for n in self.order if n.label == name]
+        if labelled:
+            return labelled[0]
+        known = list(self._by_name)
+        raise KeyError(f"no node is called {name!r}; the names are {known}")
 
     def number(self, x: Any) -> str:
-        """``x`` with ``digits`` significant digits: ``-2``, ``0.367879``."""
-        x = float(x)
-        text = f"{x:.{self.digits}g}"
-        return "0" if text == "-0" else text
-
-    def _operand(self, x: Any) -> str:
-        """A number as a right-hand operand: negatives in parentheses."""
-        text = self.number(x)
-        return f"({text})" if text.startswith("-") else text
-
-    def _d(self, name: str) -> str:
-        return name if _PLAIN_NAME.fullmatch(name) else f"({name})"
+        """``x`` in the stepper's number format: ``−2``, ``0.367879``."""
+        return self.format(x)
 
     # --- building the steps -----------------------------------------------
 
@@ -212,8 +253,8 @@ class Stepper:
         return [self._forward_step(i, node) for i, node in enumerate(self.order, start=1)]
 
     def _backward_steps(self) -> list[Step]:
-        root = self.root
-        r = self._d(self.names[root])
+        root, n = self.root, self.notation
+        r = self.names[root]
         index = len(self.order) + 1
         seed = Step(
             index,
@@ -221,27 +262,31 @@ class Stepper:
             root,
             grad_after=1.0,
             operation=ops.named(root.op),
-            equation=f"d{r}/d{r} = 1",
-            note=f"{self.names[root]}.grad = 1",
+            equation=f"{n.bar(r)} = 1",
+            note=f"{r}.grad = 1",
+            why=f"{n.bar(r)} = {n.local(r, r)} = 1; below, {n.bar('v')} is "
+            f"{n.local(r, 'v')} for each node v",
         )
         steps = [seed]
         for c in backprop.walk(self.order, root):
             index += 1
-            steps.append(self._backward_step(index, c, r))
+            steps.append(self._backward_step(index, c))
         return steps
 
-    def _backward_step(self, index: int, c: backprop.Contribution, r: str) -> Step:
-        n = self._d(self.names[c.child])
-        p_name = self.names[c.parent]
-        p = self._d(p_name)
-        total = self.number(c.after)
+    def _backward_step(self, index: int, c: backprop.Contribution) -> Step:
+        n, fmt = self.notation, self.format
+        child, parent = self.names[c.child], self.names[c.parent]
+        total = fmt(c.after)
         if c.before is not None:  # a second (third, ...) contribution: show the sum
-            total = f"{self.number(c.before)} + {self._operand(c.contribution)} = {total}"
+            total = f"{fmt(c.before)} + {fmt.operand(c.contribution)} = {total}"
+        local = n.local(child, parent)
+        times = f" {n.times} "
         equation = (
-            f"d{r}/d{p} += d{r}/d{n} * d{n}/d{p} = "
-            f"{self.number(c.upstream)} * {self._operand(c.local)} = "
-            f"{self.number(c.contribution)}"
+            f"{n.bar(parent)} += {n.bar(child)}{times}{local} = "
+            f"{fmt.operand(c.upstream)}{times}{fmt.operand(c.local)} = {fmt(c.contribution)}"
         )
+        op = ops.named(c.child.op)
+        formula = _formula(c.child.op, op, [self.names[p] for p in c.child.parents], False)
         return Step(
             index,
             BACKWARD,
@@ -252,11 +297,11 @@ class Stepper:
             contribution=c.contribution,
             grad_before=c.before,
             grad_after=c.after,
-            operation=ops.named(c.child.op),
+            operation=op,
             equation=equation,
-            note=f"{p_name}.grad = {total}",
+            note=f"{parent}.grad = {total}",
+            why=f"{local} = {fmt(c.local)} because {child} = {formula}",
         )
-
     # --- moving -------------------------------------------------------------
 
     def __len__(self) -> int:
@@ -335,6 +380,8 @@ class Stepper:
             if step.kind == SEED:
                 lines.append("backward pass")
             lines.append(f"{step.index:>{width}}. {step.text}")
+            if step.why:
+                lines.append(" " * (width + 2) + step.why)
         return "\n".join(lines)
 
     def rows(self) -> list[tuple[str, str, float, float | None]]:
@@ -381,24 +428,123 @@ class Stepper:
             return [step.node, step.parent], step.edges
         return [step.node], step.edges
 
+    def to_text(self, notation: str | Notation | None = None) -> str:
+        """The graph as an indented tree (``autograd_lite.to_text``) at this
+        position: grads so far, ``>`` before the current step's node and ``*``
+        before the node whose grad it just wrote. ``notation``: as the
+        Stepper's own unless given (``"ascii"`` for a plain terminal)."""
+        from .text_tree import to_text
+
+        step = self.current
+        marks: dict[Any, str] = {}
+        if step is not None:
+            marks[step.node] = ">"
+            if step.kind == BACKWARD:
+                marks[step.parent] = "*"
+        form = self.notation if notation is None else _notation(notation)
+        return to_text(
+            self.root,
+            names=self.names,
+            marks=marks,
+            number_format=self.format.with_minus(form.minus),
+            notation=form,
+        )
+
+    # --- pictures -------------------------------------------------------------
+
     def draw(self, **options: Any) -> Any:
         """The graph as a ``graphviz.Digraph`` (``autograd_lite.viz.draw``),
         with the current step's nodes and edges highlighted and the grads
-        computed so far. Unlabelled results carry their narration names
-        (``n1``) in the drawing; ``options`` go to ``viz.draw``."""
+        computed so far, in the stepper's number format. Unlabelled results
+        carry their narration names (``n1``); ``options`` go to ``draw``."""
         from .viz import draw
 
         nodes, edges = self.highlights()
-        # Unlabelled results show their narration names; constants stay
-        # unnamed, as the narration leaves them.
-        names = {n: self.names[n] for n in self.order if not n.label and n.parents}
-        return draw(self.root, highlight_nodes=nodes, highlight_edges=edges, names=names, **options)
+        options.setdefault("number_format", self.format)
+        return draw(
+            self.root, highlight_nodes=nodes, highlight_edges=edges, names=self.names, **options
+        )
+
+    def scene(self, **options: Any) -> Any:
+        """The scene of the graph (``scene.build_scene``), made once per set of
+        options: ``cluster``, ``collapse``, ``parameters``, ``copies``, ``max_nodes``."""
+        from .scene import build_scene
+
+        _check(options, SCENE_OPTIONS)
+        key = _key(options)
+        if key not in self._scenes:
+            self._scenes[key] = build_scene(self.root, names=self.names, **options)
+        return self._scenes[key]
+
+    def frame(self, position: int | None = None, **options: Any) -> Any:
+        """How the graph looks at ``position`` (default: now): a ``frame.Frame``.
+
+        The step's nodes and edges are highlighted and the node whose grad
+        it writes is its target. ``options`` are ``draw``'s.
+        """
+        if position is None:
+            position = self.position
+        return self.frames(**options, _positions=[position])[0]
+
+    def frames(self, **options: Any) -> list[Any]:
+        """The frame of every position, 0 (before the first step) to ``len(self)``."""
+        from .frame import PENDING, frame_of
+
+        positions = options.pop("_positions", range(len(self.steps) + 1))
+        scene = self.scene(**_pick(options, SCENE_OPTIONS))
+        look = _pick(options, LOOK_OPTIONS)
+        _check(options, SCENE_OPTIONS + LOOK_OPTIONS + STYLE_OPTIONS)
+        look.setdefault("number_format", self.format)
+        start, out = self.position, []
+        try:
+            for position in positions:
+                self.jump(position)
+                nodes, edges = self.highlights()
+                target = self.current.target if self.current is not None else None
+                targets = [] if target is None else [target]
+                out.append(frame_of(scene, highlight_nodes=nodes, highlight_edges=edges,
+                                    targets=targets, not_computed=PENDING, **look))  # fmt: skip
+        finally:
+            self.jump(start)
+        return out
+
+    def layout(self, *, timeout: float | None = None, waiting: Any = None, **options: Any) -> Any:
+        """The graph laid out once for every step (``layout.Layout``; one renderer call).
+
+        Made once per set of ``draw`` options and kept. ``timeout`` bounds
+        the renderer (default ``renderer.DEFAULT_TIMEOUT``); ``waiting`` is
+        called with the seconds elapsed while it runs.
+        """
+        from .dot import DotStyle
+        from .layout import Layout
+        from .renderer import DEFAULT_TIMEOUT
+
+        key = _key(options)
+        if key not in self._layouts:
+            frames = self.frames(**options)
+            style = DotStyle(
+                **_pick(options, STYLE_OPTIONS),
+                color=options.get("color", "role"),
+                local_grads=options.get("local_grads", True),
+            )
+            scene = self.scene(**_pick(options, SCENE_OPTIONS))
+            wait = DEFAULT_TIMEOUT if timeout is None else timeout
+            self._layouts[key] = Layout(scene, frames, style, timeout=wait, waiting=waiting)
+        return self._layouts[key]
+
+    def frame_svg(self, position: int | None = None, **options: Any) -> str:
+        """The SVG of the graph at ``position`` (default: now), from the one ``layout``.
+
+        >>> from autograd_lite import Value
+        >>> s = Stepper(Value(2.0, label="x") * 3, notation="ascii")
+        >>> "grad ?" in s.frame_svg(0), "grad 3" in s.frame_svg(len(s))
+        (True, True)
+        """
+        return self.layout(**options).svg(self.frame(position, **options))
 
     def to_svg(self, **options: Any) -> str:
-        """``draw`` rendered to SVG text (``autograd_lite.viz.to_svg``)."""
-        from .viz import to_svg
-
-        return to_svg(self.draw(**options))
+        """The graph at the current step as SVG text: ``frame_svg()``."""
+        return self.frame_svg(**options)
 
 
 def _formula(name: str, op: Op | None, operands: list[str], numbers: bool) -> str:
@@ -416,9 +562,10 @@ def _unique(nodes: Sequence[Any]) -> list[Any]:
     return out
 
 
-def _names(order: Sequence[Any]) -> dict[Any, str]:
+def node_names(order: Sequence[Any]) -> dict[Any, str]:
     """A distinct, deterministic name for every node (see ``Stepper.name``)."""
-    taken = {n.label for n in order if n.label}
+    short = narration_names({n.label for n in order if n.label})
+    taken = {short.get(n.label, n.label) for n in order if n.label}
     names: dict[Any, str] = {}
     used: set[str] = set()
     counters = {"n": 0, "c": 0}
@@ -433,11 +580,11 @@ def _names(order: Sequence[Any]) -> dict[Any, str]:
     for node in order:
         label = node.label
         if label:
-            name = label
+            name = base = short.get(label, label)
             k = 1
             while name in used:
                 k += 1
-                name = f"{label}#{k}"
+                name = f"{base}#{k}"
         else:
             name = fresh("n" if node.parents else "c")
         used.add(name)
@@ -445,4 +592,36 @@ def _names(order: Sequence[Any]) -> dict[Any, str]:
     return names
 
 
-__all__ = ["BACKWARD", "FORWARD", "SEED", "Step", "Stepper"]
+def _notation(choice: Any) -> Notation:
+    return notation(choice)
+
+
+def _format(digits: int | None, spec: Any, form: Notation) -> NumberFormat:
+    if digits is not None and spec is not None:
+        raise ValueError("give digits or number_format, not both (digits=3 is number_format='.3g')")
+    if digits is not None:
+        if isinstance(digits, bool) or not isinstance(digits, int) or not 1 <= digits <= 17:
+            raise ValueError(f"digits must be a whole number from 1 to 17, got {digits!r}")
+        spec = f".{digits}g"
+    return number_format(spec).with_minus(form.minus)
+
+
+def _key(options: dict) -> tuple:
+    """A dictionary key for a set of options (objects such as a parameter list by identity)."""
+    simple = (str, int, float, bool, type(None))
+    return tuple(
+        sorted((k, v if isinstance(v, simple) else ("id", id(v))) for k, v in options.items())
+    )
+
+
+def _pick(options: dict, names: Sequence[str]) -> dict:
+    return {k: v for k, v in options.items() if k in names}
+
+
+def _check(options: dict, allowed: Sequence[str]) -> None:
+    unknown = sorted(set(options) - set(allowed))
+    if unknown:
+        raise TypeError(f"unknown drawing options {unknown}; these are known: {sorted(allowed)}")
+
+
+__all__ = ["BACKWARD", "FORWARD", "SEED", "Step", "Stepper", "node_names"]

@@ -21,18 +21,18 @@ once and a Value gets its method from the declaration.
 from __future__ import annotations
 
 import numbers
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from typing import Any
 
 from . import backprop, grad_mode, ops
-from .errors import domain_error, overflow_error
+from .errors import describe, domain_error, overflow_error
 from .float_math import BACKEND_FUNCTIONS, FLOAT
 from .op_record import Op
 
 Number = int | float
 
-# Set only while ``batched.py`` traces a function: called as
-# ``data_read_hook(value, other, how)`` by the comparisons and ``float()``, so
+# Set only while ``batched_trace.py`` traces a function: called as
+# ``data_read_hook(value, other, how)`` by the comparisons, so
 # the tracer can refuse Python code that branches on data that differs from
 # sample to sample. None (no check, one global lookup) the rest of the time.
 data_read_hook: Callable[[Any, Any, str], None] | None = None
@@ -52,16 +52,20 @@ class Value:
     # Parents and their local derivatives live in two fixed slots each
     # (every operation has one or two inputs): no tuple per node, no closure,
     # no reference cycle. ``parents`` and ``local_grads`` are built on request.
-    __slots__ = ("data", "_grad", "_a", "_b", "_da", "_db", "_record", "label")
+    # ``__dict__`` lets code written for micrograd hang its own attributes on
+    # a node (``p.m = 0.0``); it costs one pointer, and a dict only once used.
+    __slots__ = ("data", "_grad", "_a", "_b", "_da", "_db", "_record", "label", "__dict__")
 
     # Make numpy hand ``np.float64(2) * v`` back to Value.__rmul__ instead of
     # building an object array.
     __array_ufunc__ = None
 
     def __init__(self, data: Number, label: str | None = None) -> None:
-        self.data = data if type(data) is float else _to_float(data)  # float: the common case
         if label is not None and not isinstance(label, str):
             raise TypeError(f"Value label must be a str or None, got {type(label).__name__}")
+        if type(data) is not float or data - data != 0.0:  # a finite float: the common case
+            data = _to_float(data, label)
+        self.data = data
         self.label = label
         self._grad = None
         self._a = self._b = self._da = self._db = self._record = None
@@ -111,7 +115,10 @@ class Value:
         return self._record
 
     def __repr__(self) -> str:
-        parts = [f"data={self.data!r}", f"grad={self.grad!r}"]
+        g = self.grad
+        if isinstance(g, Value):  # a create_graph gradient: its number, never its repr
+            g = _GradShown(g.data)
+        parts = [f"data={self.data!r}", f"grad={g!r}"]
         if self._record is not None:
             parts.append(f"op={self.op!r}")
         if self.label is not None:
@@ -119,24 +126,67 @@ class Value:
         return f"Value({', '.join(parts)})"
 
     def __float__(self) -> float:
-        if data_read_hook is not None:
-            data_read_hook(self, None, "float()")
+        # math.tanh(v), float(v) and numpy's float conversions all come here:
+        # each would drop the graph without a word, so none is allowed.
+        raise TypeError(
+            f"{describe(self)} is a node of a graph, not a plain number: math functions and "
+            "float() would lose its gradient. Use the Value's own ops for a differentiable "
+            "result (v.tanh(), v.exp(), v.log(), ...), or v.data / v.item() for the number"
+        )
+
+    def item(self) -> float:
+        """The number this Value holds (PyTorch's spelling of ``v.data``).
+
+        >>> Value(2.5).item()
+        2.5
+        """
         return self.data
+
+    def __format__(self, spec: str) -> str:
+        """``f"{v:.3f}"`` formats the number; ``f"{v}"`` is the repr."""
+        return format(self.data, spec) if spec else repr(self)
+
+    # --- micrograd's names, so its lecture code runs unchanged -------------
+
+    @property
+    def _prev(self) -> set[Value]:
+        """micrograd's name for the parents, as a set."""
+        return set(self.parents)
+
+    @property
+    def _op(self) -> str:
+        """micrograd's name for ``op``."""
+        return self.op
+
+    def _backward(self) -> None:
+        """micrograd's per-node step: add this node's grad, through each local
+        derivative, into its parents (``parent.grad += self.grad * local``)."""
+        g = self.grad
+        for parent, local in zip(self.parents, self.local_grads):
+            parent.grad = parent.grad + g * local
 
     # --- the backward pass ----------------------------------------------
 
-    def backward(self, create_graph: bool = False) -> None:
+    def backward(self, gradient: Any = 1.0, *, create_graph: bool = False) -> None:
         """Fill ``grad`` of every node this one depends on with d(self)/d(node).
 
+        ``gradient`` seeds d(self)/d(self), as PyTorch's argument of that
+        name does: ``f.backward(2.0)`` gives every node twice its gradient.
         Interior nodes get this pass's gradient; leaves *add* it to what they
         had (like PyTorch), so two calls double every leaf's grad exactly.
-        With ``create_graph=True`` the grads are Values with graphs of their
-        own, so they can be differentiated again.
+        With ``create_graph=True`` the grads are new Values with graphs of
+        their own, so they can be differentiated again.
+
+        >>> x = Value(3.0)
+        >>> (x * x).backward(2.0)
+        >>> x.grad
+        12.0
         """
+        seed = _seed(gradient, create_graph)
         if create_graph:
-            backprop.backward_graph(self, VALUE, Value)
+            backprop.backward_graph(self, VALUE, Value, seed)
         else:
-            backprop.backward(self)
+            backprop.backward(self, seed)
 
     def zero_grad(self) -> None:
         """Set ``grad`` to 0.0 on this node and every node it depends on."""
@@ -161,6 +211,8 @@ class Value:
             if other is NotImplemented:
                 return other
         out, da, db = _add(FLOAT, self.data, other.data)
+        if out - out != 0.0:  # inf or nan: an overflow, unless it came in
+            _refuse_overflow(ops.ADD, (self, other), out, ())
         return _make(out, ops.ADD, self, da, other, db)
 
     def __radd__(self, other: Any) -> Value:
@@ -173,6 +225,8 @@ class Value:
             if other is NotImplemented:
                 return other
         out, da, db = _sub(FLOAT, self.data, other.data)
+        if out - out != 0.0:  # inf or nan: an overflow, unless it came in
+            _refuse_overflow(ops.SUB, (self, other), out, ())
         return _make(out, ops.SUB, self, da, other, db)
 
     def __rsub__(self, other: Any) -> Value:
@@ -185,6 +239,8 @@ class Value:
             if other is NotImplemented:
                 return other
         out, da, db = _mul(FLOAT, self.data, other.data)
+        if out - out != 0.0:  # inf or nan: an overflow, unless it came in
+            _refuse_overflow(ops.MUL, (self, other), out, ())
         return _make(out, ops.MUL, self, da, other, db)
 
     def __rmul__(self, other: Any) -> Value:
@@ -244,6 +300,31 @@ class Value:
 _add, _sub, _mul = ops.ADD.rule, ops.SUB.rule, ops.MUL.rule
 
 
+class _GradShown(float):
+    """A gradient Value inside another Value's repr: shown as ``Value(...)``
+    with its number only, so a repr never follows a graph (or a cycle)."""
+
+    def __repr__(self) -> str:
+        return f"<Value {float(self)!r}>"
+
+
+def _seed(gradient: Any, create_graph: bool) -> Any:
+    """``backward``'s seed: a finite number (or a Value with create_graph)."""
+    if isinstance(gradient, bool):
+        raise TypeError("backward(gradient) takes a number, got a bool; "
+                        "create_graph is a keyword: backward(create_graph=True)")
+    if isinstance(gradient, Value):
+        if not create_graph:
+            return gradient.data
+        return gradient
+    if not isinstance(gradient, numbers.Real):
+        raise TypeError(f"backward(gradient) takes a number, got {type(gradient).__name__}")
+    seed = float(gradient)
+    if seed - seed != 0.0:
+        raise ValueError(f"backward(gradient) must be a finite number, got {seed!r}")
+    return seed
+
+
 # --- applying an op record ----------------------------------------------------
 
 
@@ -267,9 +348,35 @@ def apply(op: Op, *operands: Value) -> Value:
         raise domain_error(op.name, operands[0], "a finite number") from None
     if not op.builtin:
         result = checked_result(op, result, len(xs) + 1)
+    if op.overflows and not _all_finite(result):
+        _refuse_overflow(op, operands, result[0], result[1:])
     if len(xs) == 1:
         return _make(result[0], op, operands[0], result[1], None, None)
     return _make(result[0], op, operands[0], result[1], operands[1], result[2])
+
+
+def _all_finite(numbers: Any) -> bool:
+    for x in numbers:
+        if x - x != 0.0:
+            return False
+    return True
+
+
+def _refuse_overflow(op: Op, operands: Sequence[Value], out: float, local: Sequence) -> None:
+    """Raise when finite inputs gave an infinite or nan result or local derivative.
+
+    A nan or inf that came in (through ``.data``) flows on, as in numpy.
+    """
+    if not _all_finite(v.data for v in operands):
+        return
+    if out - out != 0.0:
+        raise _overflow(op, tuple(operands))
+    bad = next(d for d in local if d - d != 0.0)
+    shown = " and ".join(describe(v) for v in operands)
+    raise OverflowError(
+        f"{op.name}: the result is finite but its local derivative is {bad!r} for {shown}; "
+        "a gradient through it would be nan or inf"
+    )
 
 
 def _overflow(op: Op, operands: tuple[Value, ...]) -> OverflowError:
@@ -309,7 +416,7 @@ def _derivative_names(arity: int) -> list[str]:
 
 def _unary_method(op: Op) -> Callable[[Value], Value]:
     """The Value method for one-input op ``op``: ``x.tanh()`` is ``apply(TANH, x)``, faster."""
-    rule, domain, name = op.rule, op.domain, op.name
+    rule, domain, name, checked = op.rule, op.domain, op.name, op.overflows
 
     def method(self: Value) -> Value:
         x = self.data
@@ -322,6 +429,8 @@ def _unary_method(op: Op) -> Callable[[Value], Value]:
             raise overflow_error(name, self) from None
         except ValueError:
             raise domain_error(name, self, "a finite number") from None
+        if checked and (out - out != 0.0 or d - d != 0.0):
+            _refuse_overflow(op, (self,), out, (d,))
         return _make(out, op, self, d, None, None)
 
     method.__name__ = method.__qualname__ = op.method or name
@@ -370,15 +479,27 @@ def _is_number(x: Any) -> bool:
 def _coerce(x: Any) -> Value | None:
     """x as a Value (numbers become constant leaves); None if x is not a number."""
     t = type(x)
-    if t is float:
+    if t is float and x - x == 0.0:
         return _constant(x)
-    if t is int:
-        return _constant(float(x))
     if isinstance(x, Value):
         return x
     if isinstance(x, numbers.Real):
-        return _constant(float(x))
+        return _constant(_finite_number(x))
     return None
+
+
+def _finite_number(x: Any) -> float:
+    """A number mixed into arithmetic, as a finite float (the rules of ``Value()``)."""
+    try:
+        number = float(x)
+    except OverflowError:
+        raise OverflowError(f"the int {_shown(x)} is too large for a float") from None
+    if number - number != 0.0:
+        raise ValueError(
+            f"Value arithmetic takes finite numbers, got {number!r}; every gradient through "
+            "it would be nan or inf"
+        )
+    return number
 
 
 # Built-in types that are never numbers: refuse them here, because Python's
@@ -407,18 +528,31 @@ def _shown(x: Any) -> str:
     return text if len(text) <= 40 else text[:37] + "..."
 
 
-def _to_float(x: Any) -> float:
-    if type(x) is float:
-        return x
+def _to_float(x: Any, label: str | None = None) -> float:
+    """``Value()``'s data as a finite float; a clear error naming the input otherwise."""
+    who = "Value()" if label is None else f"Value(..., label={label!r})"
     if isinstance(x, Value):
         raise TypeError(
-            "Value() takes a number, got a Value; use v.detach() for a new leaf with the same data"
+            f"{who} takes a number, got a Value; use v.detach() for a new leaf with the same data"
         )
-    if isinstance(x, numbers.Real):
-        return float(x)
-    raise TypeError(
-        f"Value() takes a real number (int or float), got {type(x).__name__}: {_shown(x)}"
-    )
+    if isinstance(x, bool) or not isinstance(x, numbers.Real):
+        raise TypeError(
+            f"{who} takes a real number (int or float), got {type(x).__name__}: {_shown(x)}"
+        )
+    try:
+        number = float(x)
+    except OverflowError:
+        digits = len(str(abs(int(x)))) if isinstance(x, int) else "too many"
+        raise OverflowError(
+            f"{who} got an int with {digits} digits, too large for a float (the largest "
+            "float is about 1.8e308)"
+        ) from None
+    if number - number != 0.0:
+        raise ValueError(
+            f"{who} takes a finite number, got {number!r}; the command line refuses it too, "
+            "since every gradient through it would be nan or inf"
+        )
+    return number
 
 
 def _data_of(x: Any) -> float:
@@ -437,12 +571,20 @@ def _value_sign(v: Value) -> Value:
     return _constant(FLOAT.sign(v.data))
 
 
+def _value_copy(v: Value) -> Value:
+    return apply(ops.COPY, v)
+
+
 class ValueMath:
     """The functions rules call, on Values (for ``create_graph=True``): each is
     the Value method of the op of that name (``m.exp`` is ``Value.exp``), so
-    derivatives of derivatives come from the same records; ``sign`` is flat."""
+    derivatives of derivatives come from the same records; ``sign`` is flat.
+    ``copy`` makes a new node equal to its input and ``constant`` a leaf
+    holding a number (for the gradients ``backward_graph`` stores)."""
 
     sign = staticmethod(_value_sign)
+    copy = staticmethod(_value_copy)
+    constant = staticmethod(lambda x: _constant(float(x)))
 
 
 for _name in BACKEND_FUNCTIONS:

@@ -1,6 +1,18 @@
-"""Time to draw and render the graph of MLP(2, [16, 16, 1]) on one moons sample.
+"""Time to lay out a stepper's graph and make its frames; time to draw and render an MLP.
 
-    python benchmarks/render.py            # --repeat N (default 3)
+    python benchmarks/render.py            # --repeat N (default 3), --skip-static
+    PATH=/path/to/graphviz/bin:$PATH python benchmarks/render.py   # dot too
+
+Part 1, a stepper's pictures (what ``slides`` and ``trace --frames`` do):
+for graphs of several sizes and shapes (a chain, a wide sum, a fan-out of
+shared inputs, MLPs), the time of ``Stepper.layout()`` (every frame's
+look, then one renderer call) and the time per frame (``frame_svg`` of
+one step, from that layout), with each renderer found: ``dot`` when it is
+on PATH, and ``graphviz-pure``. "fan-out, no copies" is the 30-line
+expression drawn without copies of x and y: the shape that made
+layered layout take minutes.
+
+Part 2:
 
 Three drawings of the same graph (the hinge loss of one sample, after
 backward): the full graph (about 1,600 drawn nodes, above the default node
@@ -23,8 +35,10 @@ nn's labels (``layers.0.neurons.3.w.1``, outputs ``layers.0.neurons.3``).
 from __future__ import annotations
 
 import argparse
+import os
 import random
 import re
+import shutil
 import statistics
 import sys
 import time
@@ -36,8 +50,10 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 import graphviz  # noqa: E402
 
-from autograd_lite import Value, draw  # noqa: E402
-from autograd_lite.renderer import find_renderer, pipe  # noqa: E402
+from autograd_lite import Value, draw, parse  # noqa: E402
+from autograd_lite.expression import output_of  # noqa: E402
+from autograd_lite.renderer import RenderError, find_renderer, pipe, script_dirs  # noqa: E402
+from autograd_lite.steps import Stepper  # noqa: E402
 
 SAMPLE = (1.2, -0.45)  # a point of the moons data set, label +1
 # What the lecture's drawing shows: no clusters, no edge numbers, no colours.
@@ -123,10 +139,112 @@ def median_time(fn: Callable[[], Any], repeat: int) -> tuple[float, Any]:
     return statistics.median(times), result
 
 
+# --- part 1: one layout per stepper ---------------------------------------------------
+
+
+def chain(n: int) -> Value:
+    """n values in a row: x, then tanh(v * 0.9 + 0.1) again and again."""
+    v = Value(0.5, label="x")
+    for _ in range(n):
+        v = (v * 0.9 + 0.1).tanh()
+    return v
+
+
+def wide(n: int) -> Value:
+    """A sum of n products w_i * x_i: one wide layer."""
+    total = Value(0.0, label="b")
+    for i in range(n):
+        total = total + Value(0.1 * i, label=f"w{i}") * Value(1.0 - 0.05 * i, label=f"x{i}")
+    return total
+
+
+def fan_out(lines: int) -> Value:
+    """v1 = x*y + x; v2 = v1*y + x; ...: x and y feed every line."""
+    text = "; ".join(["v1 = x*y + x"] + [f"v{k} = v{k - 1}*y + x" for k in range(2, lines + 1)])
+    return output_of(parse(text, x=0.5, y=-1))
+
+
+def mlp(sizes: list[int]) -> Value:
+    try:
+        from nn import MLP
+    except ImportError:
+        return hand_mlp([Value(x, label=f"x[{i}]") for i, x in enumerate(SAMPLE)], sizes)
+    return MLP(2, sizes, seed=0)(list(SAMPLE))
+
+
+SHAPES: list[tuple[str, Callable[[], Value], dict]] = [
+    ("chain 10", lambda: chain(10), {}),
+    ("chain 40", lambda: chain(40), {}),
+    ("wide 10", lambda: wide(10), {}),
+    ("wide 40", lambda: wide(40), {}),
+    ("fan-out 10 lines", lambda: fan_out(10), {}),
+    ("fan-out 30 lines", lambda: fan_out(30), {}),
+    ("fan-out 30, no copies", lambda: fan_out(30), {"copies": False}),
+    ("MLP(2,[4,1])", lambda: mlp([4, 1]), {}),
+    ("MLP(2,[8,8,1])", lambda: mlp([8, 8, 1]), {}),
+]
+DECK = {"record": "compact", "scale": 1.5}  # how the slides draw
+
+
+def renderers() -> list[tuple[str, str]]:
+    """``(name, PATH)`` for each renderer to time: dot if on PATH, then graphviz-pure."""
+    found = []
+    if shutil.which("dot"):
+        found.append(("dot", os.environ["PATH"]))
+    pure = [d for d in script_dirs() if shutil.which("graphviz-pure", path=d)]
+    if pure:
+        found.append(("graphviz-pure", pure[0]))  # a PATH with no dot on it
+    return found
+
+
+def stepper_times(make: Callable[[], Value], options: dict, timeout: float) -> tuple:
+    """``(steps, nodes drawn, layout s, ms per frame)`` of one fresh stepper."""
+    stepper = Stepper(make(), notation="unicode")
+    t = time.perf_counter()
+    layout = stepper.layout(timeout=timeout, **DECK, **options)
+    t_layout = time.perf_counter() - t
+    frames = stepper.frames(**DECK, **options)
+    t = time.perf_counter()
+    for frame in frames:
+        layout.svg(frame)
+    t_frames = (time.perf_counter() - t) / len(frames)
+    t = time.perf_counter()
+    stepper.frames(**DECK, **options)
+    t_looks = (time.perf_counter() - t) / len(frames)
+    return len(stepper), len(layout.scene.nodes), t_layout, 1000 * (t_frames + t_looks)
+
+
+def part_one(timeout: float) -> None:
+    print("Part 1: a stepper's graph, laid out once; each frame from that layout")
+    print(f"{'graph':<24}{'steps':>6}{'nodes':>7}{'renderer':>15}{'layout s':>10}{'frame ms':>10}")
+    for name, path in renderers():
+        saved = os.environ["PATH"]
+        os.environ["PATH"] = path
+        try:
+            for label, make, options in SHAPES:
+                try:
+                    steps, nodes, t_layout, t_frame = stepper_times(make, options, timeout)
+                    row = f"{t_layout:>10.2f}{t_frame:>10.2f}"
+                except RenderError:  # past the timeout
+                    steps, nodes = len(Stepper(make())), ""
+                    row = f"{'> ' + format(timeout, 'g'):>10}{'':>10}"
+                print(f"{label:<24}{steps:>6}{nodes:>7}{name:>15}{row}", flush=True)
+        finally:
+            os.environ["PATH"] = saved
+    print()
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--repeat", type=int, default=3, help="runs per measurement")
+    parser.add_argument("--timeout", type=float, default=120, help="seconds per layout")
+    parser.add_argument("--skip-static", action="store_true", help="only part 1")
     args = parser.parse_args(argv)
+
+    part_one(args.timeout)
+    if args.skip_static:
+        return 0
+    print("Part 2: drawing and rendering MLP(2, [16, 16, 1]) on one sample")
 
     loss, built_from = our_loss()
     size = len(loss.topological_order())

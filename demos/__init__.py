@@ -50,6 +50,34 @@ DEMOS: dict[str, Demo] = {
         "autograd_lite.demos.softmax_ce",
         "softmax cross-entropy: gradient p - y, batch form, stable softmax at scores of 1000",
     ),
+    "mlp-backprop": Demo(
+        "autograd_lite.demos.mlp_backprop",
+        "multi-output MLP: scalar-graph grads = delta a^T, delta = f'(z) o W^T delta_next",
+    ),
+    "input-gradient": Demo(
+        "autograd_lite.demos.input_gradient",
+        "y = W^T x + b (seed 002): dL/dx = dL/dy W^T and dL/dW = x^T dL/dy read off the graph",
+    ),
+    "glm": Demo(
+        "autograd_lite.demos.glm",
+        "linear, logistic, Poisson regression: gradients, PSD Hessians, line search for eta",
+    ),
+    "zero-init": Demo(
+        "autograd_lite.demos.zero_init",
+        "don't start at 0: ReLU units get no gradient, equal weights stay equal (symmetry)",
+    ),
+    "sgd": Demo(
+        "autograd_lite.demos.sgd",
+        "seed 000's per-example SGD with a schedule eta(t), vs constant eta and full batch (plot)",
+    ),
+    "conv": Demo(
+        "autograd_lite.demos.conv",
+        "a 3x3 convolution on Values: the shared kernel's gradient sums over every position",
+    ),
+    "rnn": Demo(
+        "autograd_lite.demos.rnn",
+        "an unrolled RNN: backprop through time; gradients scale like W's eigenvalues^t (plot)",
+    ),
     "linear-collapse": Demo(
         "autograd_lite.demos.linear_collapse",
         "identity activations: a deep network is one matrix W_total = W^L ... W^1",
@@ -64,7 +92,7 @@ DEMOS: dict[str, Demo] = {
     ),
     "vanishing": Demo(
         "autograd_lite.demos.vanishing",
-        "vanishing gradients: deep sigmoid chain vs ReLU, gradient per layer (plot)",
+        "vanishing gradients: sigmoid vs ReLU (flat but small: why) vs shortcuts, per layer (plot)",
     ),
     "backprop-cost": Demo(
         "autograd_lite.demos.backprop_cost",

@@ -28,6 +28,7 @@ import os
 from collections import Counter
 from typing import Any
 
+from autograd_lite.demos.plotting import save_figure
 from autograd_lite.demos.report import Row, demo_parser, plot_or_skip, table
 
 from autograd_lite import Value
@@ -184,11 +185,7 @@ def _plot(plt: Any, first: dict[str, Any], scaling: list[dict[str, int]], out: s
     right.set_title(f"MLP(n, [n] * {DEPTH} + [1]): quadratic in the width", fontsize=10)
     right.legend(fontsize=8)
     right.grid(alpha=0.3)
-    fig.tight_layout()
-    path = os.path.join(out, "multiply_adds.png")
-    fig.savefig(path)
-    plt.close(fig)
-    return path
+    return save_figure(plt, fig, os.path.join(out, "multiply_adds.png"))
 
 
 if __name__ == "__main__":

@@ -10,12 +10,15 @@ Part 1, one example, as UVA CS 6316 lecture 15 writes it (no biases):
 The graph is built literally (sigmoid, then log): the engine multiplies
 dE/dyhat by dyhat/dz2 and the yhat(1 - yhat) cancels to yhat - y.
 
-Part 2, a batch of m examples with biases, trained on the mean loss: the
-gradients the scalar graph gives (an ``nn.MLP`` with
-``nn.binary_cross_entropy``) against the vectorised formulas of
+Part 2, a batch of m examples with biases, on the mean loss: the
+gradients the scalar graph gives (an ``nn.MLP`` with a sigmoid output and
+``nn.binary_cross_entropy`` on its probability yhat) against the vectorised formulas of
 Y. Pan's lecture (dZ2 = A2 - Y, dW2 = 1/m dZ2 A1^T, dZ1 = W2^T dZ2 * g'(Z1),
 dW1 = 1/m dZ1 X^T, db = 1/m row sums), whose output layer is D. Bui's
-dW = 1/m X^T (P - Y) with the hidden activations as X.
+dW = 1/m X^T (P - Y) with the hidden activations as X. Part 1's W1 is
+p x d (seed 001: z1 = W1^T x); Pan and ``nn`` use its transpose, d x p
+(z1 = W x + b, ``Layer.weight()``). Both parts name the gradient of the
+weight from input i to hidden unit j dW1[i,j].
 
 The lectures give no numbers; the weights and data below are our choice.
 
@@ -112,7 +115,7 @@ def batch() -> dict[str, Any]:
     rng = np.random.default_rng(SEED)
     X = rng.normal(size=(M, 2))  # one example per row
     Y = (X[:, 0] * X[:, 1] > 0).astype(float)
-    model = MLP(2, [3, 1], activation="sigmoid", seed=SEED)
+    model = MLP(2, [3, 1], activation="sigmoid", output_activation="sigmoid", seed=SEED)
     state = model.state_dict()  # weights from Gaussian(0, 1/fan-in); biases start at 0
     model.load_state_dict(
         {k: float(rng.normal(0.0, 0.5)) if k.endswith(".b") else v for k, v in state.items()}
@@ -120,50 +123,64 @@ def batch() -> dict[str, Any]:
     loss = total([binary_cross_entropy(model(list(x)), float(y)) for x, y in zip(X, Y)]) / M
     loss.backward()
 
-    # Weights as the lecture's matrices: W1 is d x p (row j = hidden unit j), W2 is 1 x d.
+    # Pan's matrices (z = W x + b) are nn's: W^[1] is d x p, W^[2] is 1 x d.
     hidden, out = model.layers
-    W1n = np.array([[w.data for w in n.w] for n in hidden.neurons])
-    b1n = np.array([[n.b.data] for n in hidden.neurons])
-    W2n = np.array([[w.data for w in out.neurons[0].w]])
-    b2n = np.array([[out.neurons[0].b.data]])
+    W1n, b1n = hidden.weight(), hidden.bias()[:, None]
+    W2n, b2n = out.weight(), out.bias()[:, None]
 
     # Y. Pan's vectorised backprop; examples are the columns of Xc.
     Xc, Yc = X.T, Y[None, :]
-    Z1 = W1n @ Xc + b1n
-    A1 = 1 / (1 + np.exp(-Z1))
-    Z2 = W2n @ A1 + b2n
-    A2 = 1 / (1 + np.exp(-Z2))
+    A1 = 1 / (1 + np.exp(-(W1n @ Xc + b1n)))
+    A2 = 1 / (1 + np.exp(-(W2n @ A1 + b2n)))
     dZ2 = A2 - Yc
     dW2 = dZ2 @ A1.T / M
     db2 = dZ2.sum(axis=1, keepdims=True) / M
     dZ1 = (W2n.T @ dZ2) * A1 * (1 - A1)
-    dW1 = dZ1 @ Xc.T / M
+    dW1 = dZ1 @ Xc.T / M  # d x p
     db1 = dZ1.sum(axis=1, keepdims=True) / M
     # D. Bui's form for the output layer: examples are rows, X = hidden activations.
-    Xb, P = A1.T, A2.T  # m x d and m x 1: one example per row
-    bui = Xb.T @ (P - Y[:, None]) / M
+    bui = A1 @ (A2 - Yc).T / M  # = Xb^T (P - Y) / m with Xb = A1^T, P = A2^T
     mean_loss = float(np.mean(-Y * np.log(A2[0]) - (1 - Y) * np.log(1 - A2[0])))
 
-    rows_in = []
-    for j, neuron in enumerate(hidden.neurons):
-        for i, w in enumerate(neuron.w):
-            rows_in.append(Row(f"dW1[{j + 1},{i + 1}]", "1/m dZ1 X^T", dW1[j, i], w.grad))
-        rows_in.append(Row(f"db1[{j + 1}]", "1/m sum(dZ1, axis=1)", db1[j, 0], neuron.b.grad))
-    rows_out = [
-        Row(f"dW2[{j + 1}]", "1/m dZ2 A1^T", dW2[0, j], w.grad)
-        for j, w in enumerate(out.neurons[0].w)
+    ours_W1, ours_b1 = hidden.weight_grad(), hidden.bias_grad()
+    rows_in = [
+        Row(f"dW1[{i + 1},{j + 1}]", f"1/m (dZ1 X^T)[{j + 1},{i + 1}]", dW1[j, i], ours_W1[j, i])
+        for i in range(2)
+        for j in range(3)
     ]
-    rows_out.append(Row("db2", "1/m sum(dZ2)", db2[0, 0], out.neurons[0].b.grad))
+    rows_in += [
+        Row(f"db1[{j + 1}]", "1/m sum(dZ1, axis=1)", db1[j, 0], ours_b1[j]) for j in range(3)
+    ]
+    ours_W2 = out.weight_grad()[0]
+    rows_out = [Row(f"dw2[{j + 1}]", "1/m dZ2 A1^T", dW2[0, j], ours_W2[j]) for j in range(3)]
+    rows_out.append(Row("db2", "1/m sum(dZ2)", db2[0, 0], out.bias_grad()[0]))
     rows_out += [
-        Row(f"dW2[{j + 1}]", "1/m X^T (P - Y), X = A1^T", bui[j, 0], w.grad)
-        for j, w in enumerate(out.neurons[0].w)
+        Row(f"dw2[{j + 1}]", "1/m X^T (P - Y), X = A1^T", bui[j, 0], ours_W2[j]) for j in range(3)
     ]
-    print(f"\npart 2: a batch of m = {M} examples (seed {SEED}), {model}, mean cross-entropy")
+    print(
+        f"\npart 2: a batch of m = {M} examples (seed {SEED}), {model}:\n"
+        "the lecture's network with biases: sigmoid hidden units, yhat = sigmoid(z2), and\n"
+        "nn.binary_cross_entropy on the probability yhat, averaged over the batch.\n"
+        "W1[i,j] still means input i -> hidden unit j, as in part 1 (the p x d matrix of\n"
+        "z1 = W1^T x). Y. Pan (seed 003) and nn write z1 = W x + b with the d x p matrix\n"
+        "W = W1^T (hidden.weight()), so Pan's dW^[1] = 1/m dZ1 X^T is read at [j, i]."
+    )
     rows = table(
         "gradients of the mean loss: vectorised formulas vs the scalar graph",
         [Row("E", "mean of -y ln a2 - (1-y) ln(1-a2)", mean_loss, loss.data)] + rows_in + rows_out,
     )
-    return {"m": M, "loss": loss.data, "rows": rows, "max_gap": max(r["gap"] for r in rows)}
+    return {
+        "m": M,
+        "loss": loss.data,
+        "X": X.tolist(),
+        "Y": Y.tolist(),
+        "W1": W1n.T.tolist(),  # p x d, part 1's orientation
+        "b1": b1n[:, 0].tolist(),
+        "w2": W2n[0].tolist(),
+        "b2": float(b2n[0, 0]),
+        "rows": rows,
+        "max_gap": max(r["gap"] for r in rows),
+    }
 
 
 def main(argv: list[str] | None = None) -> dict[str, Any]:

@@ -21,6 +21,7 @@ import os
 from typing import Any
 
 import numpy as np
+from autograd_lite.demos.plotting import save_figure
 from autograd_lite.demos.report import Row, demo_parser, plot_or_skip, table, write_graph
 
 from autograd_lite import Value
@@ -126,11 +127,7 @@ def _plot(plt: Any, ts: np.ndarray, ours: list[float], out: str) -> str:
     ax.set_title("multivariate chain rule: t fans out to x = cos t and y = t²", fontsize=10)
     ax.legend(fontsize=8)
     ax.grid(alpha=0.3)
-    fig.tight_layout()
-    path = os.path.join(out, "df_dt.png")
-    fig.savefig(path)
-    plt.close(fig)
-    return path
+    return save_figure(plt, fig, os.path.join(out, "df_dt.png"))
 
 
 if __name__ == "__main__":

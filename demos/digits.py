@@ -29,8 +29,8 @@ from typing import Any
 
 import numpy as np
 from autograd_lite.demos.batched_logits import Logits
-from autograd_lite.demos.plotting import save_curves
-from autograd_lite.demos.report import demo_parser, plot_or_skip, positive_int
+from autograd_lite.demos.plotting import save_curves, save_figure
+from autograd_lite.demos.report import demo_parser, plot_or_skip, positive_int, positive_number
 
 from nn import MLP, Adam, fit, softmax_cross_entropy
 
@@ -47,9 +47,13 @@ def main(argv: list[str] | None = None) -> dict:
     parser.add_argument("--hidden", type=positive_int, default=32, help="hidden units")
     parser.add_argument("--activation", default="relu", help="the hidden units' activation")
     parser.add_argument("--batch-size", type=positive_int, default=32, help="mini-batch size")
-    parser.add_argument("--lr", type=float, default=0.005, help="Adam's first learning rate")
+    parser.add_argument(
+        "--lr", type=positive_number, default=0.005, help="Adam's first learning rate"
+    )
     parser.add_argument("--l2", type=float, default=2e-3, help="L2 penalty, l2 * sum of p^2")
     args = parser.parse_args(argv)
+    if not 0.0 <= args.l2 < float("inf"):
+        parser.error(f"--l2 must be a finite number >= 0, got {args.l2}")
     try:
         images, labels = load_digits()
     except ImportError:
@@ -221,10 +225,7 @@ def save_confusion(plt: Any, m: np.ndarray, path: str) -> str:
         f"held-out images: {int(np.trace(m))} of {total} right (off the diagonal: mistakes)",
         fontsize=9,
     )
-    fig.tight_layout()
-    fig.savefig(path)
-    plt.close(fig)
-    return path
+    return save_figure(plt, fig, path)
 
 
 def save_mistakes(
@@ -243,10 +244,7 @@ def save_mistakes(
     fig.suptitle(
         f"held-out images the network got wrong ({shown} of {len(images)})", fontsize=9
     )
-    fig.tight_layout()
-    fig.savefig(path)
-    plt.close(fig)
-    return path
+    return save_figure(plt, fig, path)
 
 
 if __name__ == "__main__":

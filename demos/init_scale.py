@@ -2,7 +2,8 @@
 
 L. Kaelbling's notes, "Initializing W is important": draw
 W_ij ~ Gaussian(0, 1/m) for a unit with m inputs, and "magnitude of Z will
-be independent of # of inputs". With inputs x_j of mean 0 and variance 1,
+be independent of # of inputs", where the notes mark 1/m as the variance
+(so the standard deviation is 1/sqrt(m)). With inputs x_j of mean 0 and variance 1,
 z = sum_j w_j x_j has E[z^2] = m * (1/m) * 1 = 1 for every m, while
 Gaussian(0, 1) weights give E[z^2] = m: |z| grows like sqrt(m) and sigmoid
 units saturate ("don't make magnitude too big for sigmoid / tanh").
@@ -25,10 +26,11 @@ import os
 from typing import Any
 
 import numpy as np
+from autograd_lite.demos.plotting import save_figure
 from autograd_lite.demos.report import Row, demo_parser, plot_or_skip, table
 
 from autograd_lite import no_grad
-from nn import Neuron
+from nn import Layer, Neuron
 
 FAN_INS = [1, 2, 4, 8, 16, 32, 64, 128, 256]
 SAMPLES, SEED = 512, 0
@@ -59,6 +61,15 @@ def main(argv: list[str] | None = None) -> dict[str, Any]:
         f"x_j ~ Gaussian(0, 1); seed {SEED}"
     )
     print("(a sample RMS: expect it within about 10% of the lecture's value)\n")
+    m_big = FAN_INS[-1]
+    drawn = Layer(m_big, 64, seed=SEED + 1).weight()
+    variance = float(drawn.var())
+    print(
+        "Gaussian(0, 1/m): seed 000 marks 1/m as the variance, so nn draws each weight with\n"
+        f"standard deviation 1/sqrt(m). Measured on Layer({m_big}, 64): variance x m = "
+        f"{variance * m_big:.3f} (lecture: 1), standard deviation x sqrt(m) = "
+        f"{math.sqrt(variance * m_big):.3f}\n"
+    )
     results: dict[str, list[float]] = {
         k: [] for k in ("rms", "rms_unscaled", "slope", "slope_unscaled")
     }
@@ -87,7 +98,13 @@ def main(argv: list[str] | None = None) -> dict[str, Any]:
     for m, a, b in zip(FAN_INS, results["slope"], results["slope_unscaled"]):
         print(f"  m = {m:5d}:  Gaussian(0, 1/m) {a:.3f}   Gaussian(0, 1) {b:.3f}")
     plots = plot_or_skip(args.out, lambda plt: [_plot(plt, results, args.out)])
-    return {"fan_ins": FAN_INS, **results, "rows": scaled + unscaled, "plots": plots}
+    return {
+        "fan_ins": FAN_INS,
+        "weight_variance_times_m": variance * m_big,
+        **results,
+        "rows": scaled + unscaled,
+        "plots": plots,
+    }
 
 
 def _plot(plt: Any, results: dict[str, list[float]], out: str) -> str:
@@ -108,11 +125,7 @@ def _plot(plt: Any, results: dict[str, list[float]], out: str) -> str:
     ax.set_title("Gaussian(0, 1/m) keeps |z| independent of the fan-in", fontsize=10)
     ax.grid(alpha=0.3)
     ax.legend(fontsize=8)
-    fig.tight_layout()
-    path = os.path.join(out, "z_vs_fan_in.png")
-    fig.savefig(path)
-    plt.close(fig)
-    return path
+    return save_figure(plt, fig, os.path.join(out, "z_vs_fan_in.png"))
 
 
 if __name__ == "__main__":

@@ -12,13 +12,13 @@ X^T diag(p (1 - p)) X.
 
 from __future__ import annotations
 
-import argparse
 import math
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 import numpy as np
+from autograd_lite.demos.report import demo_parser
 
 from autograd_lite import Value, grad, hessian
 
@@ -68,11 +68,7 @@ def minimise(
 
 
 def main(argv: list[str] | None = None) -> dict[str, Any]:
-    parser = argparse.ArgumentParser(
-        prog="python -m autograd_lite.demos.newton", description=__doc__.splitlines()[0]
-    )
-    parser.add_argument("--out", default="out/newton", help="folder for the plot")
-    args = parser.parse_args(argv)
+    args = demo_parser("newton", __doc__).parse_args(argv)
     out = Path(args.out)
 
     results: dict[str, Any] = {}

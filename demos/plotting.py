@@ -82,6 +82,11 @@ def finish_regions(plt: Any, fig: Any, ax: Any, title: str, path: str) -> str:
     ax.set_xlabel("x[0]")
     ax.set_ylabel("x[1]")
     ax.legend(loc="upper right", fontsize=8, framealpha=0.9)
+    return save_figure(plt, fig, path)
+
+
+def save_figure(plt: Any, fig: Any, path: str) -> str:
+    """Lay ``fig`` out tightly, write it to ``path``, close it; returns ``path``."""
     fig.tight_layout()
     fig.savefig(path)
     plt.close(fig)
@@ -119,7 +124,4 @@ def save_curves(
             ax2.legend(loc="center right", fontsize=8, title="accuracy", title_fontsize=8)
     ax.set_title(title, fontsize=10)
     ax.grid(alpha=0.3)
-    fig.tight_layout()
-    fig.savefig(path)
-    plt.close(fig)
-    return path
+    return save_figure(plt, fig, path)

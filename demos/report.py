@@ -20,9 +20,12 @@ f = (x + y) z
 from __future__ import annotations
 
 import argparse
+import contextvars
+import math
 import os
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 from autograd_lite import Value, render
@@ -72,25 +75,94 @@ def table(title: str, rows: Sequence[Row]) -> list[dict[str, Any]]:
     return [r.as_dict() for r in rows]
 
 
+INVOKED_AS: contextvars.ContextVar[str | None] = contextvars.ContextVar("invoked_as", default=None)
+"""How the running demo was started, for its usage and error lines: ``autograd-lite demo
+NAME`` sets it; None means ``python -m autograd_lite.demos.<module>``."""
+
+
 def demo_parser(name: str, doc: str | None, seed: bool = False) -> argparse.ArgumentParser:
     """The parser every demo starts from: ``--out`` (default ``out/NAME``), and
-    with ``seed=True`` a ``--seed`` for the data and the weights."""
+    with ``seed=True`` a ``--seed`` for the data and the weights.
+
+    >>> demo_parser("moons", "Moons.", seed=True).parse_args(["--seed", "3"]).seed
+    3
+    """
     first = (doc or "").strip().splitlines()
     parser = argparse.ArgumentParser(
-        prog=f"python -m autograd_lite.demos.{name}", description=first[0] if first else None
+        prog=INVOKED_AS.get() or f"python -m autograd_lite.demos.{name}",
+        description=first[0] if first else None,
     )
-    parser.add_argument("--out", default=os.path.join("out", name), help="folder for the pictures")
+    parser.add_argument(
+        "--out",
+        type=output_folder,
+        default=os.path.join("out", name),
+        help="folder for the pictures (created when needed)",
+    )
     if seed:
-        parser.add_argument("--seed", type=int, default=0, help="seed for the data and the weights")
+        parser.add_argument(
+            "--seed", type=seed_number, default=0, help="seed for the data and the weights"
+        )
     return parser
 
 
 def positive_int(text: str) -> int:
-    """argparse type: an int >= 1."""
+    """argparse type: an int >= 1.
+
+    >>> positive_int("12")
+    12
+    """
     n = int(text)
     if n < 1:
         raise argparse.ArgumentTypeError(f"must be a positive int, got {n}")
     return n
+
+
+def seed_number(text: str) -> int:
+    """argparse type: a seed, an int >= 0 (numpy's seeds are).
+
+    >>> seed_number("0")
+    0
+    """
+    n = int(text)
+    if n < 0:
+        raise argparse.ArgumentTypeError(f"must be an int >= 0, got {n}")
+    return n
+
+
+def positive_number(text: str) -> float:
+    """argparse type: a finite number > 0, such as a learning rate.
+
+    >>> positive_number("0.02")
+    0.02
+    """
+    x = float(text)
+    if not (math.isfinite(x) and x > 0.0):
+        raise argparse.ArgumentTypeError(f"must be a finite number > 0, got {text}")
+    return x
+
+
+def output_folder(text: str) -> str:
+    """argparse type: a folder for pictures, existing or not yet; never an existing file.
+
+    Nothing is created here (a demo creates it only when it writes a picture).
+
+    >>> output_folder("out/moons")
+    'out/moons'
+    """
+    path = Path(text)
+    for place in (path, *path.parents):
+        if place.is_dir():
+            return text
+        if place.exists():
+            what = "a file" if place.is_file() else "not a folder"
+            if place != path:
+                message = f"{str(place)!r} is {what}, so {text!r} can't be a folder"
+            elif place.is_file():
+                message = f"{text!r} is a file, not a folder"
+            else:
+                message = f"{text!r} is not a folder"
+            raise argparse.ArgumentTypeError(message)
+    return text
 
 
 def write_graph(root: Value, path: str, **options: Any) -> str | None:

@@ -10,8 +10,14 @@ stable softmax) and UVA CS 6316 lecture 15 (multi-class loss):
 2. The batch form with L2 regularisation,
    dL/dW = 1/m X^T (P - Y) + 2 lambda W, for softmax regression
    (scores S = X W, one example per row of X), against the scalar graph.
-3. Large scores: e^{s_k} / sum_j e^{s_j} overflows for s = (1000, 1001, 1002);
-   subtracting max_k s_k first gives the same probabilities without it.
+3. Large scores: e^{s_k} / sum_j e^{s_j} overflows for s = (1000, 1001, 1002)
+   (our choice: the lecture gives no numbers); subtracting max_k s_k first
+   gives the same probabilities without it.
+
+Two slips in seed 002 are flagged where they are used: its cross-entropy
+line log(e^{s_y} / sum_j e^{s_j}) = -s_y + log sum_j e^{s_j} lacks a minus
+sign on the left, and its one-example gradient (p - y) x^T is the
+transpose of its batch form 1/m X^T (P - Y).
 
     python -m autograd_lite.demos.softmax_ce [--out out/softmax_ce]
 """
@@ -32,7 +38,7 @@ LECTURE_Y = [0.0, 1.0, 0.0]
 LECTURE_YHAT = [0.1, 0.7, 0.2]
 LARGE = [1000.0, 1001.0, 1002.0]
 LAMBDA = 0.01
-M, FEATURES, CLASSES, SEED = 6, 3, 3, 0
+M, FEATURES, CLASSES, SEED = 6, 4, 3, 0
 
 
 def lecture_example() -> dict[str, Any]:
@@ -59,7 +65,22 @@ def lecture_example() -> dict[str, Any]:
             for k in range(3)
         ],
     )
-    return {"E": E.data, "grads": [s.grad for s in scores], "rows": rows, "root": E}
+    as_written = math.log(LECTURE_YHAT[k_true])  # seed 002's left side, log(e^s_y / sum e^s_j)
+    print(
+        "\nerratum, seed 002 (D. Bui), cross entropy: it writes\n"
+        "    log(e^s_y / sum_j e^s_j) = -s_y + log sum_j e^s_j\n"
+        f"  but here the left side is log 0.7 = {as_written:.4f} and the right side "
+        f"{-as_written:.4f}.\n"
+        "  Correct: -log(e^s_y / sum_j e^s_j) = -s_y + log sum_j e^s_j (its L_i = -log P, "
+        "as the next slide has it)."
+    )
+    return {
+        "E": E.data,
+        "grads": [s.grad for s in scores],
+        "seed_left_side": as_written,
+        "rows": rows,
+        "root": E,
+    }
 
 
 def batch_gradient() -> dict[str, Any]:
@@ -99,13 +120,50 @@ def batch_gradient() -> dict[str, Any]:
             for k in range(CLASSES)
         ],
     )
-    return {"loss": L.data, "rows": rows, "max_gap": max(r["gap"] for r in rows)}
+    one = single_example_gradient(X[0], int(labels[0]), Wn, P[0], Y[0])
+    return {
+        "loss": L.data,
+        "rows": rows + one["rows"],
+        "single": one,
+        "max_gap": max(r["gap"] for r in rows + one["rows"]),
+    }
+
+
+def single_example_gradient(
+    x: np.ndarray, label: int, Wn: np.ndarray, p: np.ndarray, y: np.ndarray
+) -> dict[str, Any]:
+    """Seed 002's one-example gradient (p - y) x^T: the transpose of W's shape."""
+    W = [[Value(float(Wn[i, k])) for k in range(CLASSES)] for i in range(FEATURES)]
+    s = [total([W[i][k] * float(x[i]) for i in range(FEATURES)]) for k in range(CLASSES)]
+    (-log_softmax(s)[label]).backward()
+    seed_form = np.outer(p - y, x)  # classes x features, as seed 002 stacks the rows
+    graph = np.array([[w.grad for w in row] for row in W])  # features x classes, like W
+    print(
+        f"\none example (x = row 0 of X, class {label}), no regularisation: seed 002 stacks "
+        "dL/dW_i = (p_i - y_i) x^T as rows,\n"
+        f"(p - y) x^T, a {seed_form.shape[0]} x {seed_form.shape[1]} (classes x features) matrix; "
+        f"its batch form 1/m X^T (P - Y) is {FEATURES} x {CLASSES}\n"
+        "(features x classes), the shape of W (S = X W). The two orientations are transposes "
+        "(a slip in the seed):"
+    )
+    rows = table(
+        "  dL/dW[i,k] from the graph vs the seed's single-example matrix, read transposed",
+        [
+            Row(f"dL/dW[{i},{k}]", f"((p - y) x^T)[{k},{i}]", seed_form[k, i], graph[i, k])
+            for i in range(FEATURES)
+            for k in range(CLASSES)
+        ],
+    )
+    return {"seed_shape": seed_form.shape, "graph_shape": graph.shape, "rows": rows}
 
 
 def large_scores() -> dict[str, Any]:
     """Part 3: the naive softmax overflows at s = (1000, 1001, 1002); the stable one does not."""
     s = np.array(LARGE)
-    print(f"\npart 3: large scores s = {tuple(LARGE)}")
+    print(
+        f"\npart 3: large scores. The lecture asks what happens when the s_j are big but gives "
+        f"no numbers;\nwe choose s = {tuple(LARGE)}"
+    )
     with np.errstate(over="ignore", invalid="ignore"):
         naive = np.exp(s) / np.exp(s).sum()
     print(f"  naive numpy e^s / sum e^s:       {naive}   (e^1000 overflows to inf; inf/inf = nan)")

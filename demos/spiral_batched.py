@@ -22,7 +22,7 @@ from typing import Any
 import numpy as np
 from autograd_lite.demos.batched_logits import Logits
 from autograd_lite.demos.plotting import finish_regions, save_curves
-from autograd_lite.demos.report import demo_parser, plot_or_skip, positive_int
+from autograd_lite.demos.report import demo_parser, plot_or_skip, positive_int, positive_number
 
 from nn import MLP, Adam, fit, make_spiral, softmax_cross_entropy, total
 
@@ -34,8 +34,10 @@ def main(argv: list[str] | None = None) -> dict:
     parser.add_argument("--hidden", type=positive_int, default=64, help="units per hidden layer")
     parser.add_argument("--epochs", type=positive_int, default=12, help="passes over the data")
     parser.add_argument("--batch-size", type=positive_int, default=300, help="mini-batch size")
-    parser.add_argument("--lr", type=float, default=0.02, help="Adam's learning rate")
+    parser.add_argument("--lr", type=positive_number, default=0.02, help="Adam's learning rate")
     args = parser.parse_args(argv)
+    if args.points < 3:
+        parser.error("--points must be at least 3 (one per class)")
 
     X, y = make_spiral(args.points, classes=3, noise=0.2, seed=args.seed)
     model = MLP(2, [args.hidden, args.hidden, 3], seed=args.seed)

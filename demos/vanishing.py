@@ -15,17 +15,29 @@ form prod_{k > l} w_k f'(z_k) evaluated with numpy.
 
 Part 2, ``MLP(16, [16] * 20 + [1])`` with sigmoid and with ReLU hidden
 units (weights from Gaussian(0, 1/m)): the mean |dy/dw| of each layer,
-averaged over 8 inputs and 4 seeds, plotted per layer.
+averaged over 8 inputs and 4 seeds, plotted per layer. The ReLU network's
+gradients are flat across layers but small (about 3e-5): the demo measures
+why (each layer halves the variance of the activations forward and of
+delta backward) and shows Gaussian(0, 2/m) weights restoring the scale.
+
+Part 3, the remedy seed 003 names for "really deep" networks: shortcut
+(residual) connections, as in ResNet. The scalar chain becomes
+a_l = a_{l-1} + sigma(w_l a_{l-1}), whose factor per layer is
+1 + w_l sigma'(z_l) >= 1 (backprop vs the closed form), and the sigmoid MLP
+gets h_l = h_{l-1} + sigmoid(W_l h_{l-1} + b_l) around each hidden layer.
 
     python -m autograd_lite.demos.vanishing [--out out/vanishing]
 """
 
 from __future__ import annotations
 
+import math
 import os
 from typing import Any
 
 import numpy as np
+from autograd_lite.demos import vanishing_remedy as remedy
+from autograd_lite.demos.plotting import save_figure
 from autograd_lite.demos.report import Row, demo_parser, plot_or_skip, table
 
 from autograd_lite import Value
@@ -75,6 +87,34 @@ def layer_gradients(activation: str) -> list[float]:
     return (sums / (SEEDS * INPUTS)).tolist()
 
 
+def shortcut_part(rows: list[dict[str, Any]]) -> dict[str, list[float]]:
+    """Part 3: the scalar chain with a shortcut around every unit; adds its rows."""
+    print(
+        "\npart 3, the remedy seed 003 names: shortcut (residual) connections. With "
+        "a_l = a_(l-1) + sigma(w_l a_(l-1)),\nthe backprop factor per layer is "
+        "1 + w_l sigma'(z_l) >= 1 instead of w_l sigma'(z_l) <= 1/4"
+    )
+    chain = remedy.residual_chain()
+    rows += table(
+        f"sigmoid with shortcuts: da_{DEPTH}/da_l, backprop vs the closed form",
+        [
+            Row(
+                f"da{DEPTH}/da{layer}",
+                "prod_k>l (1 + sigma'(z_k))",
+                chain["closed"][layer],
+                chain["ours"][layer],
+            )
+            for layer in SHOWN
+        ],
+    )
+    print(
+        "the gradient reaching the first unit no longer vanishes; in the MLP of part 2 "
+        "(column 3 above),\nh_l = h_(l-1) + sigmoid(W_l h_(l-1) + b_l) keeps the first "
+        "layer's gradients at the scale of the last's"
+    )
+    return chain
+
+
 def main(argv: list[str] | None = None) -> dict[str, Any]:
     """Run both parts; return the per-layer gradients and the closed-form rows."""
     args = demo_parser("vanishing", __doc__).parse_args(argv)
@@ -107,21 +147,37 @@ def main(argv: list[str] | None = None) -> dict[str, Any]:
         f"\npart 2: MLP({WIDTH}, [{WIDTH}] * {DEPTH} + [1]), Gaussian(0, 1/m) weights; "
         f"mean |dy/dw| per layer over {INPUTS} inputs x {SEEDS} seeds"
     )
-    per_layer = {act: layer_gradients(act) for act in ("sigmoid", "relu")}
-    print("  layer   sigmoid     relu")
+    relu = {
+        "Gaussian(0, 1/m)": remedy.relu_scales(1.0),
+        "Gaussian(0, 2/m)": remedy.relu_scales(math.sqrt(2.0)),
+    }
+    per_layer = {
+        "sigmoid": layer_gradients("sigmoid"),
+        "relu": relu["Gaussian(0, 1/m)"]["grad"],
+        "sigmoid + shortcut": remedy.residual_layer_gradients(),
+    }
+    print("  layer   sigmoid     relu        sigmoid with shortcuts (part 3)")
     for layer in range(DEPTH + 1):
         name = "output" if layer == DEPTH else f"{layer + 1:5d}"
-        print(f"  {name:>6}  {per_layer['sigmoid'][layer]:.2e}  {per_layer['relu'][layer]:.2e}")
+        print(
+            f"  {name:>6}  {per_layer['sigmoid'][layer]:.2e}  {per_layer['relu'][layer]:.2e}"
+            f"    {per_layer['sigmoid + shortcut'][layer]:.2e}"
+        )
     ratios = {act: g[0] / g[DEPTH - 1] for act, g in per_layer.items()}
     print(
         f"first hidden layer / last hidden layer: sigmoid {ratios['sigmoid']:.1e}, "
-        f"relu {ratios['relu']:.2f}"
+        f"relu {ratios['relu']:.2f}, sigmoid with shortcuts {ratios['sigmoid + shortcut']:.2f}\n"
     )
+    factors = remedy.report(relu)
+    residual = shortcut_part(rows)
     plots = plot_or_skip(args.out, lambda plt: [_plot(plt, chains, per_layer, args.out)])
     return {
         "chains": chains,
+        "residual_chain": residual,
         "per_layer": per_layer,
         "ratios": ratios,
+        "relu_scales": relu,
+        **factors,
         "rows": rows,
         "plots": plots,
     }
@@ -129,7 +185,7 @@ def main(argv: list[str] | None = None) -> dict[str, Any]:
 
 def _plot(plt: Any, chains: dict[str, Any], per_layer: dict[str, list[float]], out: str) -> str:
     fig, (left, right) = plt.subplots(1, 2, figsize=(11, 4.2), dpi=110)
-    colors = {"sigmoid": "#c44e52", "relu": "#4c72b0"}
+    colors = {"sigmoid": "#c44e52", "relu": "#4c72b0", "sigmoid + shortcut": "#55a868"}
     layers = np.arange(DEPTH + 1)
     for act, chain in chains.items():
         left.semilogy(
@@ -154,11 +210,7 @@ def _plot(plt: Any, chains: dict[str, Any], per_layer: dict[str, list[float]], o
     right.set_title(f"MLP({WIDTH}, [{WIDTH}] * {DEPTH} + [1]): gradient per layer", fontsize=10)
     right.legend(fontsize=8)
     right.grid(alpha=0.3)
-    fig.tight_layout()
-    path = os.path.join(out, "gradient_per_layer.png")
-    fig.savefig(path)
-    plt.close(fig)
-    return path
+    return save_figure(plt, fig, os.path.join(out, "gradient_per_layer.png"))
 
 
 if __name__ == "__main__":

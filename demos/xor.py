@@ -10,7 +10,8 @@ step(z) = 1 if z > 0 else 0:
 Its weights are set with ``load_state_dict`` on an ``MLP(2, [2, 1])`` with
 step activations. Step units have zero derivative, so a network that learns
 XOR uses smooth ones instead: ``MLP(2, [8, 1], activation="tanh")`` trained
-on the four points with binary cross-entropy on its logit and Adam.
+on the four points with binary cross-entropy on its logit
+(``binary_cross_entropy_with_logits``) and Adam.
 
     python -m autograd_lite.demos.xor [--out out/xor] [--seed 0] [--epochs 200]
 """
@@ -25,7 +26,7 @@ from autograd_lite.demos.plotting import save_curves
 from autograd_lite.demos.report import demo_parser, plot_or_skip, positive_int
 
 from autograd_lite import no_grad
-from nn import MLP, Adam, Module, binary_cross_entropy, evaluate, fit, xor_table
+from nn import MLP, Adam, Module, binary_cross_entropy_with_logits, evaluate, fit, xor_table
 
 HAND_WIRED = {
     # h1: x1 OR x2
@@ -82,13 +83,13 @@ def main(argv: list[str] | None = None) -> dict:
         model,
         X,
         y,
-        loss=binary_cross_entropy,
+        loss=binary_cross_entropy_with_logits,
         optimizer=Adam(model, lr=0.1),
         epochs=args.epochs,
     )
-    loss, accuracy = evaluate(model, X, y, loss=binary_cross_entropy)
+    loss, accuracy = evaluate(model, X, y, loss=binary_cross_entropy_with_logits)
     probabilities = [model(x).sigmoid().data for x in X]
-    print(f"\ntrained {model}, binary cross-entropy, Adam, {args.epochs} epochs:")
+    print(f"\ntrained {model}, binary cross-entropy on the logit z, Adam, {args.epochs} epochs:")
     for x, target, p in zip(X, y, probabilities):
         print(f"  x = ({x[0]:.0f}, {x[1]:.0f})  P(y=1) = {p:.4f}  target {target}")
     print(f"  accuracy {accuracy:.0%}, loss {loss:.2e}")

@@ -1,7 +1,9 @@
 """XOR with hard-threshold units, the lecture's hand-wired network.
 
-Grosse's CSC 411 lecture 10, "Designing a network to compute XOR", with the
-hard threshold y = 1 if z > 0 else 0:
+Grosse's CSC 411 lecture 10 (seed 004), "Designing a network to compute
+XOR", with its hard threshold y = 1 if z > 0 else 0, which ``nn`` uses
+(seeds 000 and 001 put step(0) = 1 instead; the demo shows that no unit
+here meets z = 0, so the choice does not change the table):
 
     h1 computes x1 OR x2,  h2 computes x1 AND x2,  y computes h1 AND NOT h2
 
@@ -28,6 +30,7 @@ import os
 from typing import Any
 
 import numpy as np
+from autograd_lite.demos.plotting import save_figure
 from autograd_lite.demos.report import Row, demo_parser, plot_or_skip, table, write_graph
 from autograd_lite.demos.xor import HAND_WIRED, hand_wired_xor
 
@@ -47,6 +50,18 @@ def lecture_truth_table(x1: int, x2: int) -> dict[str, int]:
         "y": int(bool(h1) and not h2),
         "slide text": int(bool(h1) and not x2),
     }
+
+
+def smallest_pre_activation(net: MLP) -> float:
+    """The smallest |z| = |w . x + b| over every unit of ``net`` and every input."""
+    out = []
+    for x in INPUTS:
+        hidden = [float(v) for v in x]
+        for layer in net.layers:
+            z = layer.weight() @ np.array(hidden) + layer.bias()
+            out.extend(abs(z).tolist())
+            hidden = [v.data for v in layer(hidden)]
+    return min(out)
 
 
 def main(argv: list[str] | None = None) -> dict[str, Any]:
@@ -74,9 +89,16 @@ def main(argv: list[str] | None = None) -> dict[str, Any]:
         grads.append(max(abs(p.grad) for p in net.parameters()))
     truth = table("truth table: the lecture's Boolean functions vs the step network", rows)
     slide = [lecture_truth_table(*x)["slide text"] for x in INPUTS]
+    xor_column = [a ^ b for a, b in INPUTS]
     print(
-        f"\n(the slide's text 'h1 AND NOT x2' gives {slide} on {INPUTS}: "
-        f"not XOR = {[a ^ b for a, b in INPUTS]})"
+        f"\nthe slide's text says y = h1 AND NOT x2; on {INPUTS} that gives {slide}, "
+        f"but XOR is {xor_column},\nso the output unit must read h2: y = h1 AND NOT h2"
+    )
+    closest = smallest_pre_activation(net)
+    print(
+        f"\nstep(0): nn uses seed 004's hard threshold, 1 if z > 0 else 0, so step(0) = 0;\n"
+        "seeds 000 and 001 write step(0) = 1. Here no unit ever sees z = 0 (the smallest |z|\n"
+        f"over all units and inputs is {closest:g}), so both conventions give the same table"
     )
     print(
         "\nthe step's derivative is 0: with loss 1/2 (y - t)^2, the largest |dloss/dw| over "
@@ -114,6 +136,8 @@ def main(argv: list[str] | None = None) -> dict[str, Any]:
     ]
     plots = plot_or_skip(args.out, lambda plt: [_plot(plt, net, args.out)])
     return {
+        "smallest_abs_z": closest,
+        "slide_text": slide,
         "outputs": outputs,
         "largest_grads": grads,
         "sigmoid": approx,
@@ -151,11 +175,7 @@ def _plot(plt: Any, net: MLP, out: str) -> str:
     ax.set_ylabel("x2")
     ax.set_title("step network: y = 1 on the shaded band, h1 AND NOT h2", fontsize=10)
     ax.legend(loc="upper right", fontsize=8, framealpha=0.9)
-    fig.tight_layout()
-    path = os.path.join(out, "regions.png")
-    fig.savefig(path)
-    plt.close(fig)
-    return path
+    return save_figure(plt, fig, os.path.join(out, "regions.png"))
 
 
 if __name__ == "__main__":

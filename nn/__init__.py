@@ -33,6 +33,7 @@ from .data import (
 from .layers import MLP, Layer, Neuron
 from .losses import (
     binary_cross_entropy,
+    binary_cross_entropy_with_logits,
     hinge,
     l2_penalty,
     mse,
@@ -41,13 +42,20 @@ from .losses import (
     squared_error,
     total,
 )
-from .metrics import accuracy, argmax_correct, logit_correct, sign_correct
+from .metrics import (
+    accuracy,
+    argmax_correct,
+    logit_correct,
+    probability_correct,
+    sign_correct,
+)
 from .module import Module
-from .optim import SGD, Adam, Optimizer
+from .optim import SGD, Adam, AdamW, Optimizer
 from .train import History, evaluate, fit
 
 __all__ = [
     "Adam",
+    "AdamW",
     "CheckpointError",
     "History",
     "Layer",
@@ -62,6 +70,7 @@ __all__ = [
     "argmax_correct",
     "batches",
     "binary_cross_entropy",
+    "binary_cross_entropy_with_logits",
     "evaluate",
     "fit",
     "hinge",
@@ -77,6 +86,7 @@ __all__ = [
     "make_xor",
     "mse",
     "nll",
+    "probability_correct",
     "sign_correct",
     "softmax_cross_entropy",
     "squared_error",

@@ -64,6 +64,7 @@ def make_circles(
     """
     n = _count(n, "make_circles")
     noise = _noise(noise, "make_circles")
+    factor = _number(factor, "make_circles", "factor")
     if not 0.0 < factor < 1.0:
         raise ValueError(f"make_circles: factor must be in (0, 1), got {factor!r}")
     rng = random_generator(seed)
@@ -119,12 +120,7 @@ def make_blobs(
         k = _count(centers, "make_blobs", "centers")
         middles = rng.uniform(-10.0, 10.0, size=(k, 2))
     else:
-        middles = np.asarray(centers, dtype=float)
-        if middles.ndim != 2 or middles.shape[1] != 2 or len(middles) == 0:
-            raise ValueError(
-                f"make_blobs: centers must be a count or an array of 2-D points, "
-                f"got shape {middles.shape}"
-            )
+        middles = _centres(centers)
     k = len(middles)
     y = np.arange(n, dtype=np.int64) % k
     X = middles[y] + rng.normal(0.0, std, size=(n, 2))
@@ -214,6 +210,8 @@ def batches(
     [[0, 1], [2, 3], [4]]
     """
     X, y = check_dataset(X, y, "batches")
+    if not isinstance(shuffle, (bool, np.bool_)):
+        raise TypeError(f"batches: shuffle must be True or False, got {type(shuffle).__name__}")
     n = len(X)
     if batch_size is None:
         yield X, y
@@ -281,10 +279,37 @@ def _two_classes(
     return _shuffled(X, y, rng)
 
 
-def _noise(x: Any, where: str, what: str = "noise") -> float:
+def _centres(centers: Any) -> np.ndarray:
+    """make_blobs' explicit centres: a (k, 2) array of finite numbers."""
+    wrong_type = TypeError(
+        "make_blobs: centers must be a count or an array of 2-D points, "
+        f"got {type(centers).__name__} {centers!r}"
+    )
+    if isinstance(centers, (bool, str, bytes)):
+        raise wrong_type
+    try:
+        middles = np.asarray(centers, dtype=float)
+    except (TypeError, ValueError):
+        raise wrong_type from None
+    if middles.ndim != 2 or middles.shape[1] != 2 or len(middles) == 0:
+        raise ValueError(
+            f"make_blobs: centers must be a count or an array of 2-D points, "
+            f"got shape {middles.shape}"
+        )
+    for k, centre in enumerate(middles):
+        if not np.isfinite(centre).all():
+            raise ValueError(f"make_blobs: centers[{k}] is not finite: {centre.tolist()}")
+    return middles
+
+
+def _number(x: Any, where: str, what: str) -> float:
     if isinstance(x, bool) or not isinstance(x, numbers.Real):
         raise TypeError(f"{where}: {what} must be a number, got {type(x).__name__}")
-    x = float(x)
+    return float(x)
+
+
+def _noise(x: Any, where: str, what: str = "noise") -> float:
+    x = _number(x, where, what)
     if not math.isfinite(x) or x < 0.0:
         raise ValueError(f"{where}: {what} must be a finite number >= 0, got {x!r}")
     return x

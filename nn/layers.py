@@ -28,7 +28,7 @@ import numpy as np
 
 from autograd_lite import Value
 
-from .activations import activation_function
+from .activations import DEFAULT_ACTIVATION, activation_function, activation_name
 from .init import gaussian_weights, random_generator
 from .inputs import Input, as_inputs
 from .module import Module
@@ -37,6 +37,11 @@ from .module import Module
 class Neuron(Module):
     """One unit: ``f(w . x + b)``, weights from Gaussian(0, 1/nin), bias 0.
 
+    ``f`` is ``activation`` (ReLU by default); micrograd's spelling
+    ``Neuron(nin, nonlin=False)`` (linear) or ``nonlin=True`` (ReLU) works too.
+
+    >>> Neuron(2, nonlin=False).activation
+    'linear'
     >>> n = Neuron(2, activation="linear", seed=0)
     >>> n.load_state_dict({"w.0": 2.0, "w.1": -1.0, "b": 0.5})
     >>> y = n([3.0, 4.0])
@@ -47,12 +52,14 @@ class Neuron(Module):
     def __init__(
         self,
         nin: int,
-        activation: str = "relu",
+        activation: str = DEFAULT_ACTIVATION,
         *,
+        nonlin: bool | None = None,
         seed: int | None = None,
         rng: np.random.Generator | None = None,
     ) -> None:
         nin = _positive_int(nin, "nin", "Neuron")
+        activation = activation_name(activation, nonlin, "Neuron")
         self._activate = activation_function(activation)
         self.nin = nin
         self.activation = activation
@@ -78,6 +85,13 @@ class Neuron(Module):
 class Layer(Module):
     """``nout`` neurons reading the same ``nin`` inputs; returns a list of ``nout`` Values.
 
+    ``activation`` or micrograd's ``nonlin`` as for ``Neuron``.
+
+    As a matrix the layer is z = W x + b with W of shape (nout, nin): row j
+    holds neuron j's weights (``weight()``). That is seed 004's and
+    PyTorch's orientation; seeds 000 and 002 write z = W^T x + b with W of
+    shape (nin, nout), the transpose.
+
     >>> layer = Layer(3, 2, activation="tanh", seed=0)
     >>> [y.label for y in layer([1.0, 2.0, 3.0])]
     ['neurons.0', 'neurons.1']
@@ -87,13 +101,15 @@ class Layer(Module):
         self,
         nin: int,
         nout: int,
-        activation: str = "relu",
+        activation: str = DEFAULT_ACTIVATION,
         *,
+        nonlin: bool | None = None,
         seed: int | None = None,
         rng: np.random.Generator | None = None,
     ) -> None:
         nin = _positive_int(nin, "nin", "Layer")
         nout = _positive_int(nout, "nout", "Layer")
+        activation = activation_name(activation, nonlin, "Layer")
         activation_function(activation)  # reject a bad name before drawing weights
         gen = random_generator(seed, rng)
         self.nin = nin
@@ -106,6 +122,62 @@ class Layer(Module):
 
     def _forward(self, xs: list[Value]) -> list[Value]:
         return [n._forward(xs) for n in self.neurons]
+
+    # --- the layer as the lectures' matrices: z = W x + b -----------------
+
+    def weight(self) -> np.ndarray:
+        """The weights as a numpy matrix W of shape (nout, nin): row j is neuron j's w.
+
+        This is seed 004's and PyTorch's orientation, z = W x + b. Seeds 000
+        and 002 write z = W^T x with a matrix of shape (nin, nout): that
+        matrix is ``weight().T``. The array is a copy.
+
+        >>> layer = Layer(3, 2, activation="linear", seed=0)
+        >>> layer.load_state_dict({"neurons.0.w.0": 1.0, "neurons.0.w.1": 2.0,
+        ...     "neurons.0.w.2": 3.0, "neurons.0.b": 0.5, "neurons.1.w.0": -1.0,
+        ...     "neurons.1.w.1": 0.0, "neurons.1.w.2": 4.0, "neurons.1.b": -2.0})
+        >>> layer.weight()
+        array([[ 1.,  2.,  3.],
+               [-1.,  0.,  4.]])
+        >>> x = np.array([1.0, 1.0, 2.0])
+        >>> bool(np.allclose(layer.weight() @ x + layer.bias(), [v.data for v in layer(x)]))
+        True
+        """
+        return np.array([[w.data for w in n.w] for n in self.neurons]).reshape(self.nout, self.nin)
+
+    def weight_grad(self) -> np.ndarray:
+        """dL/dW as a numpy matrix of shape (nout, nin), from each weight's ``grad``.
+
+        After ``L.backward()`` on a linear layer's output, this is the
+        lecture's delta x^T, where delta = dL/dz (seed 004: W_bar = z_bar x^T).
+
+        >>> layer = Layer(2, 2, activation="linear", seed=0)
+        >>> z = layer([1.0, -2.0])
+        >>> (3.0 * z[0] + 5.0 * z[1]).backward()          # delta = (3, 5)
+        >>> layer.weight_grad()                           # outer(delta, x)
+        array([[  3.,  -6.],
+               [  5., -10.]])
+        """
+        return np.array([[w.grad for w in n.w] for n in self.neurons]).reshape(self.nout, self.nin)
+
+    def bias(self) -> np.ndarray:
+        """The biases as a numpy vector b of shape (nout,) (a copy).
+
+        >>> Layer(3, 2, seed=0).bias()     # biases start at 0
+        array([0., 0.])
+        """
+        return np.array([n.b.data for n in self.neurons])
+
+    def bias_grad(self) -> np.ndarray:
+        """dL/db as a numpy vector of shape (nout,): the lecture's delta = dL/dz.
+
+        >>> layer = Layer(2, 2, activation="linear", seed=0)
+        >>> z = layer([1.0, -2.0])
+        >>> (3.0 * z[0] + 5.0 * z[1]).backward()
+        >>> layer.bias_grad()
+        array([3., 5.])
+        """
+        return np.array([n.b.grad for n in self.neurons])
 
     def __repr__(self) -> str:
         return f"Layer({self.nin}, {self.nout}, activation={self.activation!r})"

@@ -1,25 +1,39 @@
 """Loss functions from the lectures, each for one example, built from Values.
 
-===========================  =========================================  ==========
-loss                         definition                                 dL/dz
-===========================  =========================================  ==========
-``squared_error(yhat, y)``   1/2 (y - yhat)^2   (summed over outputs)   yhat - y
-``mse(yhats, ys)``           mean over examples of (y - yhat)^2         2(yhat-y)/n
-``hinge(score, y)``          max(0, 1 - y * score),  y in {-1, +1}      -y or 0
-``binary_cross_entropy``     -y log s(z) - (1-y) log(1 - s(z)), z logit  s(z) - y
-``softmax_cross_entropy``    -sum_k y_k log softmax(z)_k                p - y
-``l2_penalty(params, lam)``  lam * sum w^2                              2 lam w
-===========================  =========================================  ==========
+=======================================  ==========================================  =============
+loss                                     definition                                  gradient
+=======================================  ==========================================  =============
+``squared_error(yhat, y)``               1/2 (y - yhat)^2 (summed over outputs)      yhat - y
+``mse(yhats, ys)``                       mean over examples of (y - yhat)^2          2(yhat - y)/n
+``hinge(score, y)``                      max(0, 1 - y score), y in {-1, +1}          -y or 0
+``binary_cross_entropy(yhat, y)``        -y log yhat - (1 - y) log(1 - yhat)         see below
+``binary_cross_entropy_with_logits``     the same of yhat = sigmoid(z), z a logit    s(z) - y
+``softmax_cross_entropy(z, y)``          -sum_k y_k log softmax(z)_k, z logits       p - y
+``l2_penalty(params, lam)``              lam sum w^2                                 2 lam w
+=======================================  ==========================================  =============
 
-The lecture pairs each loss with the last layer's activation: squared and
-hinge with a linear output, binary cross-entropy with a sigmoid and NLL with
-a softmax. The two cross-entropies here take the *logits* z (the linear
-output) and fold the sigmoid or softmax in, in a form that cannot overflow:
-their gradient with respect to z is then the lecture's yhat - y.
+The lecture pairs each loss with the last layer's activation (L. Kaelbling's
+notes: squared and hinge with a linear output, NLL with a sigmoid or a
+softmax). ``binary_cross_entropy`` takes the probability yhat, as the
+lectures write it and as PyTorch's ``binary_cross_entropy`` does: put a
+sigmoid on the last layer (``output_activation="sigmoid"``). Its gradient
+with respect to yhat is (yhat - y) / (yhat (1 - yhat)), and through the
+sigmoid the yhat (1 - yhat) cancels to yhat - y. ``..._with_logits`` and
+``softmax_cross_entropy`` take logits (a linear last layer) and fold the
+sigmoid or softmax in, in a form that cannot overflow.
+
+Squared error: ``squared_error`` has the 1/2 of seeds 001 (regression loss)
+and 004 (L = 1/2 (y - t)^2), so its gradient is yhat - y; ``mse`` is the
+usual mean of squares without the 1/2, and the 2-2-1 "Backprop Demo" of
+seed 001 and seed 003's linear regression use (y - yhat)^2 without it too.
 
 >>> from autograd_lite import Value
+>>> yhat = Value(0.7)
+>>> loss = binary_cross_entropy(yhat, 1)       # seed 001's -log 0.7
+>>> round(loss.data, 4)
+0.3567
 >>> z = Value(0.0)
->>> loss = binary_cross_entropy(z, 1)
+>>> loss = binary_cross_entropy_with_logits(z, 1)
 >>> loss.backward()
 >>> round(loss.data, 6), z.grad     # log 2, and sigmoid(0) - 1
 (0.693147, -0.5)
@@ -87,20 +101,88 @@ def hinge(score: Value, y: Any) -> Value:
     return (1.0 - label * s).relu()
 
 
-def binary_cross_entropy(logit: Value, y: Any) -> Value:
-    """-y log sigmoid(z) - (1 - y) log(1 - sigmoid(z)), from the logit z; y in [0, 1].
+LOG_FLOOR = -100.0
+"""The least value a log in ``binary_cross_entropy`` takes, as in PyTorch's BCELoss."""
 
-    Computed as softplus(z) - y z, which is the same function, finite for
-    every z, and has gradient sigmoid(z) - y.
+_FLOOR = math.exp(LOG_FLOOR)  # e^-100 = 3.7e-44: log(_FLOOR) is exactly -100.0
+
+
+def clamped_log(p: Value) -> Value:
+    """max(log p, -100) for p >= 0, built from the engine's own operations.
+
+    It is log(relu(p - e^-100) + e^-100): exactly log p wherever log p >= -100,
+    and -100 below (p = 0 included). Its gradient is the derivative of that
+    function: 1/p above the floor, and 0 where the floor holds, because a
+    clamped value does not change when p moves; so nothing is infinite and
+    no NaN appears.
 
     >>> from autograd_lite import Value
-    >>> binary_cross_entropy(Value(1000.0), 0).data   # sigmoid(1000) rounds to 1 in floats
+    >>> p = Value(0.0)
+    >>> out = clamped_log(p)
+    >>> out.backward()
+    >>> out.data, p.grad
+    (-100.0, 0.0)
+    """
+    return ((p - _FLOOR).relu() + _FLOOR).log()
+
+
+def binary_cross_entropy(yhat: Value, y: Any) -> Value:
+    """-y log yhat - (1 - y) log(1 - yhat) of a probability yhat; y in [0, 1].
+
+    The lectures' binary cross-entropy (seed 001), on the probability yhat =
+    sigmoid(z) that a sigmoid output layer gives, like PyTorch's
+    ``binary_cross_entropy``. Each log is clamped at -100 as PyTorch's BCELoss
+    does (``clamped_log``), so yhat = 0 or 1, where a saturated sigmoid rounds
+    to, gives a finite loss (at most 100) and finite gradients instead of an
+    error. Where neither log is clamped the gradient is the lecture's
+    (yhat - y) / (yhat (1 - yhat)); a clamped log contributes 0. (PyTorch's
+    hand-written backward uses (yhat - y) / max(yhat (1 - yhat), 1e-12)
+    instead, which is not the derivative of its clamped loss: the two agree
+    wherever yhat (1 - yhat) >= 1e-12.) A term whose weight y or 1 - y is 0
+    is left out of the graph.
+
+    For logits use ``binary_cross_entropy_with_logits``: it has no clamp and
+    its gradient s(z) - y never vanishes when the sigmoid saturates.
+
+    >>> from autograd_lite import Value
+    >>> round(binary_cross_entropy(Value(0.7), 1).data, 6)     # -log 0.7
+    0.356675
+    >>> binary_cross_entropy(Value(0.0), 1).data               # -max(log 0, -100)
+    100.0
+    >>> binary_cross_entropy(Value(1.3), 1)  # doctest: +ELLIPSIS
+    Traceback (most recent call last):
+    ...
+    ValueError: binary_cross_entropy: yhat must be a probability in [0, 1], got 1.3; ...
+    """
+    p = _one_output(yhat, "binary_cross_entropy")
+    if not 0.0 <= p.data <= 1.0:
+        where = f" (Value {p.label!r})" if p.label else ""
+        raise ValueError(
+            f"binary_cross_entropy: yhat must be a probability in [0, 1], got {p.data!r}{where}; "
+            "for a logit (a linear output) use binary_cross_entropy_with_logits"
+        )
+    target = _target_probability(y, "binary_cross_entropy")
+    terms = []
+    if target != 0.0:
+        terms.append(-target * clamped_log(p))
+    if target != 1.0:
+        terms.append(-(1.0 - target) * clamped_log(1.0 - p))
+    return total(terms)
+
+
+def binary_cross_entropy_with_logits(logit: Value, y: Any) -> Value:
+    """Binary cross-entropy of yhat = sigmoid(z), from the logit z; y in [0, 1].
+
+    Computed as softplus(z) - y z, which equals
+    -y log sigmoid(z) - (1 - y) log(1 - sigmoid(z)), is finite for every z,
+    and has gradient sigmoid(z) - y (PyTorch's ``BCEWithLogitsLoss``).
+
+    >>> from autograd_lite import Value
+    >>> binary_cross_entropy_with_logits(Value(1000.0), 0).data   # sigmoid(1000) rounds to 1
     1000.0
     """
-    z = _one_output(logit, "binary_cross_entropy")
-    target = _number(y, "binary_cross_entropy", "target")
-    if not 0.0 <= target <= 1.0:
-        raise ValueError(f"binary_cross_entropy: the target must be in [0, 1], got {target!r}")
+    z = _one_output(logit, "binary_cross_entropy_with_logits")
+    target = _target_probability(y, "binary_cross_entropy_with_logits")
     return z.softplus() - target * z
 
 
@@ -224,6 +306,13 @@ def _number(x: Any, loss: str, what: str) -> float:
     if not math.isfinite(v):
         raise ValueError(f"{loss}: the {what} must be finite, got {v!r}")
     return v
+
+
+def _target_probability(y: Any, loss: str) -> float:
+    target = _number(y, loss, "target")
+    if not 0.0 <= target <= 1.0:
+        raise ValueError(f"{loss}: the target must be in [0, 1], got {target!r}")
+    return target
 
 
 def _class_index(y: Any, n: int) -> int:

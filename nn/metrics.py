@@ -1,16 +1,19 @@
 """Was a prediction right? One rule per kind of output, matched to its loss.
 
 * a score trained with ``hinge`` (labels -1/+1): right when its sign matches;
-* a logit trained with ``binary_cross_entropy`` (labels 0/1): right when
-  z > 0 exactly for y = 1;
+* a probability trained with ``binary_cross_entropy`` (labels 0/1): right
+  when yhat > 1/2 exactly for y = 1;
+* a logit trained with ``binary_cross_entropy_with_logits`` (labels 0/1):
+  right when z > 0 exactly for y = 1 (the same rule, as sigmoid(z) > 1/2
+  exactly when z > 0);
 * logits trained with ``softmax_cross_entropy`` / ``nll``: right when the
   largest logit is the target class.
 
 Regression losses (``squared_error``, ``mse``) have no accuracy.
 
 >>> from autograd_lite import Value
->>> sign_correct(Value(0.3), 1), logit_correct(Value(0.3), 0)
-(True, False)
+>>> sign_correct(Value(0.3), 1), logit_correct(Value(0.3), 0), probability_correct(Value(0.3), 0)
+(True, False, True)
 >>> argmax_correct([Value(1.0), Value(2.0)], 1)
 True
 """
@@ -43,6 +46,16 @@ def logit_correct(logit: Value, y: Any) -> bool:
     return (_data(logit) > 0.0) == (float(y) >= 0.5)
 
 
+def probability_correct(yhat: Value, y: Any) -> bool:
+    """True when ``yhat`` > 1/2 exactly for target ``y`` >= 1/2.
+
+    >>> from autograd_lite import Value
+    >>> probability_correct(Value(0.9), 1), probability_correct(Value(0.5), 1)
+    (True, False)
+    """
+    return (_data(yhat) > 0.5) == (float(y) >= 0.5)
+
+
 def argmax_correct(logits: Sequence[Value], y: Any) -> bool:
     """True when the largest logit is class ``y`` (an index, or the largest target probability)."""
     zs = [_data(z) for z in logits]
@@ -55,7 +68,8 @@ def argmax_correct(logits: Sequence[Value], y: Any) -> bool:
 
 CORRECT_FOR_LOSS: dict[Callable[..., Value], Correct] = {
     losses.hinge: sign_correct,
-    losses.binary_cross_entropy: logit_correct,
+    losses.binary_cross_entropy: probability_correct,
+    losses.binary_cross_entropy_with_logits: logit_correct,
     losses.softmax_cross_entropy: argmax_correct,
     losses.nll: argmax_correct,
 }

@@ -33,7 +33,7 @@ from typing import Any
 
 from autograd_lite import Value
 
-from .checkpoint import FORMAT, VERSION, CheckpointError, read_json, write_json
+from .checkpoint import FORMAT, VERSION, CheckpointError, clipped, read_checkpoint, write_checkpoint
 
 
 class Module:
@@ -144,15 +144,7 @@ class Module:
                 f"the state does not fit {self.architecture()} "
                 f"({len(named)} parameters): {'; '.join(parts)}"
             )
-        values = []
-        for name, _ in named:
-            v = state[name]
-            if isinstance(v, bool) or not isinstance(v, numbers.Real) or not math.isfinite(v):
-                raise CheckpointError(
-                    f"parameter {name!r} must be a finite number, "
-                    f"got {_shown(v)} ({type(v).__name__})"
-                )
-            values.append(float(v))
+        values = [_parameter_value(name, state[name]) for name, _ in named]
         for (_, p), v in zip(named, values):
             p.data = v
 
@@ -176,7 +168,7 @@ class Module:
         for name, v in state.items():
             if not math.isfinite(v):
                 raise ValueError(f"can't save: parameter {name!r} is {v!r} (not a finite number)")
-        write_json(
+        write_checkpoint(
             path,
             {
                 "format": FORMAT,
@@ -189,25 +181,27 @@ class Module:
     def load(self, path: str | os.PathLike) -> Module:
         """Set the parameters from a file written by ``save``; returns the model.
 
-        A file that is corrupt, truncated, not a model file, or made for a
-        different architecture raises ``CheckpointError`` naming the file and
-        the problem, and the model is left exactly as it was.
+        A file that is corrupt, truncated, changed since it was written (its
+        checksum does not match), not a model file, or made for a different
+        architecture raises ``CheckpointError`` naming the file and the
+        problem, and the model is left exactly as it was.
         """
         where = os.fspath(path)
-        doc = read_json(path)
+        doc = read_checkpoint(path)
         if not isinstance(doc, dict) or doc.get("format") != FORMAT:
             raise CheckpointError(
                 f"{where}: not an autograd-lite model file (no 'format': {FORMAT!r} field)"
             )
         if doc.get("version") != VERSION:
             raise CheckpointError(
-                f"{where}: model file version {doc.get('version')!r}, "
+                f"{where}: model file version {clipped(repr(doc.get('version')), 40)}, "
                 f"but this version of nn reads version {VERSION}"
             )
         theirs, mine = doc.get("architecture"), self.architecture()
         if theirs != mine:
             raise CheckpointError(
-                f"{where}: made for a different architecture: the file holds {theirs}, "
+                f"{where}: made for a different architecture: the file holds "
+                f"{clipped(str(theirs), 300)}, "
                 f"this model is {mine}; the model was not changed"
             )
         params = doc.get("parameters")
@@ -267,11 +261,33 @@ def _assign_path(value: Any, path: str) -> None:
                 _assign_path(item, f"{path}.{i}")
 
 
+def _parameter_value(name: str, v: Any) -> float:
+    """``v`` as the float a parameter holds; CheckpointError unless it is a finite number."""
+    if isinstance(v, bool) or not isinstance(v, numbers.Real):
+        raise CheckpointError(
+            f"parameter {name!r} must be a finite number, got {_shown(v)} ({type(v).__name__})"
+        )
+    try:
+        x = float(v)
+    except OverflowError:
+        raise CheckpointError(
+            f"parameter {name!r} must be a finite number, got an int too large for a float "
+            f"({_shown(v)})"
+        ) from None
+    if not math.isfinite(x):
+        raise CheckpointError(
+            f"parameter {name!r} must be a finite number, got {_shown(v)} ({type(v).__name__})"
+        )
+    return x
+
+
 def _listing(names: list[str], limit: int = 5) -> str:
-    shown = ", ".join(names[:limit])
+    shown = ", ".join(clipped(name, 60) for name in names[:limit])
     return shown if len(names) <= limit else f"{shown}, ... and {len(names) - limit} more"
 
 
 def _shown(v: Any) -> str:
-    text = repr(v)
-    return text if len(text) <= 40 else text[:37] + "..."
+    if isinstance(v, int) and not isinstance(v, bool) and abs(v) >= 10**40:
+        # repr of a huge int is long, slow, and past 4300 digits an error
+        return f"an int of about {round(abs(v).bit_length() * math.log10(2))} digits"
+    return clipped(repr(v), 40)

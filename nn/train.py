@@ -12,9 +12,16 @@ accuracy of the forward passes made during the epoch (before each batch's
 update, as micrograd's demo reports them). With ``batched=True`` each batch
 runs through a compiled graph instead (``autograd_lite.batched``): the loss
 of one example is traced once and evaluated for the whole batch with numpy;
-the numbers are the scalar path's, up to rounding. A tqdm progress bar appears only
-when stderr is a terminal and the run is long (its first epoch suggests
-more than two seconds in all); ``progress=True`` or ``False`` decides.
+the numbers are the scalar path's, up to rounding.
+
+Progress (``nn.progress``) shows by itself on a terminal or in a notebook
+when the run is long (its first epoch suggests more than two seconds in
+all): tqdm's bar on a terminal, tqdm's notebook bar in a notebook with
+ipywidgets, a text line updated in place in one without; ``progress=True``
+or ``False`` decides (elsewhere, as in a pipe, True writes a line per
+update). ``live=True`` implies progress and, in a notebook, also draws one
+figure that is redrawn in place (``nn.live_view``): the loss and accuracy
+curves and, for 2-D inputs, the decision regions.
 
 >>> from nn import MLP, SGD, make_moons, to_signed, hinge
 >>> X, y = make_moons(20, seed=0)
@@ -27,8 +34,6 @@ more than two seconds in all); ``progress=True`` or ``False`` decides.
 from __future__ import annotations
 
 import math
-import numbers
-import sys
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -39,12 +44,21 @@ import numpy as np
 from autograd_lite import Value, no_grad
 from autograd_lite.batched import BatchedGraph, compile_batched
 
-from . import losses
+from . import jupyter, losses
 from .data import batches, check_dataset
 from .init import random_generator
 from .metrics import Correct, correct_for
 from .module import Module
 from .optim import SGD, Optimizer
+from .progress import Progress, progress_display, stderr_is_terminal
+from .train_checks import (
+    check_optimizer,
+    check_targets,
+    finite_at_least_0,
+    flag,
+    function_or_none,
+    positive_int,
+)
 
 Loss = Callable[[Any, Any], Value]
 
@@ -82,6 +96,7 @@ def fit(
     progress: bool | None = None,
     callback: Callable[[int, History], Any] | None = None,
     batched: bool = False,
+    live: bool = False,
 ) -> History:
     """Train ``model`` on rows ``X`` with targets ``y``; returns the ``History``.
 
@@ -94,33 +109,42 @@ def fit(
     epoch. ``batched=True`` computes each batch's loss and gradients with
     compiled graphs: one for class labels with ``softmax_cross_entropy`` or
     ``nll``, else one per distinct target value (so for classification).
+    ``progress``: None shows it on a terminal or in a notebook for runs
+    longer than two seconds. ``live=True`` shows progress (unless
+    ``progress=False``) and, in a notebook, a figure of the training so far,
+    updated in place a few times a second at most.
+
+    Before the first update, every argument is checked, the optimizer must
+    update only this model's parameters (an optimizer over some of them
+    leaves the rest frozen), and the loss and accuracy rule are tried once
+    per distinct target (``nn.train_checks``): a label the loss can't take,
+    or a loss that returns something other than a Value, stops the call
+    with the model unchanged.
     """
     if not isinstance(model, Module):
         raise TypeError(f"fit() trains an nn Module, got {type(model).__name__}")
-    if not callable(loss):
-        raise TypeError(
-            f"fit(): loss must be a function loss(output, y), got {type(loss).__name__}"
-        )
+    loss = _loss_function(loss, "fit")
     X, y = check_dataset(X, y, "fit")
-    epochs = _positive(epochs, "epochs")
+    epochs = positive_int(epochs, "epochs")
     if batch_size is not None:
-        batch_size = _positive(batch_size, "batch_size")
-    if isinstance(l2, bool) or not isinstance(l2, numbers.Real) or not 0.0 <= l2 < math.inf:
-        raise ValueError(f"fit(): l2 must be a finite number >= 0, got {l2!r}")
-    correct = correct_for(loss) if accuracy == "auto" else accuracy
-    if correct is not None and not callable(correct):
-        raise TypeError("fit(): accuracy must be 'auto', None, or a function correct(output, y)")
-    params = model.parameters()
-    if optimizer is None:
-        optimizer = SGD(params, lr=0.1)
+        batch_size = positive_int(batch_size, "batch_size")
+    l2 = finite_at_least_0(l2, "l2")
+    shuffle = flag(shuffle, "shuffle")
+    progress = flag(progress, "progress", allow_none=True)
+    batched = flag(batched, "batched")
+    live = flag(live, "live")
+    callback = function_or_none(callback, "callback", "callback(epoch, history)")
+    correct = _accuracy_rule(accuracy, loss, "fit")
     rng = random_generator(seed)
+    params = model.parameters()
+    optimizer = SGD(params, lr=0.1) if optimizer is None else check_optimizer(optimizer, params)
+    check_targets(model, loss, correct, X, y, "fit")
     full = batch_size is None or batch_size >= len(X)
-    if not isinstance(batched, bool):
-        raise TypeError(f"fit(): batched must be True or False, got {batched!r}")
     compiled = _CompiledLoss(model, loss, params, X[0], l2) if batched else None
 
     history = History()
-    bar = None
+    bar: Progress | None = None
+    view = None
     started = time.perf_counter()
     try:
         for epoch in range(epochs):
@@ -143,14 +167,17 @@ def fit(
                     n_correct += sum(bool(correct(o, t)) for o, t in zip(outputs, yb))
             history.loss.append(_epoch_loss(batch_losses))
             history.accuracy.append(None if correct is None else n_correct / len(X))
-            if epoch == 0 and _wants_bar(progress, time.perf_counter() - started, epochs):
-                bar = _progress_bar(epochs)
+            if epoch == 0:
+                if _wants_progress(progress, live, time.perf_counter() - started, epochs):
+                    bar = progress_display(epochs, started)
+                if live:
+                    from .live_view import live_view
+
+                    view = live_view(model, X, y, correct, epochs)
             if bar is not None:
-                bar.update(1)
-                shown = {"loss": f"{history.loss[-1]:.4g}"}
-                if correct is not None:
-                    shown["acc"] = f"{history.accuracy[-1]:.1%}"
-                bar.set_postfix(shown, refresh=False)
+                bar.update(history)
+            if view is not None:
+                view.update(history)
             if callback is not None:
                 callback(epoch, history)
     finally:
@@ -175,8 +202,11 @@ def evaluate(
     >>> 0.0 <= acc <= 1.0
     True
     """
+    if not callable(model):
+        raise TypeError(f"evaluate() takes an nn Module (a model), got {type(model).__name__}")
+    loss = _loss_function(loss, "evaluate")
     X, y = check_dataset(X, y, "evaluate")
-    correct = correct_for(loss) if accuracy == "auto" else accuracy
+    correct = _accuracy_rule(accuracy, loss, "evaluate")
     with no_grad():
         outputs = [model(x) for x in X]
         mean_loss = _batch_loss(loss, outputs, y).data
@@ -304,21 +334,29 @@ def _epoch_loss(batch_losses: list[tuple[float, int]]) -> float:
     return math.fsum(loss * size for loss, size in batch_losses) / n
 
 
-def _positive(n: Any, what: str) -> int:
-    if isinstance(n, bool) or not isinstance(n, numbers.Integral) or n < 1:
-        raise ValueError(f"fit(): {what} must be a positive int, got {n!r}")
-    return int(n)
+def _loss_function(loss: Any, where: str) -> Loss:
+    if not callable(loss):
+        raise TypeError(
+            f"{where}(): loss must be a function loss(output, y), got {type(loss).__name__}"
+        )
+    return loss
 
 
-def _wants_bar(progress: bool | None, first_epoch: float, epochs: int) -> bool:
+def _accuracy_rule(accuracy: Any, loss: Loss, where: str) -> Correct | None:
+    if isinstance(accuracy, str) and accuracy == "auto":
+        return correct_for(loss)
+    if accuracy is not None and not callable(accuracy):
+        raise TypeError(
+            f"{where}(): accuracy must be 'auto', None, or a function correct(output, y), "
+            f"got {type(accuracy).__name__}"
+        )
+    return accuracy
+
+
+def _wants_progress(progress: bool | None, live: bool, first_epoch: float, epochs: int) -> bool:
+    if progress is None and live:
+        progress = True
     if progress is not None:
-        return bool(progress) and epochs > 1
-    on_terminal = hasattr(sys.stderr, "isatty") and sys.stderr.isatty()
-    return on_terminal and first_epoch * epochs > _LONG_RUN_SECONDS
-
-
-def _progress_bar(epochs: int) -> Any:
-    from tqdm import tqdm
-
-    bar = tqdm(total=epochs, desc="fit", unit="epoch", file=sys.stderr, leave=True)
-    return bar
+        return progress and epochs > 1
+    watched = stderr_is_terminal() or jupyter.in_notebook()
+    return watched and first_epoch * epochs > _LONG_RUN_SECONDS

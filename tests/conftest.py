@@ -1,4 +1,5 @@
-"""What several test files share: the ``slow`` marker, a clean op registry, a real browser.
+"""What several test files share: the ``slow`` marker, a clean op registry, a real browser,
+a stand-in notebook page and a reader of the live view's curves.
 
 Tests that take seconds (the demos, million-node chains, the browser) carry
 ``@pytest.mark.slow``. The README's test command runs everything; while
@@ -62,3 +63,86 @@ def browser() -> Iterator[Any]:
             unavailable(f"chromium at {chromium} did not start: {e}")
         yield launched
         launched.close()
+
+
+SVG = "{http://www.w3.org/2000/svg}"
+
+
+def _drawn_curve(svg: str, name: str) -> list[tuple[float, float]]:
+    """The (epoch, value) points of the live view's curve ``name``, read back off the picture.
+
+    Pixels become numbers through the tick labels drawn on the axes (two
+    ticks fix a linear axis), so this checks what a reader of the chart sees.
+    """
+    import xml.etree.ElementTree as ET
+
+    chart = ET.fromstring(svg).find(f".//{SVG}g[@class='curves']")
+    labels = [(t.text or "", t.get("text-anchor"), t) for t in chart.iter(f"{SVG}text")]
+    x_ticks = [(float(t.get("x")), float(s)) for s, a, t in labels if a == "middle" and _number(s)]
+    if name == "loss":
+        y_ticks = [(float(t.get("y")) - 4, float(s)) for s, a, t in labels if a == "end"]
+    else:
+        y_ticks = [
+            (float(t.get("y")) - 4, float(s[:-1]) / 100) for s, a, t in labels if s.endswith("%")
+        ]
+    path = chart.find(f"{SVG}path[@class='{name}']")
+    points = [tuple(map(float, p[1:].split(","))) for p in path.get("d").split()]
+    to_epoch, to_value = _axis(x_ticks), _axis(y_ticks)
+    return [(to_epoch(px), to_value(py)) for px, py in points]
+
+
+def _number(s: str) -> bool:
+    try:
+        float(s)
+    except ValueError:
+        return False
+    return True
+
+
+def _axis(ticks: list[tuple[float, float]]) -> Any:
+    (p0, v0), (p1, v1) = min(ticks), max(ticks)
+    return lambda p: v0 + (p - p0) * (v1 - v0) / (p1 - p0)
+
+
+@pytest.fixture
+def drawn_curve() -> Any:
+    """``drawn_curve(svg, "loss")``: a live-view curve's points read back through its axes."""
+    return _drawn_curve
+
+
+class Page:
+    """A stand-in for a notebook page: each output shown, with every replacement of it."""
+
+    def __init__(self) -> None:
+        self.outputs: list[list[dict[str, str]]] = []
+
+    def show(self, bundle: dict[str, str]) -> Any:
+        frames = [bundle]
+        self.outputs.append(frames)
+
+        class Handle:
+            def update(self, bundle: dict[str, str], raw: bool) -> None:
+                assert raw
+                frames.append(bundle)
+
+        return Handle()
+
+    def figures(self) -> list[list[dict[str, str]]]:
+        """The outputs that are live-view figures (SVG)."""
+        return [o for o in self.outputs if "image/svg+xml" in o[0]]
+
+    def text_lines(self) -> list[list[dict[str, str]]]:
+        """The plain-text outputs (progress lines)."""
+        return [o for o in self.outputs if "image/svg+xml" not in o[0]]
+
+
+@pytest.fixture
+def notebook(monkeypatch: pytest.MonkeyPatch) -> Page:
+    """Run as if in a notebook without ipywidgets; outputs land on the returned ``Page``."""
+    from nn import jupyter
+
+    page = Page()
+    monkeypatch.setattr(jupyter, "in_notebook", lambda: True)
+    monkeypatch.setattr(jupyter, "has_ipywidgets", lambda: False)
+    monkeypatch.setattr(jupyter, "show_in_place", page.show)
+    return page

@@ -143,4 +143,4 @@ def test_values_hash_by_identity_and_compare_by_data():
     assert len({a, b}) == 2
     assert a <= b and not a < b and Value(2.0) > 1
     assert max([Value(1.0), Value(3.0), Value(2.0)]).data == 3.0
-    assert float(Value(2.5)) == 2.5
+    assert Value(2.5).item() == 2.5  # float(v) is refused: see test_value_errors

@@ -301,6 +301,24 @@ def test_a_domain_error_after_a_matrix_product_names_the_sample_and_node():
         graph(np.array([3.0, 2.0, 5.0]), np.array([1.0, 1.0, 5.0]), reduce="sum")
 
 
+def test_a_sum_of_products_that_overflows_raises_like_the_scalar_engine_naming_the_sample():
+    w = [Value(1e300, label="w0"), Value(1e300, label="w1")]
+
+    def fn(x, y):
+        s = w[0] * x + w[1] * y
+        s.label = "s"
+        return s.tanh()
+
+    graph = compile_batched(fn, 1.0, 1.0, params=w)
+    assert count_linear(graph) == 1
+    x, y = np.array([1.0, 2.0, 1e10]), np.array([1.0, -3.0, 1.0])
+    with pytest.raises(OverflowError):  # the scalar engine, on sample 2
+        fn(Value(1e10), Value(1.0))
+    with pytest.raises(OverflowError, match=r"in sample 2 of the batch, computing node 's'"):
+        graph(x, y, reduce="sum")
+    check_lowered(fn, (x[:2], y[:2]), w)  # the first two samples are fine
+
+
 # --- the backward pass writes first contributions instead of adding to zeros ---------------
 
 

@@ -18,6 +18,7 @@ from nn import (
     SGD,
     Adam,
     binary_cross_entropy,
+    binary_cross_entropy_with_logits,
     fit,
     hinge,
     make_blobs,
@@ -65,7 +66,16 @@ def test_an_mlp_output_and_gradients_match_the_scalar_engine_per_sample():
 
 LOSSES = {
     "hinge": (hinge, 1, lambda n, rng: rng.choice([-1.0, 1.0], size=n)),
-    "binary_cross_entropy": (binary_cross_entropy, 1, lambda n, rng: rng.uniform(0, 1, n)),
+    "binary_cross_entropy_with_logits": (
+        binary_cross_entropy_with_logits,
+        1,
+        lambda n, rng: rng.uniform(0, 1, n),
+    ),
+    "binary_cross_entropy (of a sigmoid)": (
+        lambda o, t: binary_cross_entropy(o.sigmoid(), t),
+        1,
+        lambda n, rng: rng.uniform(0, 1, n),
+    ),
     "softmax_cross_entropy": (softmax_cross_entropy, 3, lambda n, rng: rng.integers(0, 3, n)),
     "nll": (nll, 3, lambda n, rng: rng.integers(0, 3, n)),
     "softmax_cross_entropy (probabilities)": (
@@ -169,7 +179,7 @@ def test_fit_batched_with_binary_cross_entropy_and_momentum():
         lambda m: SGD(m, lr=0.05, momentum=0.9),
         X / 10.0,
         y,
-        loss=binary_cross_entropy,
+        loss=binary_cross_entropy_with_logits,
         epochs=6,
         batch_size=7,
     )
@@ -201,6 +211,19 @@ def test_fit_batched_with_labels_out_of_range_says_so():
     X, _ = make_spiral(12, classes=3, seed=0)
     with pytest.raises(ValueError, match="class 3 is out of range for 3 logits"):
         fit(MLP(2, [3], seed=0), X, np.full(12, 3), loss=softmax_cross_entropy, batched=True)
+
+
+def test_fit_batched_with_bce_on_a_sigmoid_output_has_the_scalar_trajectory():
+    X, y = make_blobs(30, centers=2, seed=6)
+    trajectories(
+        lambda: MLP(2, [6, 1], activation="tanh", output_activation="sigmoid", seed=6),
+        lambda m: SGD(m, lr=0.1),
+        X / 10.0,
+        y,
+        loss=binary_cross_entropy,
+        epochs=6,
+        batch_size=10,
+    )
 
 
 def test_fit_batched_refuses_regression_targets_with_too_many_values():

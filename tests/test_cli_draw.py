@@ -106,3 +106,20 @@ def test_the_installed_command_runs_without_the_venv_on_path(tmp_path: Path):
     )
     assert bad.returncode == 1
     assert "log: needs x > 0" in bad.stderr and "Traceback" not in bad.stderr
+
+
+@pytest.mark.parametrize(
+    "spec, words",
+    [("10000000g", "width 10000000; the most is 40"), (".500f", "precision 500; the most is 20")],
+)
+def test_draw_refuses_an_absurd_format_before_drawing(capsys, spec, words):
+    with pytest.raises(SystemExit) as stop:
+        main(["draw", EXPR, *VALUES, "--format", spec])
+    assert stop.value.code == 2
+    err = capsys.readouterr().err
+    assert words in err and "Traceback" not in err
+
+
+def test_draw_format_fill_characters_are_drawn_as_given(capsys):
+    assert main(["draw", EXPR, *VALUES, "--format", "|>8.1f"]) == 0
+    assert "data ||||-2.0" in svg_texts(capsys.readouterr().out)

@@ -119,12 +119,17 @@ def test_clusters_nest_neurons_inside_layers_and_shorten_parameter_labels():
     loss = small_loss()
     src = draw(loss).source
     assert src.count("subgraph cluster_") == 3 + 6
-    assert re.search(r"subgraph cluster_0 \{\s*[^\n]*label=\"layers.0\"", src)
-    assert re.search(r"subgraph cluster_1 \{\s*[^\n]*label=\"layers.0.neurons.0\"", src)
-    texts = svg_texts(to_svg(loss))
-    assert "layers.0.neurons.0" in texts  # a cluster title and the output's label
-    assert "w.1" in texts and "b" in texts  # parameter labels inside their neuron's box
-    assert "layers.0.neurons.0.w.1" not in texts
+    assert re.search(r"subgraph cluster_0 \{\s*[^\n]*label=\"layer 0\"", src)
+    assert re.search(r"subgraph cluster_\d+ \{\s*[^\n]*label=\"neuron 0\"", src)
+    svg = to_svg(loss)
+    texts = svg_texts(svg)
+    assert "layer 0" in texts and "neuron 0" in texts  # the boxes' titles, short
+    assert "w1" in texts and "b" in texts  # parameter labels inside their neuron's box
+    assert "layers.0.neurons.0.w.1" not in texts and "w.1" not in texts
+    # the full dotted path is each node's tooltip
+    links = ET.fromstring(svg).iter(f"{SVG}a")
+    tips = [a.get("{http://www.w3.org/1999/xlink}title") for a in links]
+    assert "layers.0.neurons.0.w.1" in tips and "layers.2.neurons.0" in tips
     assert draw(loss, cluster=False).source.count("subgraph") == 0
 
 
@@ -133,13 +138,14 @@ def test_collapse_neuron_draws_each_neuron_as_one_node():
     src = draw(loss, collapse="neuron").source
     units = [ln for ln in src.splitlines() if re.match(r"\s*m\d+ \[", ln)]
     assert len(units) == 6
-    assert "layers.0.neurons.0 | tanh, 3 params" in src
-    assert "layers.2.neurons.0 | linear, 3 params" in src
+    assert "neuron 0 | tanh, 3 params" in src  # inside the box of layer 0
+    assert "neuron 0 | linear, 3 params" in src  # layer 2's one neuron
     assert ".w." not in src  # parameters are inside their neurons
     # x[0] feeds every neuron of layer 0 once; each layer-0 neuron feeds each layer-1 neuron
     x0 = next(i for i, n in enumerate(loss.topological_order()) if n.label == "x[0]")
-    assert len(re.findall(rf"\bv{x0} -> m[0-2]\b", src)) == 3
-    assert len(re.findall(r"\bm[0-2] -> m[3-4]\b", src)) == 6
+    drawn = "\n".join(ln for ln in src.splitlines() if "invis" not in ln)  # not layout guides
+    assert len(re.findall(rf"\bv{x0} -> m[0-2]\b", drawn)) == 3
+    assert len(re.findall(r"\bm[0-2] -> m[3-4]\b", drawn)) == 6
     texts = svg_texts(to_svg(loss, collapse="neuron"))
     assert "x[0]" in texts and "loss" in texts
 
@@ -147,9 +153,9 @@ def test_collapse_neuron_draws_each_neuron_as_one_node():
 def test_collapse_layer_draws_each_layer_as_one_node():
     loss = small_loss()
     src = draw(loss, collapse="layer").source
-    assert "layers.0 | 3 neurons, 9 params | 3 outputs" in src
-    assert "layers.1 | 2 neurons, 8 params | 2 outputs" in src
-    assert "layers.2 | 1 neuron, 3 params | data" in src
+    assert "layer 0 | 3 neurons, 9 params | 3 outputs" in src
+    assert "layer 1 | 2 neurons, 8 params | 2 outputs" in src
+    assert "layer 2 | 1 neuron, 3 params | data" in src
     assert re.search(r'm0 -> m1 \[label="3 values"', src)
     assert re.search(r'm1 -> m2 \[label="2 values"', src)
 
@@ -178,7 +184,7 @@ def test_a_batch_loss_has_one_group_per_evaluation_of_a_neuron():
     # the shared parameters are drawn once, in the first evaluation's box
     assert len(groups[0].params) == 6 and groups[2].params == []
     texts = svg_texts(to_svg(loss, collapse="neuron"))
-    assert "layers.0.neurons.1 #2" in texts
+    assert "neuron 1 #2" in texts and "layer 0 #2" in texts
 
 
 def test_graphs_without_nn_labels_have_no_clusters():
@@ -213,8 +219,8 @@ def test_default_node_limit_refuses_the_full_mlp_16_16_1_but_not_its_collapsed_g
     with pytest.raises(GraphTooLargeError):
         draw(loss)
     texts = svg_texts(to_svg(loss, collapse="neuron"))
-    assert "layers.1.neurons.15" in texts
-    assert "layers.1" in texts
+    assert "neuron 15" in texts
+    assert "layer 1" in texts
 
 
 def test_nn_mlp_collapsed_graph_of_one_moons_sample_renders():
@@ -229,4 +235,4 @@ def test_nn_mlp_collapsed_graph_of_one_moons_sample_renders():
     assert [len(g.children) for g in groups] == [16, 16, 1]
     for collapse in ("neuron", "layer"):
         texts = svg_texts(to_svg(loss, collapse=collapse))
-        assert "layers.2.neurons.0" in texts or "layers.2" in texts
+        assert "neuron 0" in texts or "layer 2" in texts

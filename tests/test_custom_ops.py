@@ -126,10 +126,11 @@ def test_draw_and_to_svg_show_its_name_and_its_local_derivative_on_the_edge(soft
 
 def test_the_stepper_narrates_it_with_its_name(softsign):
     d = parse("f = softsign(x)", x=1)
-    s = Stepper(d["f"])
+    s = Stepper(d["f"], notation="unicode")
     text = s.narration()
     assert "f = softsign(x) = softsign(1) = 0.5" in text
-    assert "df/dx += df/df * df/dx = 1 * 0.25 = 0.25" in text
+    assert "x̄ += f̄ · ∂f/∂x = 1 · 0.25 = 0.25" in text
+    assert "∂f/∂x = 0.25 because f = softsign(x)" in text
     assert s.steps[-1].operation is ops.named("softsign")
 
 

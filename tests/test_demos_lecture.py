@@ -150,9 +150,25 @@ def test_bce_classifier_dE_dz2_is_yhat_minus_y_and_the_batch_form(tmp_path):
     # Every row (single example and the batch) agrees with its formula.
     assert max(row["gap"] for row in r["rows"]) < 1e-12
     names = [row["quantity"] for row in r["batch"]["rows"]]
-    assert names.count("dW2[1]") == 2  # Pan's dZ2 A1^T and Bui's X^T (P - Y)
-    assert {"db2", "dW1[3,2]", "db1[3]"} <= set(names)
+    assert names.count("dw2[1]") == 2  # Pan's dZ2 A1^T and Bui's X^T (P - Y)
+    assert {"db2", "dW1[2,3]", "db1[3]"} <= set(names)
     assert_pictures(r["graphs"], ".svg")
+
+
+def test_bce_classifier_batch_keeps_part_1s_meaning_of_W1_i_j(tmp_path):
+    b = bce_classifier.main(["--out", str(tmp_path)])["batch"]
+    X, Y = np.array(b["X"]), np.array(b["Y"])
+    W1, b1, w2, b2 = np.array(b["W1"]), np.array(b["b1"]), np.array(b["w2"]), b["b2"]
+    assert W1.shape == (2, 3)  # p x d: input i -> hidden unit j, as in part 1
+    grads = np.zeros_like(W1)
+    for x, y in zip(X, Y):  # seed 001: (yhat - y) w2[j] h1[j](1 - h1[j]) x[i], per example
+        h = sigmoid(W1.T @ x + b1)
+        yhat = sigmoid(w2 @ h + b2)
+        grads += np.outer(x, (yhat - y) * w2 * h * (1 - h)) / len(X)
+    ours = {row["quantity"]: row["ours"] for row in b["rows"]}
+    for i in range(2):
+        for j in range(3):
+            assert ours[f"dW1[{i + 1},{j + 1}]"] == pytest.approx(grads[i, j], rel=1e-12)
 
 
 def test_softmax_ce_lecture_example_gradient_and_stable_softmax(tmp_path):
@@ -169,6 +185,23 @@ def test_softmax_ce_lecture_example_gradient_and_stable_softmax(tmp_path):
     assert large["ce_grads"] == pytest.approx((p - [1.0, 0.0, 0.0]).tolist(), abs=1e-15)
     assert large["far_ce"] == 1000.0
     assert_pictures(r["graphs"], ".svg")
+
+
+def test_softmax_ce_flags_seed_002s_sign_slip_and_its_transposed_one_example_gradient(
+    tmp_path, capsys
+):
+    r = softmax_ce.main(["--out", str(tmp_path)])
+    # seed 002's left side log(e^s_y / sum e^s_j) is log 0.7 < 0; the loss is its negative
+    assert r["lecture"]["seed_left_side"] == pytest.approx(math.log(0.7), rel=1e-15)
+    assert r["lecture"]["E"] == pytest.approx(-r["lecture"]["seed_left_side"], rel=1e-15)
+    one = r["batch"]["single"]
+    features, classes = softmax_ce.FEATURES, softmax_ce.CLASSES
+    assert features != classes  # else the two orientations could not be told apart
+    assert one["seed_shape"] == (classes, features) and one["graph_shape"] == (features, classes)
+    assert max(row["gap"] for row in one["rows"]) < 1e-15
+    out = capsys.readouterr().out
+    assert "gives no numbers;\nwe choose s = (1000.0, 1001.0, 1002.0)" in out
+    assert "-log(e^s_y / sum_j e^s_j) = -s_y + log sum_j e^s_j" in out
 
 
 def test_identity_activations_collapse_into_one_matrix(tmp_path):
@@ -196,8 +229,39 @@ def test_xor_hard_thresholds_compute_xor_with_zero_gradients(tmp_path):
     assert_pictures(r["plots"], ".png")
 
 
+def test_xor_threshold_table_is_the_same_with_step_0_equal_to_0_or_1(tmp_path, capsys):
+    r = xor_threshold.main(["--out", str(tmp_path)])
+    w = xor_threshold.HAND_WIRED
+    W1 = np.array(
+        [
+            [w["layers.0.neurons.0.w.0"], w["layers.0.neurons.0.w.1"]],
+            [w["layers.0.neurons.1.w.0"], w["layers.0.neurons.1.w.1"]],
+        ]
+    )
+    b1 = np.array([w["layers.0.neurons.0.b"], w["layers.0.neurons.1.b"]])
+    w2 = np.array([w["layers.1.neurons.0.w.0"], w["layers.1.neurons.0.w.1"]])
+    b2 = w["layers.1.neurons.0.b"]
+    X = np.array(xor_threshold.INPUTS, dtype=float)
+    smallest = np.inf
+    for at_zero in (0.0, 1.0):  # seed 004's step(0) = 0, seeds 000/001's step(0) = 1
+
+        def step(z, at_zero=at_zero):
+            return np.where(z > 0, 1.0, np.where(z < 0, 0.0, at_zero))
+
+        Z1 = X @ W1.T + b1
+        z2 = step(Z1) @ w2 + b2
+        smallest = min(smallest, np.abs(Z1).min(), np.abs(z2).min())
+        assert step(z2).tolist() == [0.0, 1.0, 1.0, 0.0]
+    assert r["smallest_abs_z"] == smallest == 0.5
+    assert r["slide_text"] == [0, 0, 1, 0]  # h1 AND NOT x2 is not XOR
+    out = capsys.readouterr().out
+    assert "not XOR =" not in out and "but XOR is [0, 1, 1, 0]" in out
+
+
 def test_gaussian_one_over_m_keeps_z_independent_of_fan_in(tmp_path):
     r = init_scale.main(["--out", str(tmp_path)])
+    # seed 000: 1/m is the variance (16,384 weights: the estimate is within about 1%)
+    assert r["weight_variance_times_m"] == pytest.approx(1.0, rel=0.05)
     for m, rms, rms_unscaled in zip(r["fan_ins"], r["rms"], r["rms_unscaled"]):
         # E[z^2] = m * (1/m) * 1 = 1, and m * 1 * 1 = m: each from 512 independent samples.
         assert rms == pytest.approx(1.0, rel=0.15), m
@@ -221,6 +285,22 @@ def test_vanishing_gradients_sigmoid_chain_vs_relu(tmp_path):
     assert r["chains"]["relu"]["ours"] == [1.0] * (depth + 1)
     assert r["ratios"]["sigmoid"] < 1e-6  # first hidden layer's gradients vanish
     assert 0.1 < r["ratios"]["relu"] < 10  # ReLU's stay at the same scale
+    # ... but small: Gaussian(0, 1/m) and ReLU halve the variance per layer, both ways
+    assert r["activation_factor"] == pytest.approx(1 / math.sqrt(2), abs=0.05)
+    assert r["delta_factor"] == pytest.approx(1 / math.sqrt(2), abs=0.05)
+    he, plain = r["relu_scales"]["Gaussian(0, 2/m)"], r["relu_scales"]["Gaussian(0, 1/m)"]
+    assert min(he["grad"][:depth]) > 100 * max(plain["grad"][:depth])
+    # seed 003's remedy: a shortcut a_l = a_(l-1) + sigmoid(a_(l-1)) has factor 1 + sigma' >= 1
+    a, factors = 1.0, []
+    for _ in range(depth):
+        s = sigmoid(a)
+        factors.append(1 + s * (1 - s))
+        a = a + s
+    for layer in range(depth + 1):
+        assert r["residual_chain"]["ours"][layer] == pytest.approx(
+            math.prod(factors[layer:]), rel=1e-12
+        )
+    assert r["ratios"]["sigmoid + shortcut"] > 0.05  # vs 1e-13 without the shortcuts
     assert_pictures(r["plots"], ".png")
 
 

@@ -1,13 +1,14 @@
-"""draw(): what the DOT source of a graph says, before any renderer runs."""
+"""draw(): what the DOT source of a graph says, and (at the end) how its text comes out in SVG."""
 
 from __future__ import annotations
 
 import re
+import xml.etree.ElementTree as ET
 
 import graphviz
 import pytest
 
-from autograd_lite import Value, draw
+from autograd_lite import Value, draw, to_svg
 from autograd_lite.dot import HIGHLIGHT, ROLE_COLORS
 
 
@@ -43,12 +44,12 @@ def test_x_plus_y_times_z_draws_a_record_per_value_and_a_node_per_op():
     assert '"{ f | data -12 | grad 1 }"' in node_line(src, "v4")
     assert 'label="+"' in node_line(src, "o2") and 'label="*"' in node_line(src, "o4")
     assert edges(src) == [
-        'v0 -> o2 [label=1 fontcolor="#555555"]',
-        'v1 -> o2 [label=1 fontcolor="#555555"]',
-        "o2 -> v2",
-        'v2 -> o4 [label=-4 fontcolor="#555555"]',
-        'v3 -> o4 [label=3 fontcolor="#555555"]',
-        "o4 -> v4",
+        'v0 -> o2 [label=1 fontcolor="#555555" id=e0]',
+        'v1 -> o2 [label=1 fontcolor="#555555" id=e1]',
+        "o2 -> v2 [id=e2]",
+        'v2 -> o4 [label=-4 fontcolor="#555555" id=e3]',
+        'v3 -> o4 [label=3 fontcolor="#555555" id=e4]',
+        "o4 -> v4 [id=e5]",
     ]
 
 
@@ -57,9 +58,9 @@ def test_a_times_a_shows_two_edges_each_with_its_local_derivative():
     sq = a * a
     sq.backward()
     assert edges(draw(sq).source) == [
-        'v0 -> o1 [label=3 fontcolor="#555555"]',
-        'v0 -> o1 [label=3 fontcolor="#555555"]',
-        "o1 -> v1",
+        'v0 -> o1 [label=3 fontcolor="#555555" id=e0]',
+        'v0 -> o1 [label=3 fontcolor="#555555" id=e1]',
+        "o1 -> v1 [id=e2]",
     ]
 
 
@@ -248,3 +249,104 @@ def test_a_long_chain_draws_without_recursion():
         y = y + 1
     src = draw(y, max_nodes=None, local_grads=False).source
     assert src.count(" -> ") == 3 * 20_000  # two inputs and one result per +
+
+
+# --- text that comes out verbatim, and text that can't be drawn ---------------------------
+
+SVG = "{http://www.w3.org/2000/svg}"
+
+
+def svg_texts(svg: str) -> list[str]:
+    return [t.text for t in ET.fromstring(svg).iter(f"{SVG}text")]
+
+
+@pytest.mark.parametrize("label", ["a&amp;b", "a&b", "&#65;", "&lt;x&gt;", "x\\N", "&"])
+def test_a_label_is_drawn_verbatim_even_when_it_looks_like_an_entity(label):
+    texts = svg_texts(to_svg(Value(1.0, label=label) * 2))
+    assert label in texts
+
+
+@pytest.mark.parametrize(
+    "label, shown",
+    [
+        ("x\ufffe", "U+FFFE"),
+        ("x\uffff", "U+FFFF"),
+        ("a\x00b", "U+0000"),
+        ("\ud800", "U+D800"),
+        ("esc\x1b", "U+001B"),
+    ],
+)
+def test_a_label_xml_cannot_hold_is_refused_at_draw_time_naming_it(label, shown):
+    x = Value(1.0, label="x")
+    y = x * 2
+    y.label = label
+    with pytest.raises(ValueError, match=re.escape(f"label {label!r}") + ".*" + re.escape(shown)):
+        draw(y)
+
+
+def test_a_name_given_for_an_unlabelled_node_is_checked_too():
+    x = Value(1.0, label="x")
+    y = x * 2
+    with pytest.raises(ValueError, match="U\\+0007"):
+        draw(y, names={y: "bell\x07"})
+
+
+@pytest.mark.parametrize("fill", ['"', "{", "}", "|", "<", ">", "\\", "&", "#"])
+def test_fill_characters_of_the_number_format_are_drawn_verbatim(fill):
+    x = Value(1.5, label="x")
+    y = x * 2.0
+    y.backward()
+    spec = f"{fill}^9.2f"
+    texts = svg_texts(to_svg(y, number_format=spec))
+    assert f"data {format(1.5, spec)}" in texts  # x's record
+    assert format(2.0, spec) in texts  # the local derivative on the edge from x
+
+
+@pytest.mark.parametrize(
+    "spec, words",
+    [
+        ("10000000.2f", "width 10000000"),
+        (">100g", "width 100"),
+        (".1000f", "precision 1000"),
+        ("\x00>9.2f", "U\\+0000"),
+    ],
+)
+def test_absurd_number_formats_are_refused(spec, words):
+    with pytest.raises(ValueError, match=words):
+        draw(Value(1.0, label="x") * 2, number_format=spec)
+
+
+def test_a_format_function_returning_undrawable_text_is_refused():
+    with pytest.raises(ValueError, match="number_format.*U\\+FFFF"):
+        draw(Value(1.0, label="x") * 2, number_format=lambda v: f"{v}\uffff")
+
+
+def test_scale_multiplies_every_font_size_and_pen_width():
+    *_, q, f = lecture_graph()
+    f.backward()
+    plain = draw(f, highlight_nodes=[q]).source
+    big = draw(f, highlight_nodes=[q], scale=2).source
+
+    def sizes(src: str, key: str) -> list[float]:
+        return [float(v) for v in re.findall(rf"\b{key}=\"?([\d.]+)", src)]
+
+    assert sizes(big, "fontsize") == [2 * s for s in sizes(plain, "fontsize")]
+    assert sizes(plain, "penwidth") == [3, 2]  # the highlight, the output
+    assert sizes(big, "penwidth") == [2, 2, 6, 4]  # every line (node, edge), then the same
+    with pytest.raises(ValueError, match="scale"):
+        draw(f, scale=0)
+    with pytest.raises(TypeError, match="scale"):
+        draw(f, scale="big")
+
+
+def test_compact_records_put_the_label_beside_data_over_grad():
+    *_, f = lecture_graph()
+    f.backward()
+    assert '"{ x | { data -2 | grad -4 } }"' in node_line(draw(f, record="compact").source, "v0")
+    tb = draw(f, record="compact", rankdir="TB").source
+    assert '"x | { data -2 | grad -4 }"' in node_line(tb, "v0")
+    x, y = Value(-2.0, label="x"), Value(5.0, label="y")
+    unlabelled = draw(x + y, record="compact", rankdir="TB").source
+    assert '"{ data 3 | grad not computed }"' in node_line(unlabelled, "v2")  # data over grad
+    with pytest.raises(ValueError, match="record"):
+        draw(f, record="tall")

@@ -304,3 +304,76 @@ def test_dangerous_text_is_rejected_and_never_run(source, tmp_path, monkeypatch)
     assert not canary.exists()
     # the compiler is only ever asked for a syntax tree, never for code
     assert compiled and all(flags & ast.PyCF_ONLY_AST for flags in compiled)
+
+
+# --- lines as Python counts them -------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "source, line, column, text",
+    [
+        ("f = x\f + q", 1, 10, "q"),  # a form feed is blank space inside a line
+        ("a = 1\f\nf = a + q", 2, 9, "q"),
+        ("a = x\fb = y\nf = a", 1, 7, "b"),
+        ("a = x + 1\v + q", 1, 10, "\v"),  # Python refuses \v, \x1c, \x85, \u2028 ...
+        ("a = 1\nf = a \u2028 + q", 2, 7, "\u2028"),
+        ("a = 1\x1c + q", 1, 6, "\x1c"),
+        ("a = 1\rf = a + q", 2, 9, "q"),  # ... but \r alone ends a line
+        ("a = 1\u2029f = a + q", 1, 6, "\u2029"),
+    ],
+)
+def test_error_positions_count_lines_as_python_does(source, line, column, text):
+    with pytest.raises(ExpressionError) as info:
+        parse(source, x=1, y=2)
+    e = info.value
+    assert (e.line, e.column) == (line, column)
+    expected_line = source.replace("\r", "\n").split("\n")[line - 1]
+    assert e.source_line == expected_line
+    assert e.source_line[e.column - 1 : e.end_column - 1] == text
+
+
+@pytest.mark.parametrize(
+    "source, shown_line, underlined",
+    [
+        ("f = x\f + q", "f = x\\x0c + q", "q"),
+        ("a = 1\nf = a \u2028 + q", "f = a \\u2028 + q", "\\u2028"),
+        ("a = x + 1\v + q", "a = x + 1\\x0b + q", "\\x0b"),
+    ],
+)
+def test_the_excerpt_shows_invisible_characters_escaped_with_carets_under_them(
+    source, shown_line, underlined
+):
+    with pytest.raises(ExpressionError) as info:
+        parse(source, x=1)
+    shown, _ = str(info.value).splitlines()[-2:]
+    assert shown.strip() == shown_line
+    assert caret_under(info.value) == underlined
+
+
+def test_the_length_limit_points_past_the_limit_on_lines_python_counts():
+    source = "a = 1\r" + "f = " + "x + " * MAX_LENGTH + "x"
+    with pytest.raises(ExpressionError) as info:
+        parse(source, x=1)
+    assert (info.value.line, info.value.column) == (2, MAX_LENGTH - len("a = 1\r") + 1)
+
+
+# --- names as Python reads them ---------------------------------------------------------
+
+
+def test_a_binding_name_is_normalised_as_python_normalises_identifiers():
+    # Python reads the identifier 𝑥 (MATHEMATICAL ITALIC SMALL X) as x (NFKC).
+    d = parse("f = \U0001d465 * 2", **{"\U0001d465": 3})
+    assert list(d) == ["x", "f"] and d["f"].data == 6.0 and d["x"].label == "x"
+    assert parse("f = x * 2", **{"\U0001d465": 3})["f"].data == 6.0
+    assert parse("\U0001d465 = 1; f = x + 1")["f"].data == 2.0
+
+
+def test_two_bindings_that_normalise_to_one_name_are_refused():
+    with pytest.raises(ExpressionError, match="'x' and '\U0001d465' are both the name 'x'"):
+        parse("f = x * 2", **{"x": 1, "\U0001d465": 3})
+
+
+@pytest.mark.parametrize("flag", [True, False])
+def test_a_bool_binding_is_a_clear_type_error(flag):
+    with pytest.raises(TypeError, match=f"input 'x' is a bool \\({flag}\\), not a number"):
+        parse("f = x * 2", x=flag)

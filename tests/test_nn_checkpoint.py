@@ -4,6 +4,7 @@ Every failure test snapshots all parameter data first and checks the model
 is exactly as it was afterwards.
 """
 
+import hashlib
 import json
 import os
 import stat
@@ -15,6 +16,26 @@ from nn import MLP, CheckpointError, Layer, Module, Neuron
 
 def snapshot(model):
     return [(name, p.data) for name, p in model.named_parameters()]
+
+
+def sealed(text):
+    """A JSON object's text with the checksum line a model file ends with.
+
+    The format: the object without its closing brace, then
+    ',\n "sha256": "<sha256 of everything before that comma>"\n}\n'.
+    """
+    head = text.rstrip()
+    assert head.endswith("}")
+    head = head[:-1].rstrip()
+    digest = hashlib.sha256(head.encode("utf-8")).hexdigest()
+    return f'{head},\n "sha256": "{digest}"\n}}\n'
+
+
+def unsealed(path):
+    """The document of a saved model file, without its checksum field."""
+    doc = json.loads(path.read_text())
+    del doc["sha256"]
+    return doc
 
 
 @pytest.fixture
@@ -55,7 +76,8 @@ def test_save_then_load_into_a_fresh_model_gives_identical_outputs(tmp_path, mod
 def test_saved_file_is_readable_json_naming_the_architecture(saved, model):
     doc = json.loads(saved.read_text())
     assert doc["format"] == "autograd-lite.nn"
-    assert doc["version"] == 1
+    assert doc["version"] == 2
+    assert saved.read_text() == sealed(json.dumps(unsealed(saved), indent=1))
     assert doc["architecture"] == repr(model)
     assert list(doc["parameters"]) == [n for n, _ in model.named_parameters()]
 
@@ -134,11 +156,11 @@ def test_json_that_is_not_a_model_file_is_refused(tmp_path, model):
 
 
 def test_a_newer_format_version_is_refused(tmp_path, saved, model):
-    doc = json.loads(saved.read_text())
-    doc["version"] = 2
-    bad = tmp_path / "v2.json"
-    bad.write_text(json.dumps(doc))
-    assert_load_fails(model, bad, "version 2")
+    doc = unsealed(saved)
+    doc["version"] = 3
+    bad = tmp_path / "v3.json"
+    bad.write_text(sealed(json.dumps(doc)))
+    assert_load_fails(model, bad, "version 3")
 
 
 def test_a_file_for_a_different_architecture_is_refused(tmp_path, model):
@@ -157,18 +179,18 @@ def test_a_file_for_a_different_architecture_is_refused(tmp_path, model):
 
 
 def test_a_file_with_a_missing_parameter_is_refused_naming_it(tmp_path, saved, model):
-    doc = json.loads(saved.read_text())
+    doc = unsealed(saved)
     del doc["parameters"]["layers.2.neurons.0.b"]
     bad = tmp_path / "missing.json"
-    bad.write_text(json.dumps(doc))
+    bad.write_text(sealed(json.dumps(doc)))
     assert_load_fails(model, bad, r"missing 1 parameter\(s\): layers\.2\.neurons\.0\.b")
 
 
 def test_a_file_with_an_extra_parameter_is_refused_naming_it(tmp_path, saved, model):
-    doc = json.loads(saved.read_text())
+    doc = unsealed(saved)
     doc["parameters"]["layers.9.neurons.0.b"] = 1.0
     bad = tmp_path / "extra.json"
-    bad.write_text(json.dumps(doc))
+    bad.write_text(sealed(json.dumps(doc)))
     assert_load_fails(model, bad, r"unexpected 1 name\(s\): layers\.9\.neurons\.0\.b")
 
 
@@ -177,30 +199,29 @@ def test_a_file_with_an_extra_parameter_is_refused_naming_it(tmp_path, saved, mo
     [('"abc"', "got 'abc' \\(str\\)"), ("true", "bool"), ("null", "NoneType"), ("[1]", "list")],
 )
 def test_a_file_with_a_non_number_parameter_is_refused(tmp_path, saved, model, value, match):
-    text = saved.read_text()
-    doc = json.loads(text)
+    doc = unsealed(saved)
     last = list(doc["parameters"])[-1]
     doc["parameters"][last] = "PLACEHOLDER"
     bad = tmp_path / "bad.json"
-    bad.write_text(json.dumps(doc).replace('"PLACEHOLDER"', value))
+    bad.write_text(sealed(json.dumps(doc).replace('"PLACEHOLDER"', value)))
     assert_load_fails(model, bad, match)
 
 
 @pytest.mark.parametrize("constant", ["NaN", "Infinity", "-Infinity"])
 def test_a_file_with_nan_or_infinity_is_refused(tmp_path, saved, model, constant):
-    doc = json.loads(saved.read_text())
+    doc = unsealed(saved)
     first = list(doc["parameters"])[0]
     doc["parameters"][first] = "PLACEHOLDER"
     bad = tmp_path / "nan.json"
-    bad.write_text(json.dumps(doc).replace('"PLACEHOLDER"', constant))
+    bad.write_text(sealed(json.dumps(doc).replace('"PLACEHOLDER"', constant)))
     assert_load_fails(model, bad, constant)
 
 
 def test_a_file_without_parameters_is_refused(tmp_path, saved, model):
-    doc = json.loads(saved.read_text())
+    doc = unsealed(saved)
     doc["parameters"] = [1, 2]
     bad = tmp_path / "noparams.json"
-    bad.write_text(json.dumps(doc))
+    bad.write_text(sealed(json.dumps(doc)))
     assert_load_fails(model, bad, "'parameters' field")
 
 
@@ -269,3 +290,93 @@ def test_custom_module_round_trips_through_a_file(tmp_path):
     b.load(tmp_path / "net.json")
     assert b.state_dict() == a.state_dict()
     assert "body.layers.0.neurons.2.b" in a.state_dict()
+
+
+# --- the checksum: a changed file never loads -------------------------------------------
+
+
+def test_every_single_bit_flip_of_a_small_checkpoint_is_refused_and_changes_nothing(tmp_path):
+    model = MLP(2, [2, 1], seed=0)  # 9 parameters, about 500 bytes
+    good = tmp_path / "good.json"
+    model.save(good)
+    data = good.read_bytes()
+    before = snapshot(model)
+    bad = tmp_path / "flipped.json"
+    loaded = []
+    for i in range(len(data) * 8):
+        flipped = bytearray(data)
+        flipped[i // 8] ^= 1 << (i % 8)
+        bad.write_bytes(bytes(flipped))
+        try:
+            model.load(bad)
+            loaded.append(i)
+        except CheckpointError:
+            pass
+        assert snapshot(model) == before
+    assert loaded == []
+    assert model.load(good).state_dict() == dict(before)  # the intact file still loads
+
+
+def test_a_checksum_that_does_not_match_says_the_file_was_changed(tmp_path, saved, model):
+    text = saved.read_text()
+    name = "layers.0.neurons.0.w.0"
+    value = str(json.loads(text)["parameters"][name])
+    bad = tmp_path / "edited.json"
+    bad.write_text(text.replace(f'"{name}": {value}', f'"{name}": 0.5'))
+    assert_load_fails(model, bad, "checksum does not match")
+
+
+def test_a_file_without_a_checksum_is_refused(tmp_path, saved, model):
+    bad = tmp_path / "bare.json"
+    bad.write_text(json.dumps(unsealed(saved)))
+    assert_load_fails(model, bad, "no checksum")
+
+
+def test_a_version_1_file_from_before_checksums_is_refused_with_the_reason(tmp_path, saved, model):
+    doc = unsealed(saved)
+    doc["version"] = 1
+    old = tmp_path / "v1.json"
+    old.write_text(json.dumps(doc, indent=1))
+    assert_load_fails(model, old, "version 1, .*before model files carried a checksum")
+
+
+@pytest.mark.parametrize("seal", [sealed, lambda text: text])
+def test_deeply_nested_json_is_a_checkpoint_error_not_a_recursion_error(tmp_path, model, seal):
+    bad = tmp_path / "deep.json"
+    bad.write_text(
+        seal('{"format": "autograd-lite.nn", "x": ' + "[" * 100_000 + "]" * 100_000 + "}")
+    )
+    assert_load_fails(model, bad, "nested too deeply")
+
+
+def test_a_400_digit_integer_is_a_checkpoint_error_not_an_overflow_error(tmp_path, saved, model):
+    doc = unsealed(saved)
+    doc["parameters"]["layers.0.neurons.0.b"] = "PLACEHOLDER"
+    bad = tmp_path / "huge.json"
+    bad.write_text(sealed(json.dumps(doc).replace('"PLACEHOLDER"', "9" * 400)))
+    assert_load_fails(model, bad, r"layers\.0\.neurons\.0\.b.*finite number")
+    state = model.state_dict()
+    for huge in (10**400, 10**5000):  # past 4300 digits even repr() of the int fails
+        state["layers.0.neurons.0.b"] = huge
+        assert_state_fails(model, state, CheckpointError, "too large for a float")
+
+
+@pytest.mark.parametrize(
+    "field, match",
+    [
+        ("architecture", "different architecture"),
+        ("version", "version"),
+        ("extra name", "unexpected"),
+    ],
+)
+def test_a_huge_field_gives_a_short_message(tmp_path, saved, model, field, match):
+    doc = unsealed(saved)
+    huge = "x" * 1_000_000
+    if field == "extra name":
+        doc["parameters"][huge] = 1.0
+    else:
+        doc[field] = huge
+    bad = tmp_path / "huge.json"
+    bad.write_text(sealed(json.dumps(doc)))
+    error = assert_load_fails(model, bad, match)
+    assert len(str(error)) < 2_000

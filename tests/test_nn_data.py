@@ -189,3 +189,34 @@ def test_batch_size_none_is_one_full_batch_in_order():
 def test_bad_batches_arguments_say_what_was_wrong(X, y, size, match):
     with pytest.raises(ValueError, match=match):
         list(batches(X, y, size))
+
+
+@pytest.mark.parametrize(
+    "make, error, match",
+    [
+        (
+            lambda: make_blobs(10, centers=[[np.nan, 0.0], [1.0, 1.0]]),
+            ValueError,
+            r"make_blobs: centers\[0\] is not finite",
+        ),
+        (
+            lambda: make_blobs(10, centers=[[0.0, 0.0], [np.inf, 1.0]]),
+            ValueError,
+            r"make_blobs: centers\[1\] is not finite",
+        ),
+        (lambda: make_blobs(10, centers="ab"), TypeError, "make_blobs: centers must be a count"),
+        (lambda: make_blobs(10, centers=True), TypeError, "make_blobs: centers must be a count"),
+        (lambda: make_circles(10, factor="a"), TypeError, "make_circles: factor must be a number"),
+        (lambda: make_circles(10, factor=np.inf), ValueError, "make_circles: factor must be in"),
+        (lambda: make_blobs(10, std=np.nan), ValueError, "make_blobs: std must be a finite"),
+        (lambda: make_moons(10, seed=-1), ValueError, "seed must be an int >= 0"),
+        (
+            lambda: list(batches(np.zeros((3, 2)), np.zeros(3), 1, shuffle="no")),
+            TypeError,
+            "batches: shuffle must be True or False, got str",
+        ),
+    ],
+)
+def test_datasets_refuse_non_finite_and_wrongly_typed_arguments_by_name(make, error, match):
+    with pytest.raises(error, match=match):
+        make()

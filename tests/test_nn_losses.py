@@ -11,7 +11,7 @@ from autograd_lite import Value, gradcheck
 from nn import (
     MLP,
     Neuron,
-    binary_cross_entropy,
+    binary_cross_entropy_with_logits,
     hinge,
     l2_penalty,
     mse,
@@ -112,24 +112,26 @@ def test_hinge_refuses_several_outputs_and_non_values():
         hinge(Value(0.3), "1")
 
 
-# --- binary cross-entropy --------------------------------------------------------------
+# --- binary cross-entropy on logits --------------------------------------------------------------
 
 
 @given(z=finite, y=st.floats(0, 1))
 @settings(max_examples=80, deadline=None)
-def test_bce_gradient_is_yhat_minus_y(z, y):
+def test_bce_with_logits_gradient_is_yhat_minus_y(z, y):
     logit = Value(z)
-    loss = binary_cross_entropy(logit, y)
+    loss = binary_cross_entropy_with_logits(logit, y)
     loss.backward()
     assert logit.grad == pytest.approx(sigmoid(z) - y, rel=1e-9, abs=1e-12)
 
 
 @given(z=st.floats(-15, 15), y=st.sampled_from([0.0, 1.0, 0.25]))
 @settings(max_examples=50, deadline=None)
-def test_bce_equals_the_lecture_formula_minus_y_log_yhat_minus_1_minus_y_log_1_minus_yhat(z, y):
+def test_bce_with_logits_equals_minus_y_log_yhat_minus_1_minus_y_log_1_minus_yhat(z, y):
     yhat = sigmoid(z)
     expected = -y * math.log(yhat) - (1 - y) * math.log(1 - yhat)
-    assert binary_cross_entropy(Value(z), y).data == pytest.approx(expected, rel=1e-9, abs=1e-12)
+    assert binary_cross_entropy_with_logits(Value(z), y).data == pytest.approx(
+        expected, rel=1e-9, abs=1e-12
+    )
 
 
 @pytest.mark.parametrize(
@@ -141,26 +143,28 @@ def test_bce_equals_the_lecture_formula_minus_y_log_yhat_minus_1_minus_y_log_1_m
         (-1000.0, 0, 0.0, 0.0),
     ],
 )
-def test_bce_is_finite_for_huge_logits(z, y, value, grad):
+def test_bce_with_logits_is_finite_for_huge_logits(z, y, value, grad):
     logit = Value(z)
-    loss = binary_cross_entropy(logit, y)
+    loss = binary_cross_entropy_with_logits(logit, y)
     loss.backward()
     assert loss.data == value
     assert logit.grad == grad
 
 
-def test_bce_at_zero_logit_is_log_2():
-    assert binary_cross_entropy(Value(0.0), 1).data == pytest.approx(math.log(2), rel=1e-15)
+def test_bce_with_logits_at_zero_logit_is_log_2():
+    assert binary_cross_entropy_with_logits(Value(0.0), 1).data == pytest.approx(
+        math.log(2), rel=1e-15
+    )
 
 
-def test_bce_passes_gradcheck():
-    assert gradcheck(lambda z: binary_cross_entropy(z, 0.3), 1.7)
+def test_bce_with_logits_passes_gradcheck():
+    assert gradcheck(lambda z: binary_cross_entropy_with_logits(z, 0.3), 1.7)
 
 
 @pytest.mark.parametrize("y", [-0.1, 1.5, float("nan")])
-def test_bce_refuses_targets_outside_0_1(y):
+def test_bce_with_logits_refuses_targets_outside_0_1(y):
     with pytest.raises(ValueError, match="target must be"):
-        binary_cross_entropy(Value(0.0), y)
+        binary_cross_entropy_with_logits(Value(0.0), y)
 
 
 # --- softmax cross-entropy / NLL ----------------------------------------------------------

@@ -336,3 +336,45 @@ def test_repr_describes_the_architecture():
     )
     assert repr(Layer(2, 3, activation="tanh")) == "Layer(2, 3, activation='tanh')"
     assert repr(Neuron(4)) == "Neuron(4, activation='relu')"
+
+
+# --- micrograd's spelling: Neuron(nin, nonlin=True) ----------------------------------
+
+
+@pytest.mark.parametrize("nonlin, relu_applied", [(True, True), (False, False)])
+def test_neuron_nonlin_is_micrograds_relu_or_linear(nonlin, relu_applied):
+    # micrograd: `act.relu() if self.nonlin else act`
+    n = Neuron(2, nonlin=nonlin, seed=0)
+    n.load_state_dict({"w.0": 1.0, "w.1": 1.0, "b": 0.0})
+    z = -3.0 + 1.0  # w . x + b for x = (-3, 1)
+    assert n([-3.0, 1.0]).data == (max(z, 0.0) if relu_applied else z)
+    assert n.activation == ("relu" if nonlin else "linear")
+
+
+def test_layer_passes_nonlin_on_as_micrograds_layer_does():
+    assert Layer(2, 3, nonlin=False, seed=0).activation == "linear"
+    assert all(n.activation == "linear" for n in Layer(2, 3, nonlin=False, seed=0).neurons)
+
+
+@pytest.mark.parametrize(
+    "make, match",
+    [
+        (lambda: Neuron(2, nonlin=False, activation="tanh"), r"nonlin=False .* activation='tanh'"),
+        (lambda: Neuron(2, nonlin=True, activation="linear"), r"nonlin=True .*activation='linear'"),
+        (lambda: Layer(2, 1, nonlin=False, activation="relu"), r"Layer: nonlin=False"),
+    ],
+)
+def test_nonlin_and_an_activation_that_disagree_are_refused(make, match):
+    with pytest.raises(ValueError, match=match):
+        make()
+
+
+def test_nonlin_and_an_activation_that_agree_are_accepted():
+    assert Neuron(2, nonlin=True, activation="tanh", seed=0).activation == "tanh"
+    assert Neuron(2, nonlin=False, activation="linear", seed=0).activation == "linear"
+    assert Neuron(2, activation="relu", nonlin=True, seed=0).activation == "relu"
+
+
+def test_nonlin_must_be_true_or_false():
+    with pytest.raises(TypeError, match="Neuron: nonlin must be True or False, got str"):
+        Neuron(2, nonlin="no")

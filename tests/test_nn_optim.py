@@ -189,3 +189,106 @@ def test_the_same_parameter_twice_is_refused():
     w = Value(1.0)
     with pytest.raises(ValueError, match=r"params\[1\] appears twice"):
         SGD([w, w])
+
+
+# --- AdamW: decoupled weight decay, as PyTorch's torch.optim.AdamW ------------------
+
+
+def adamw_by_closed_form(w0, g, lr, wd, eps, steps):
+    """Each AdamW step with a constant gradient g, worked out once by hand.
+
+    With g fixed, m_t = (1 - b1^t) g and v_t = (1 - b2^t) g^2, so the bias-corrected
+    moments are exactly g and g^2 and every Adam step is the same c = lr g / (|g| + eps).
+    PyTorch's AdamW decays first, w <- w - lr wd w = a w with a = 1 - lr wd, then
+    steps: w_t = a w_(t-1) - c, a geometric series:
+    w_T = a^T w_0 - c (1 - a^T) / (1 - a).
+    """
+    a = 1.0 - lr * wd
+    c = lr * g / (abs(g) + eps)
+    return a**steps * w0 - c * (1.0 - a**steps) / (1.0 - a)
+
+
+def test_adamw_100_steps_match_the_closed_form_to_1e_12():
+    from nn import AdamW
+
+    w0 = [0.8, -1.5, 3.0, 1e-3]
+    grads = [0.25, -2.0, 1e-4, 7.5]
+    lr, wd, eps = 0.01, 0.1, 1e-8
+    w = [Value(x) for x in w0]
+    opt = AdamW(w, lr=lr, weight_decay=wd, eps=eps)
+    for _ in range(100):
+        set_grads(w, grads)
+        opt.step()
+    for p, x0, g in zip(w, w0, grads):
+        expected = adamw_by_closed_form(x0, g, lr, wd, eps, 100)
+        assert abs(p.data - expected) <= 1e-12 * max(1.0, abs(expected))
+    assert opt.t == 100
+
+
+def test_adamw_defaults_are_pytorchs():
+    from nn import AdamW
+
+    opt = AdamW([Value(1.0)])
+    assert (opt.lr, opt.betas, opt.eps, opt.weight_decay) == (1e-3, (0.9, 0.999), 1e-8, 1e-2)
+
+
+def test_adamw_decays_the_weight_not_the_gradient():
+    # A zero gradient: Adam's L2 decay (g = wd * w) takes a full lr-sized step,
+    # AdamW only shrinks the weight by lr * wd * w.
+    from nn import AdamW
+
+    a, b = Value(2.0), Value(2.0)
+    adamw, adam = AdamW([a], lr=0.1, weight_decay=0.5), Adam([b], lr=0.1, weight_decay=0.5)
+    a.grad = b.grad = 0.0
+    adamw.step()
+    adam.step()
+    assert a.data == pytest.approx(2.0 - 0.1 * 0.5 * 2.0, rel=1e-15)
+    assert b.data == pytest.approx(2.0 - 0.1, rel=1e-9)
+
+
+def test_adamw_is_exported_next_to_adam():
+    import nn
+
+    assert "AdamW" in nn.__all__ and issubclass(nn.AdamW, nn.Optimizer)
+
+
+# --- a step is all or nothing ---------------------------------------------------
+
+
+@pytest.mark.parametrize("make", [lambda w: Adam(w, eps=0), lambda w: Adam(w, eps=0.0)])
+def test_adam_eps_0_is_refused_because_a_zero_gradient_would_divide_by_zero(make):
+    with pytest.raises(ValueError, match="eps must be a finite number > 0"):
+        make([Value(1.0)])
+
+
+def test_adamw_eps_0_and_infinite_weight_decay_are_refused():
+    from nn import AdamW
+
+    with pytest.raises(ValueError, match="AdamW: eps must be a finite number > 0"):
+        AdamW([Value(1.0)], eps=0.0)
+    with pytest.raises(ValueError, match="AdamW: weight_decay"):
+        AdamW([Value(1.0)], weight_decay=math.inf)
+    with pytest.raises(ValueError, match="SGD: weight_decay"):
+        SGD([Value(1.0)], weight_decay=math.inf)
+
+
+def test_an_update_that_overflows_changes_no_parameter_and_names_the_one_it_would_break():
+    # The first gradient is fine, the second is finite but lr * g overflows to -inf.
+    a, b = Value(1.0, label="a"), Value(1.0, label="b")
+    opt = SGD([a, b], lr=1e300, momentum=0.5)
+    a.grad, b.grad = 1.0, -1e10
+    with pytest.raises(FloatingPointError, match=r"SGD step 0: .*'b'.*no parameter was changed"):
+        opt.step()
+    assert (a.data, b.data, opt.t, opt.velocity) == (1.0, 1.0, 0, [0.0, 0.0])
+
+
+def test_adam_keeps_its_moments_when_a_step_is_refused():
+    a, b = Value(1.0, label="a"), Value(1.0, label="b")
+    opt = Adam([a, b], lr=0.1)
+    a.grad, b.grad = 0.5, 1e200  # b's second moment (1e200)^2 overflows
+    with pytest.raises(FloatingPointError, match="'b'"):
+        opt.step()
+    assert (a.data, b.data, opt.m, opt.v, opt.t) == (1.0, 1.0, [0.0, 0.0], [0.0, 0.0], 0)
+    b.grad = 2.0  # the same optimizer then steps as if nothing had happened
+    opt.step()
+    assert a.data == pytest.approx(0.9, rel=1e-7) and b.data == pytest.approx(0.9, rel=1e-7)

@@ -12,7 +12,7 @@ from nn import (
     SGD,
     Adam,
     Neuron,
-    binary_cross_entropy,
+    binary_cross_entropy_with_logits,
     evaluate,
     fit,
     hinge,
@@ -87,13 +87,13 @@ def test_fit_learns_moons_with_adam_and_minibatches():
         model,
         X,
         y,
-        loss=binary_cross_entropy,
+        loss=binary_cross_entropy_with_logits,
         optimizer=Adam(model, lr=0.05),
         epochs=40,
         batch_size=20,
     )
     assert h.loss[-1] < h.loss[0] / 3
-    _, accuracy = evaluate(model, X, y, loss=binary_cross_entropy)
+    _, accuracy = evaluate(model, X, y, loss=binary_cross_entropy_with_logits)
     assert accuracy >= 0.95
 
 
@@ -223,3 +223,90 @@ def test_fit_with_the_wrong_labels_for_the_loss_explains(moons):
     X, y = moons
     with pytest.raises(ValueError, match="2\\*y - 1"):
         fit(MLP(2, [4, 1], seed=0), X, (y + 1) // 2, loss=hinge)
+
+
+# --- everything is checked before the first update --------------------------------
+
+
+def test_a_bad_label_in_a_later_minibatch_is_reported_before_any_update(moons):
+    X, y = moons
+    y = y.copy()
+    y[20] = 0  # hinge needs -1/+1; row 20 is in the last of four batches of 6
+    model = MLP(2, [4, 1], seed=0)
+    before = model.state_dict()
+    with pytest.raises(ValueError, match=r"fit\(\): the target y\[20\] = 0 .*hinge.*-1 or \+1"):
+        fit(model, X, y, loss=hinge, batch_size=6, shuffle=False, epochs=1)
+    assert model.state_dict() == before
+
+
+def test_a_class_index_out_of_range_is_reported_before_any_update():
+    X, y = make_blobs(30, centers=3, seed=0)
+    y = y.copy()
+    y[-1] = 3
+    model = MLP(2, [4, 3], seed=0)
+    before = model.state_dict()
+    with pytest.raises(ValueError, match=r"y\[29\] = 3 .*class 3 is out of range for 3 logits"):
+        fit(model, X, y, loss=softmax_cross_entropy, batch_size=5, epochs=1)
+    assert model.state_dict() == before
+
+
+@pytest.mark.parametrize(
+    "loss, returned",
+    [(lambda out, t: 1.0, "float"), (lambda out, t: [out], "list"), (lambda out, t: None, "None")],
+)
+def test_a_loss_that_does_not_return_a_value_is_refused_before_any_update(moons, loss, returned):
+    X, y = moons
+    model = MLP(2, [4, 1], seed=0)
+    before = model.state_dict()
+    with pytest.raises(
+        TypeError, match=f"fit\\(\\): loss must return a Value.*returned {returned}"
+    ):
+        fit(model, X, y, loss=loss, epochs=1)
+    assert model.state_dict() == before
+
+
+def test_an_optimizer_built_for_another_model_is_refused(moons):
+    X, y = moons
+    model, other = MLP(2, [4, 1], seed=0), MLP(2, [4, 1], seed=1)
+    before = model.state_dict()
+    with pytest.raises(ValueError, match=r"17 of the optimizer's 17 parameters are not .*model"):
+        fit(model, X, y, optimizer=SGD(other, lr=0.1), epochs=1)
+    assert model.state_dict() == before
+
+
+def test_an_optimizer_over_part_of_the_model_trains_only_that_part(moons):
+    X, y = moons
+    model = MLP(2, [4, 1], seed=0)
+    head = model.layers[1].parameters()
+    frozen = model.layers[0].parameters()
+    before = [p.data for p in frozen]
+    fit(model, X, y, optimizer=SGD(head, lr=0.1), epochs=2)
+    assert [p.data for p in frozen] == before
+
+
+@pytest.mark.parametrize(
+    "kwargs, error, match",
+    [
+        ({"optimizer": "sgd"}, TypeError, "optimizer must be an nn optimizer .*got str"),
+        ({"epochs": "3"}, TypeError, "epochs must be a positive int, got str"),
+        ({"batch_size": 2.5}, TypeError, "batch_size must be a positive int, got float"),
+        ({"l2": "0.1"}, TypeError, "l2 must be a number, got str"),
+        ({"shuffle": "no"}, TypeError, "shuffle must be True or False, got str"),
+        ({"progress": "yes"}, TypeError, "progress must be True, False or None, got str"),
+        ({"callback": 5}, TypeError, r"callback must be a function callback\(epoch, history\)"),
+        ({"seed": -1}, ValueError, "seed must be an int >= 0"),
+    ],
+)
+def test_fit_arguments_of_the_wrong_type_are_named(moons, kwargs, error, match):
+    X, y = moons
+    model = MLP(2, [4, 1], seed=0)
+    before = model.state_dict()
+    with pytest.raises(error, match=match):
+        fit(model, X, y, epochs=kwargs.pop("epochs", 1), **kwargs)
+    assert model.state_dict() == before
+
+
+def test_evaluate_names_a_loss_that_is_not_a_function(moons):
+    X, y = moons
+    with pytest.raises(TypeError, match=r"evaluate\(\): loss must be a function"):
+        evaluate(MLP(2, [4, 1], seed=0), X, y, loss="hinge")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import shutil
 import stat
 import subprocess
 import sys
@@ -233,10 +234,20 @@ def test_to_svg_takes_a_drawn_graph_but_not_options_with_it():
         to_svg(g, rankdir="LR")
 
 
-def test_timeout_is_a_render_error(monkeypatch: pytest.MonkeyPatch):
-    def slow(*args: object, **kwargs: object) -> None:
-        raise subprocess.TimeoutExpired(cmd="dot", timeout=0.5)
-
-    monkeypatch.setattr(renderer_module.subprocess, "run", slow)
-    with pytest.raises(RenderError, match="did not finish within 0.5 s"):
-        to_svg(lecture_graph(), timeout=0.5)
+def test_timeout_is_a_render_error_and_stops_the_renderer(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+):
+    if os.name != "posix":
+        pytest.skip("uses a shell script as a stand-in for dot")
+    sleep = shutil.which("sleep")
+    fake = tmp_path / "dot"
+    fake.write_text(f'#!/bin/sh\necho $$ > "{tmp_path}/pid"\nexec "{sleep}" 30\n')
+    fake.chmod(fake.stat().st_mode | stat.S_IXUSR)
+    monkeypatch.setenv("PATH", str(tmp_path))
+    seen: list[float] = []
+    with pytest.raises(RenderError, match="did not finish within 0.8 s"):
+        renderer_module.pipe("digraph { a }", "svg", timeout=0.8, waiting=seen.append)
+    assert seen and seen == sorted(seen)  # the progress hook heard about the wait
+    pid = int((tmp_path / "pid").read_text())
+    with pytest.raises(ProcessLookupError):  # and the renderer was stopped, not left running
+        os.kill(pid, 0)

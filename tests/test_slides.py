@@ -24,12 +24,12 @@ from autograd_lite.steps import Stepper
 EXPR = "q = x + y; f = q * z"
 VALUES = ["x=-2", "y=5", "z=-4"]
 LECTURE = [EXPR, *VALUES]
-STEP_9 = "df/dx += df/dq * dq/dx = -4 * 1 = -4   (x.grad = -4)"
-STEP_8 = "df/dz += df/df * df/dz = 1 * 3 = 3   (z.grad = 3)"
+STEP_9 = "x̄ += q̄ · ∂q/∂x = (−4) · 1 = −4   (x.grad = −4)"
+STEP_8 = "z̄ += f̄ · ∂f/∂z = 1 · 3 = 3   (z.grad = 3)"
 
 
 def lecture_stepper() -> Stepper:
-    return Stepper(output_of(parse(EXPR, x=-2, y=5, z=-4)))
+    return Stepper(output_of(parse(EXPR, x=-2, y=5, z=-4)), notation="unicode")
 
 
 @pytest.fixture(scope="module")
@@ -132,19 +132,22 @@ def test_a_slide_per_step_after_an_opening_slide(deck: str):
 def test_x_plus_y_times_z_gives_minus4_minus4_3_on_the_slides(deck: str):
     slides = slides_of(deck)
     eq = {k: s.find("p", "eq").text() for k, s in enumerate(slides) if k}
-    assert eq[3] == "q = x + y = -2 + 5 = 3"
-    assert eq[5] == "f = q * z = 3 * (-4) = -12"
-    assert eq[6] == "df/df = 1   (f.grad = 1)"
+    assert eq[3] == "q = x + y = −2 + 5 = 3"
+    assert eq[5] == "f = q * z = 3 * (−4) = −12"
+    assert eq[6] == "f̄ = 1   (f.grad = 1)"
     assert eq[8] == STEP_8
     assert eq[9] == STEP_9
-    assert eq[10] == "df/dy += df/dq * dq/dy = -4 * 1 = -4   (y.grad = -4)"
+    assert eq[10] == "ȳ += q̄ · ∂q/∂y = (−4) · 1 = −4   (y.grad = −4)"
+    # where the local derivative comes from, in the words under the line
+    caption = slides[9].find("p", "caption").text()
+    assert "∂q/∂x = 1" in caption and "because q = x + y" in caption
     dash = "\u2013"
     assert grads_shown(slides[5]) == {n: dash for n in "xyqzf"}
-    assert grads_shown(slides[9]) == {"x": "-4", "y": dash, "q": "-4", "z": "3", "f": "1"}
-    assert grads_shown(slides[10]) == {"x": "-4", "y": "-4", "q": "-4", "z": "3", "f": "1"}
+    assert grads_shown(slides[9]) == {"x": "−4", "y": dash, "q": "−4", "z": "3", "f": "1"}
+    assert grads_shown(slides[10]) == {"x": "−4", "y": "−4", "q": "−4", "z": "3", "f": "1"}
     # the cell this step writes is the one marked
     hit = [td for td in slides[9].iter("td") if "hit" in td.classes()]
-    assert [(td.attrs["data-node"], td.text()) for td in hit] == [("x", "-4")]
+    assert [(td.attrs["data-node"], td.text()) for td in hit] == [("x", "−4")]
     assert slides[9].attrs["data-target"] == "x" and slides[9].attrs["data-node"] == "q"
 
 
@@ -332,7 +335,7 @@ def test_in_chromium_the_keys_and_clicks_move_through_the_slides(browser, deck_f
         assert shown["inside"]
         page.keyboard.press("ArrowRight")
         shown = visible_slide(page)
-        assert (shown["id"], shown["counter"], shown["eq"]) == ("s1", "1 / 10", "x = -2   (input)")
+        assert (shown["id"], shown["counter"], shown["eq"]) == ("s1", "1 / 10", "x = −2   (input)")
         assert shown["values"] == ["x"]
         for _ in range(8):
             page.keyboard.press("ArrowRight")
@@ -399,5 +402,150 @@ def test_in_chromium_without_javascript_every_slide_is_shown(browser, deck_file:
     ctx, page, _ = open_deck(browser, deck_file, java_script_enabled=False)
     try:
         assert sum(s.is_visible() for s in page.locator("section.slide").all()) == 11
+    finally:
+        ctx.close()
+
+
+# --- one layout, a time budget, progress ---------------------------------------------
+
+
+def test_every_slide_shows_one_picture_of_the_graph(deck: str):
+    """The same layout on every slide: the same viewBox, the same nodes in the same places."""
+    slides = slides_of(deck)
+    views = {s.find("svg").attrs["viewbox"] for s in slides}
+    assert len(views) == 1
+    shapes = []
+    for slide in slides:
+        geometry = [
+            (e.attrs.get("points"), e.attrs.get("d"), e.attrs.get("cx"), e.attrs.get("x"))
+            for e in slide.find("svg").iter()
+            if e.tag in SVG_SHAPES or e.tag == "text"
+        ]
+        shapes.append(geometry)
+    assert all(g == shapes[0] for g in shapes)
+
+
+def test_a_deck_past_its_time_budget_stops_with_a_message():
+    stepper = lecture_stepper()
+    from autograd_lite.slides import PROJECTOR
+
+    stepper.layout(**PROJECTOR)  # laid out already: the budget runs out among the slides
+    from autograd_lite.renderer import RenderError
+
+    with pytest.raises(RenderError, match=r"making the slides took longer than 1e-09 s and was "
+                       r"stopped \(at slide 0 of 10\).*--timeout"):  # fmt: skip
+        slides_html(stepper, timeout=1e-9)
+    with pytest.raises(RenderError, match="did not finish within"):  # the layout itself
+        slides_html(lecture_stepper(), timeout=1e-9)
+
+
+def test_slides_command_takes_a_number_format(tmp_path: Path):
+    out = tmp_path / "neuron.html"
+    expr = ["tanh(x1*w1 + x2*w2 + b)", "x1=2", "x2=0", "w1=-3", "w2=1", "b=6.8813735870195432"]
+    assert main(["slides", *expr, "-o", str(out), "--format", ".4f"]) == 0
+    html = out.read_text(encoding="utf-8")
+    assert "b = 6.8814" in html and "data 6.8814" in html and "6.88137" not in html
+
+
+def test_slides_command_shows_progress_on_a_terminal(tmp_path: Path):
+    import pexpect
+
+    out = tmp_path / "deck.html"
+    child = pexpect.spawn(
+        sys.executable,
+        ["-m", "autograd_lite", "slides", *LECTURE, "-o", str(out)],
+        encoding="utf-8",
+        timeout=60,
+    )
+    child.expect(pexpect.EOF)
+    child.close()
+    assert child.exitstatus == 0
+    said = child.before
+    assert "slides" in said and "%|" in said  # tqdm's bar, on stderr, which is the terminal
+    assert "wrote" in said and out.exists()
+    done = subprocess.run(  # in a pipe: no bar
+        [sys.executable, "-m", "autograd_lite", "slides", *LECTURE, "-o", str(out)],
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert done.stderr == f"wrote {out.resolve()} (11 slides)\n"
+
+
+# --- on a projector ------------------------------------------------------------------
+
+NEURON = ["tanh(x1*w1 + x2*w2 + b)", "x1=2", "x2=0", "w1=-3", "w2=1", "b=6.8813735870195432"]
+
+SMALLEST_TEXT = """async () => {
+    const slides = [...document.querySelectorAll("section.slide")];
+    const out = [];
+    for (const s of slides) {
+        location.hash = "#" + s.id;
+        while (!s.classList.contains("current")) {
+            await new Promise(r => setTimeout(r, 10));
+        }
+        let least = [Infinity, Infinity, ""];
+        for (const t of s.querySelectorAll("svg text")) {
+            if (!t.textContent.trim()) { continue; }
+            const m = t.getScreenCTM();
+            const font = parseFloat(getComputedStyle(t).fontSize) * Math.hypot(m.a, m.b);
+            const box = t.getBoundingClientRect().height;
+            if (Math.min(box, font) < Math.min(least[0], least[1])) {
+                least = [box, font, t.textContent];
+            }
+        }
+        const g = s.querySelector("svg").getBoundingClientRect();
+        out.push({id: s.id, box: least[0], font: least[1], text: least[2],
+                  graph: [Math.round(g.width), Math.round(g.height)]});
+    }
+    return out;
+}"""
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("args, least", [(LECTURE, 22), (NEURON, 14)], ids=["lecture", "neuron"])
+def test_in_chromium_the_graph_text_is_large_enough_for_a_projector(
+    browser, tmp_path: Path, args, least
+):
+    path = tmp_path / "deck.html"
+    assert main(["slides", *args, "-o", str(path)]) == 0
+    ctx, page, seen = open_deck(browser, path)
+    try:
+        measured = page.evaluate(SMALLEST_TEXT)
+        assert len(measured) == (11 if args is LECTURE else 21)
+        for m in measured:
+            # the text's bounding box, and the font size it is drawn at, in CSS px
+            assert m["box"] >= least and m["font"] >= least, m
+        assert len({tuple(m["graph"]) for m in measured}) == 1  # never re-zoomed
+        assert seen["errors"] == []
+    finally:
+        ctx.close()
+
+
+@pytest.mark.slow
+def test_in_chromium_a_long_table_shows_the_block_with_the_current_node(browser, tmp_path: Path):
+    terms = [Value(float(k), label=f"a{k}") for k in range(40)]
+    total = terms[0]
+    for t in terms[1:]:
+        total = total + t
+    path = tmp_path / "deck.html"
+    write_slides(total, path)
+    ctx, page, seen = open_deck(browser, path)
+    try:
+        page.goto(path.as_uri() + f"#s{len(Stepper(total)) - 3}")
+        shown = page.evaluate(
+            """() => {
+                const s = document.querySelector("section.slide.current");
+                const box = s.querySelector(".tables.scrolled");
+                const hit = s.querySelector("td.hit").getBoundingClientRect();
+                const r = box.getBoundingClientRect();
+                return {clipped: box.scrollHeight > box.clientHeight + 1,
+                        visible: hit.top >= r.top - 1 && hit.bottom <= r.bottom + 1,
+                        blocks: box.querySelectorAll("table").length};
+            }"""
+        )
+        assert shown == {"clipped": True, "visible": True, "blocks": shown["blocks"]}
+        assert shown["blocks"] > 2
+        assert seen["errors"] == []
     finally:
         ctx.close()

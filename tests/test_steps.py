@@ -6,13 +6,13 @@ import math
 
 import pytest
 
-from autograd_lite import Value, parse
+from autograd_lite import Value, draw, parse
 from autograd_lite.steps import BACKWARD, FORWARD, SEED, Stepper
 
 
 def lecture():
     d = parse("q = x + y; f = q * z", x=-2, y=5, z=-4)
-    return d, Stepper(d["f"])
+    return d, Stepper(d["f"], notation="unicode")
 
 
 # --- the lecture: f = (x + y) z at x = -2, y = 5, z = -4 --------------------
@@ -21,17 +21,25 @@ def lecture():
 def test_x_plus_y_times_z_narration_has_the_lectures_numbers():
     _, s = lecture()
     lines = [str(step) for step in s.steps]
+    # x̄ is the gradient of f (what x.grad ends up holding), ∂q/∂x a local derivative
     assert lines == [
-        "x = -2   (input)",
+        "x = −2   (input)",
         "y = 5   (input)",
-        "q = x + y = -2 + 5 = 3",
-        "z = -4   (input)",
-        "f = q * z = 3 * (-4) = -12",
-        "df/df = 1   (f.grad = 1)",
-        "df/dq += df/df * df/dq = 1 * (-4) = -4   (q.grad = -4)",
-        "df/dz += df/df * df/dz = 1 * 3 = 3   (z.grad = 3)",
-        "df/dx += df/dq * dq/dx = -4 * 1 = -4   (x.grad = -4)",
-        "df/dy += df/dq * dq/dy = -4 * 1 = -4   (y.grad = -4)",
+        "q = x + y = −2 + 5 = 3",
+        "z = −4   (input)",
+        "f = q * z = 3 * (−4) = −12",
+        "f̄ = 1   (f.grad = 1)",
+        "q̄ += f̄ · ∂f/∂q = 1 · (−4) = −4   (q.grad = −4)",
+        "z̄ += f̄ · ∂f/∂z = 1 · 3 = 3   (z.grad = 3)",
+        "x̄ += q̄ · ∂q/∂x = (−4) · 1 = −4   (x.grad = −4)",
+        "ȳ += q̄ · ∂q/∂y = (−4) · 1 = −4   (y.grad = −4)",
+    ]
+    # where each local derivative comes from, once per edge
+    assert [step.why for step in s.steps[6:]] == [
+        "∂f/∂q = −4 because f = q * z",
+        "∂f/∂z = 3 because f = q * z",
+        "∂q/∂x = 1 because q = x + y",
+        "∂q/∂y = 1 because q = x + y",
     ]
     assert [step.kind for step in s.steps] == [FORWARD] * 5 + [SEED] + [BACKWARD] * 4
     assert [step.index for step in s.steps] == list(range(1, 11))
@@ -60,8 +68,9 @@ def test_the_narration_has_both_passes_numbered():
     _, s = lecture()
     text = s.narration().splitlines()
     assert text[0] == "forward pass" and text[6] == "backward pass"
-    assert text[3] == "   3. q = x + y = -2 + 5 = 3"
-    assert text[-1] == "  10. df/dy += df/dq * dq/dy = -4 * 1 = -4   (y.grad = -4)"
+    assert text[3] == "   3. q = x + y = −2 + 5 = 3"
+    assert text[-2] == "  10. ȳ += q̄ · ∂q/∂y = (−4) · 1 = −4   (y.grad = −4)"
+    assert text[-1] == "      ∂q/∂y = 1 because q = x + y"
 
 
 def test_table_shows_data_and_grad_so_far():
@@ -69,11 +78,11 @@ def test_table_shows_data_and_grad_so_far():
     s.jump(9)
     assert s.table().splitlines() == [
         "   node  op  data  grad",
-        "*  x           -2    -4",
+        "*  x           −2    −4",
         "   y            5     -",
-        ">  q     +      3    -4",
-        "   z           -4     3",
-        "   f     *    -12     1",
+        ">  q     +      3    −4",
+        "   z           −4     3",
+        "   f     *    −12     1",
     ]
     assert s.rows()[1] == ("y", "", 5.0, None)
 
@@ -96,6 +105,7 @@ def test_y_plus_exp_xy_sums_ys_two_contributions_to_the_closed_form():
     assert d["y"].grad == pytest.approx(1 + x0 * e)
     assert d["x"].grad == pytest.approx(y0 * e)
     assert "(y.grad = 1 + 0.236183 = 1.23618)" in str(into_y[1])
+    assert into_y[1].why == "∂n1/∂y = 0.5 because n1 = x * y"
 
 
 def test_xy_plus_exp_xy_fans_out_both_x_and_y():
@@ -202,9 +212,12 @@ def test_generated_names_skip_labels_in_use_and_repeated_labels_are_numbered():
 
 def test_unary_and_power_forward_lines():
     d = parse("a = -x; h = a / (-4)", x=-2)
-    text = Stepper(d["h"]).narration()
+    text = Stepper(d["h"], notation="ascii").narration()
     assert "a = -x = -(-2) = 2" in text
     assert "h = a / c1 = 2 / (-4) = -0.5" in text
+    text = Stepper(d["h"], notation="unicode").narration()
+    assert "a = -x = -(−2) = 2" in text  # the numbers' minus is typographic, the op's as typed
+    assert "h = a / c1 = 2 / (−4) = −0.5" in text
     d2 = parse("b = x ** 2; c = x ** y; g = sqrt(c) + b", x=2, y=3)
     text = Stepper(d2["g"]).narration()
     assert "b = x ** 2 = 2 ** 2 = 4" in text
@@ -252,11 +265,12 @@ def test_a_step_carries_its_parts_so_nothing_reads_the_narration_back():
     assert (step.upstream, step.local, step.contribution) == (-4.0, 1.0, -4.0)
     assert (step.grad_before, step.grad_after) == (None, -4.0)
     assert step.operation.name == "+" and step.operation.formula(["x", "y"]) == "x + y"
-    assert step.equation == "df/dx += df/dq * dq/dx = -4 * 1 = -4"
-    assert step.note == "x.grad = -4"
+    assert step.equation == "x̄ += q̄ · ∂q/∂x = (−4) · 1 = −4"
+    assert step.note == "x.grad = −4"
+    assert step.why == "∂q/∂x = 1 because q = x + y"
     forward = s.steps[2]  # q = x + y = -2 + 5 = 3
     assert forward.operation is step.operation and forward.note == ""
-    assert forward.equation == "q = x + y = -2 + 5 = 3"
+    assert forward.equation == "q = x + y = −2 + 5 = 3"
     assert s.steps[0].note == "input" and s.steps[0].operation is None
 
 
@@ -282,7 +296,7 @@ def test_draw_highlights_the_current_node_and_edge_and_shows_grads_so_far():
     assert any("{ x |" in line for line in marked)
     assert any("{ q |" in line for line in marked)
     assert not any("{ z |" in line for line in marked)
-    assert "grad -4" in source and "grad not computed" in source  # y has no grad yet
+    assert "grad −4" in source and "grad not computed" in source  # y has no grad yet
 
 
 def test_draw_names_unlabelled_results_like_the_narration_and_leaves_labels_alone():
@@ -304,3 +318,59 @@ def test_to_svg_renders_the_current_step():
 def test_stepper_rejects_non_values():
     with pytest.raises(TypeError, match="Value"):
         Stepper(3.0)
+
+
+# --- notation and number format ------------------------------------------------------
+
+
+def test_plain_ascii_narration_says_the_same_with_bar_and_d():
+    d = parse("q = x + y; f = q * z", x=-2, y=5, z=-4)
+    s = Stepper(d["f"], notation="ascii")
+    assert [str(step) for step in s.steps[5:]] == [
+        "f_bar = 1   (f.grad = 1)",
+        "q_bar += f_bar * df/dq = 1 * (-4) = -4   (q.grad = -4)",
+        "z_bar += f_bar * df/dz = 1 * 3 = 3   (z.grad = 3)",
+        "x_bar += q_bar * dq/dx = (-4) * 1 = -4   (x.grad = -4)",
+        "y_bar += q_bar * dq/dy = (-4) * 1 = -4   (y.grad = -4)",
+    ]
+    assert s.steps[8].why == "dq/dx = 1 because q = x + y"
+    assert s.narration().isascii()
+
+
+def test_the_notation_is_chosen_from_what_stdout_can_print(monkeypatch):
+    import io
+
+    d = parse("q = x + y; f = q * z", x=-2, y=5, z=-4)
+    for encoding, form in (("ascii", "x_bar += "), ("cp1252", "x_bar += "), ("utf-8", "x̄ += ")):
+        stream = io.TextIOWrapper(io.BytesIO(), encoding=encoding)
+        monkeypatch.setattr("sys.stdout", stream)
+        assert str(Stepper(d["f"]).steps[8]).startswith(form), encoding
+
+
+def test_one_number_format_for_narration_table_and_drawing():
+    b = 6.8813735870195432
+    d = parse("n = x1*w1 + x2*w2 + b; o = tanh(n)", x1=2, x2=0, w1=-3, w2=1, b=b)
+    s = Stepper(d["o"], number_format=".4f", notation="ascii")
+    assert "b = 6.8814   (input)" in s.narration()
+    assert "n = " in s.narration() and "0.8814" in s.narration()
+    s.end()
+    assert "data 6.8814" in s.draw().source and "data 6.8814" in s.frame_svg()
+    assert " 6.8814 " in s.table() + " "
+    default = Stepper(d["o"], notation="ascii")  # six significant digits, like draw's default
+    assert "b = 6.88137   (input)" in default.narration()
+    assert "data 6.88137" in draw(d["o"]).source
+    with pytest.raises(ValueError, match="not both"):
+        Stepper(d["o"], digits=3, number_format=".3g")
+    with pytest.raises(ValueError, match="not a float format spec"):
+        Stepper(d["o"], number_format="%d")
+    with pytest.raises(ValueError, match="notation"):
+        Stepper(d["o"], notation="latex")
+
+
+def test_pictures_refuse_unknown_options_and_keep_one_layout_per_set_of_options():
+    _, s = lecture()
+    with pytest.raises(TypeError, match="unknown drawing options \\['colour'\\]"):
+        s.frames(colour="grad")
+    assert s.layout() is s.layout()
+    assert s.layout(rankdir="TB") is not s.layout()
+    assert s.frame(9).nodes["v0"].highlight and not s.frame(1).nodes["v2"].highlight

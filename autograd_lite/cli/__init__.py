@@ -13,6 +13,7 @@ import sys
 from collections.abc import Sequence
 
 from .. import __version__
+from .terminal import guarded
 
 # module name in this package, in the order ``--help`` lists them
 COMMANDS: list[str] = ["trace", "step", "draw", "demo", "slides"]
@@ -32,12 +33,24 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    parser = build_parser()
-    args = parser.parse_args(argv)
-    if args.command is None:
-        parser.print_help()
-        return 0
-    return int(args.run(args) or 0)
+    """Run ``autograd-lite`` with ``argv``; the exit status.
+
+    However writing standard output ends (Ctrl-C: 130; a full disk, or a
+    label the terminal can't show: one line; a closed pipe: quietly), no
+    traceback is printed (``terminal.guarded``).
+    """
+    chosen: list[str] = []  # the command, once the arguments say which
+
+    def run() -> int:
+        parser = build_parser()
+        args = parser.parse_args(argv)
+        if args.command is None:
+            parser.print_help()
+            return 0
+        chosen.append(args.command)
+        return int(args.run(args) or 0)
+
+    return guarded(lambda: " ".join(["autograd-lite", *chosen]), run)
 
 
 if __name__ == "__main__":

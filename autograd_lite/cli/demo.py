@@ -13,6 +13,8 @@ import difflib
 import sys
 from typing import Any
 
+from .assignments import report_error
+
 EXAMPLE = """examples:
   autograd-lite demo --list
   autograd-lite demo backprop-intro --out slides/intro
@@ -53,6 +55,7 @@ def listing() -> str:
 
 def run(args: argparse.Namespace) -> int:
     from autograd_lite.demos import DEMOS, load
+    from autograd_lite.demos.report import INVOKED_AS
 
     if args.list:
         print("demos (autograd-lite demo NAME [--out DIR]):")
@@ -73,9 +76,14 @@ def run(args: argparse.Namespace) -> int:
     argv = list(args.demo_args)
     if args.out is not None:
         argv = ["--out", args.out, *argv]
+    invoked = INVOKED_AS.set(f"autograd-lite demo {args.name}")
     try:
         load(args.name).main(argv)
     except SystemExit as stop:  # the demo's own argparse: --help, or a bad option
         code = stop.code
         return code if isinstance(code, int) else (0 if code is None else 1)
+    except (OSError, ValueError, ArithmeticError, RuntimeError) as e:
+        return report_error("demo", e)
+    finally:
+        INVOKED_AS.reset(invoked)
     return 0

@@ -12,12 +12,16 @@ import sys
 from typing import Any
 
 from ..dot import DEFAULT_MAX_NODES
+from ..number_format import DEFAULT_NUMBER_FORMAT
 from ..viz import render, to_svg
 from .assignments import add_expression_arguments, graph_from_args, limit, report_error
+from .terminal import write_bytes
+from .trace import number_format_spec
 
 EXAMPLE = """examples:
   autograd-lite draw 'q = x + y; f = q * z' x=-2 y=5 z=-4 -o f.svg
-  autograd-lite draw 'tanh(x1*w1 + x2*w2 + b)' x1=2 x2=0 w1=-3 w2=1 b=6.8814 -o neuron.png --legend
+  autograd-lite draw 'tanh(x1*w1 + x2*w2 + b)' x1=2 x2=0 w1=-3 w2=1 b=6.8814 \\
+      -o neuron.png --legend --format .4f
   autograd-lite draw 'y + exp(x * y)' x=0.5 y=-1.5 --rankdir TB --color grad > g.svg
 """
 
@@ -51,10 +55,18 @@ def add_parser(subparsers: Any) -> None:
     parser.add_argument(
         "--format",
         dest="number_format",
-        type=_number_format,
-        default=".4g",
+        type=number_format_spec,
+        default=DEFAULT_NUMBER_FORMAT,
         metavar="SPEC",
-        help="Python format spec for the numbers, e.g. .4g (default) or .3f",
+        help="Python format spec for the numbers, e.g. .4f; the default, .6g "
+        "(six significant digits), is also the narration's",
+    )
+    parser.add_argument(
+        "--scale",
+        type=float,
+        default=1.0,
+        metavar="S",
+        help="multiply every font size and line width, e.g. 1.5 for a projector",
     )
     parser.add_argument(
         "--no-local-grads",
@@ -98,23 +110,13 @@ def run(args: argparse.Namespace) -> int:
             "legend": args.legend,
             "collapse": args.collapse,
             "max_nodes": args.max_nodes,
+            "scale": args.scale,
         }
         if args.output is None:
-            sys.stdout.write(to_svg(out, **options))
-            sys.stdout.flush()
+            write_bytes(to_svg(out, **options).encode("utf-8"))
             return 0
         written = render(out, args.output, verbose=False, **options)
     except (OSError, RuntimeError, ValueError, ArithmeticError) as e:
         return report_error("draw", e)
     print(f"wrote {written}", file=sys.stderr)
     return 0
-
-
-def _number_format(text: str) -> str:
-    try:
-        format(1.5, text)
-    except (TypeError, ValueError):
-        raise argparse.ArgumentTypeError(
-            f"{text!r} is not a number format; try .4g or .3f"
-        ) from None
-    return text

@@ -13,15 +13,17 @@ import argparse
 import sys
 from typing import Any
 
+from ..renderer import DEFAULT_TIMEOUT
 from ..slides import DEFAULT_MAX_STEPS, slides_html, write_slides
 from ..steps import Stepper
 from .assignments import add_expression_arguments, graph_from_args, limit, report_error
-from .trace import add_digits_argument
+from .terminal import write_bytes
+from .trace import add_number_arguments, seconds
 
 EXAMPLE = """examples:
   autograd-lite slides 'q = x + y; f = q * z' x=-2 y=5 z=-4 -o deck.html
-  autograd-lite slides 'tanh(x1*w1 + x2*w2 + b)' x1=2 x2=0 w1=-3 w2=1 b=6.8814 \\
-      -o neuron.html --title 'One neuron' --rankdir TB
+  autograd-lite slides 'tanh(x1*w1 + x2*w2 + b)' x1=2 x2=0 w1=-3 w2=1 \\
+      b=6.8813735870195432 -o neuron.html --title 'One neuron' --format .4f
 """
 
 
@@ -44,9 +46,23 @@ def add_parser(subparsers: Any) -> None:
         help="the HTML file to write, e.g. deck.html (default: stdout, unless it is a terminal)",
     )
     parser.add_argument("--title", help="the deck's title (default: EXPR)")
-    add_digits_argument(parser)
+    add_number_arguments(parser, narration=False)
     parser.add_argument(
         "--rankdir", choices=("LR", "TB"), default="LR", help="layout direction (default LR)"
+    )
+    parser.add_argument(
+        "--scale",
+        type=float,
+        default=1.5,
+        metavar="S",
+        help="font and line size of the graph relative to draw's (default 1.5, for a projector)",
+    )
+    parser.add_argument(
+        "--timeout",
+        type=seconds,
+        default=DEFAULT_TIMEOUT,
+        metavar="SECONDS",
+        help=f"give up (with a message) after this long, or 'none' (default {DEFAULT_TIMEOUT:g})",
     )
     parser.add_argument(
         "--max-steps",
@@ -66,11 +82,18 @@ def run(args: argparse.Namespace) -> int:
     title = args.expression.strip() if args.title is None else args.title
     try:
         _, out = graph_from_args(args)
-        stepper = Stepper(out, digits=args.digits)
-        options = {"title": title, "max_steps": args.max_steps, "rankdir": args.rankdir}
+        stepper = Stepper(
+            out, args.digits, number_format=args.number_format, notation="unicode"
+        )  # the deck is UTF-8 HTML, whatever the terminal
+        options = {
+            "title": title,
+            "max_steps": args.max_steps,
+            "rankdir": args.rankdir,
+            "scale": args.scale,
+            "timeout": args.timeout,
+        }
         if args.output is None:
-            sys.stdout.write(slides_html(stepper, **options))
-            sys.stdout.flush()
+            write_bytes(slides_html(stepper, **options).encode("utf-8"))
             return 0
         written = write_slides(stepper, args.output, **options)
     except (OSError, RuntimeError, ValueError, ArithmeticError) as e:

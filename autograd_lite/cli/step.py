@@ -1,21 +1,28 @@
 """``autograd-lite step EXPR VAR=VAL ...``: step through backprop at the keyboard.
 
-Enter or ``n`` takes the next step, ``p`` goes back one, ``t`` shows the
-table of all nodes, ``q`` quits (``h`` lists the rest). When stdin is not a
-terminal (a pipe, a file, a CI job), it prints every step and the final
-table instead, and exits 0.
+On a terminal the screen is redrawn in place at every key (``step_screen``):
+→, n or space take the next step; ←, p or backspace go back; Home and End
+jump to the start and the end; t switches between the graph as a tree and
+the table; j then a number jumps to that step; q quits; Ctrl-C exits 130.
+On a terminal without cursor control (``TERM=dumb``) it reads a command
+per line instead (Enter or ``n`` next, ``p`` back, ``t`` table, ``q`` quit).
+When stdin is not a terminal (a pipe, a file, a CI job), it prints every
+step and the final table, and exits 0.
 """
 
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 from collections.abc import Callable
 from typing import Any, TextIO
 
-from ..steps import Stepper
+from ..steps import Step, Stepper
+from . import step_screen
 from .assignments import add_expression_arguments, graph_from_args, report_error
-from .trace import add_digits_argument, print_final_table, quiet_broken_pipe
+from .terminal import check_printable
+from .trace import add_number_arguments, print_final_table, stepper_from_args
 
 EXAMPLE = """example:
   autograd-lite step 'q = x + y; f = q * z' x=-2 y=5 z=-4
@@ -47,27 +54,36 @@ def add_parser(subparsers: Any) -> None:
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     add_expression_arguments(parser)
-    add_digits_argument(parser)
+    add_number_arguments(parser)
     parser.set_defaults(run=run)
 
 
 def run(args: argparse.Namespace) -> int:
     try:
-        _, out = graph_from_args(args)
+        named, out = graph_from_args(args)
     except ValueError as e:
         return report_error("step", e)
-    stepper = Stepper(out, digits=args.digits)
+    check_printable(named)
+    stepper = stepper_from_args(args, out)
     if not sys.stdin.isatty():
-        with quiet_broken_pipe():
-            print(stepper.narration())
-            print()
-            print_final_table(stepper)
+        print(stepper.narration())
+        print()
+        print_final_table(stepper)
         return 0
     try:
+        if sys.stdout.isatty() and os.environ.get("TERM", "") not in ("", "dumb"):
+            return step_screen.run(stepper, title=" ".join(args.expression.split()))
         return interact(stepper, input, sys.stdout)
     except KeyboardInterrupt:
         print()
         return 130
+
+
+def told(stepper: Stepper, step: Step) -> str:
+    """``[9/10] backward: x̄ += ...``, and under it where the local derivative comes from."""
+    header = stepper.header(step)
+    line = f"{header} {step}"
+    return f"{line}\n{' ' * (len(header) + 1)}{step.why}" if step.why else line
 
 
 def interact(stepper: Stepper, read: Callable[[str], str], out: TextIO) -> int:
@@ -92,7 +108,7 @@ def interact(stepper: Stepper, read: Callable[[str], str], out: TextIO) -> int:
             else:
                 if step.index == forward + 1:
                     say("backward pass")
-                say(f"{stepper.header()} {step}")
+                say(told(stepper, step))
                 if stepper.at_end:
                     say(AT_END)
         elif command == "p":
@@ -100,7 +116,7 @@ def interact(stepper: Stepper, read: Callable[[str], str], out: TextIO) -> int:
                 say("(already at the start)")
                 continue
             step = stepper.back()
-            say(f"back to {stepper.header()} {step if step else 'the start'}")
+            say("back to " + (told(stepper, step) if step else f"{stepper.header()} the start"))
         elif command == "t":
             say(stepper.table())
         elif command.startswith("j"):
@@ -109,7 +125,7 @@ def interact(stepper: Stepper, read: Callable[[str], str], out: TextIO) -> int:
                 say(f"(j needs a step number from 0 to {total}, as in j 3)")
                 continue
             step = stepper.jump(int(target))
-            say(f"{stepper.header()} {step if step else 'the start'}")
+            say(told(stepper, step) if step else f"{stepper.header()} the start")
             if stepper.at_end:
                 say(AT_END)
         elif command == "r":
@@ -117,7 +133,7 @@ def interact(stepper: Stepper, read: Callable[[str], str], out: TextIO) -> int:
             say(f"{stepper.header()} the start")
         elif command == "e":
             step = stepper.end()
-            say(f"{stepper.header()} {step}")
+            say(told(stepper, step))
             say(AT_END)
         elif command in ("q", "quit", "exit"):
             return 0

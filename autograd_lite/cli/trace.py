@@ -2,36 +2,81 @@
 
 For lecture notes: every step of ``Stepper`` in order, then the table of
 all nodes with their final grads. ``--frames DIR`` also writes one SVG per
-step (``step-01.svg``, ...), the step's node and edge highlighted.
+step (``step-01.svg``, ...), the step's node and edge highlighted: one
+layout of the graph, so nothing moves from one frame to the next.
+
+The narration is written with ``x̄`` and ``∂`` when stdout can print them,
+else in plain ASCII (``x_bar``, ``dq/dx``); ``--ascii`` asks for ASCII.
 """
 
 from __future__ import annotations
 
 import argparse
-import contextlib
-import os
 import sys
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
+from ..notation import choose
+from ..number_format import check_format_spec
+from ..progress import Budget, progress_bar, waiting_bar
+from ..renderer import DEFAULT_TIMEOUT
 from ..steps import Stepper
 from .assignments import add_expression_arguments, graph_from_args, report_error
+from .terminal import check_printable
 
 EXAMPLE = """example:
   autograd-lite trace 'q = x + y; f = q * z' x=-2 y=5 z=-4
   autograd-lite trace 'y + exp(x * y)' x=0.5 y=-1.5 --frames frames/
+  autograd-lite trace 'tanh(x1*w1 + x2*w2 + b)' x1=2 x2=0 w1=-3 w2=1 \\
+      b=6.8813735870195432 --format .4f
 """
 
 
-def add_digits_argument(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument(
+def add_number_arguments(parser: argparse.ArgumentParser, narration: bool = True) -> None:
+    """``--format SPEC`` (or ``--digits N``) for numbers; with ``narration``, ``--ascii`` too."""
+    numbers = parser.add_mutually_exclusive_group()
+    numbers.add_argument(
+        "--format",
+        dest="number_format",
+        type=number_format_spec,
+        metavar="SPEC",
+        help="Python format spec for every number, e.g. .4f (6.8814) or .3g "
+        "(default .6g: six significant digits)",
+    )
+    numbers.add_argument(
         "--digits",
         type=_digits,
-        default=6,
         metavar="N",
-        help="significant digits of the numbers shown (default 6)",
+        help="significant digits of the numbers shown: --digits 3 is --format .3g",
     )
+    if narration:
+        parser.add_argument(
+            "--ascii",
+            action="store_true",
+            help="write the narration in plain ASCII (x_bar, dq/dx) even where stdout "
+            "could print x\u0304 and \u2202 (chosen from stdout's encoding by default)",
+        )
+
+
+def number_format_spec(text: str) -> str:
+    """argparse type for ``--format``: a float format spec such as ``.4f``, of sane size."""
+    try:
+        format(1.5, text)
+    except (TypeError, ValueError):
+        raise argparse.ArgumentTypeError(
+            f"{text!r} is not a number format; try .4f or .3g"
+        ) from None
+    try:
+        check_format_spec(text)
+    except ValueError as e:
+        raise argparse.ArgumentTypeError(str(e)) from None
+    return text
+
+
+def stepper_from_args(args: argparse.Namespace, out: Any) -> Stepper:
+    """The Stepper of ``out`` with the number format and notation the arguments ask for."""
+    form = "ascii" if getattr(args, "ascii", False) else choose(sys.stdout)
+    return Stepper(out, args.digits, number_format=args.number_format, notation=form)
 
 
 def _digits(text: str) -> int:
@@ -59,24 +104,44 @@ def add_parser(subparsers: Any) -> None:
         metavar="DIR",
         help="also write one SVG per step into DIR (created if missing): step-01.svg, ...",
     )
-    add_digits_argument(parser)
+    add_number_arguments(parser)
+    parser.add_argument(
+        "--timeout",
+        type=seconds,
+        default=DEFAULT_TIMEOUT,
+        metavar="SECONDS",
+        help=f"stop writing frames after this long (default {DEFAULT_TIMEOUT:g})",
+    )
     parser.set_defaults(run=run)
+
+
+def seconds(text: str) -> float | None:
+    """argparse type for a time budget: seconds > 0, or 'none'."""
+    if text.strip().lower() == "none":
+        return None
+    try:
+        value = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a number of seconds") from None
+    if not value > 0:
+        raise argparse.ArgumentTypeError("must be more than 0 seconds")
+    return value
 
 
 def run(args: argparse.Namespace) -> int:
     try:
-        _, out = graph_from_args(args)
+        named, out = graph_from_args(args)
         frames = None if args.frames is None else frames_directory(args.frames)
     except (OSError, ValueError) as e:
         return report_error("trace", e)
-    stepper = Stepper(out, digits=args.digits)
-    with quiet_broken_pipe():
-        print(stepper.narration())
-        print()
-        print_final_table(stepper)
+    check_printable(named)
+    stepper = stepper_from_args(args, out)
+    print(stepper.narration())
+    print()
+    print_final_table(stepper)
     if frames is not None:
         try:
-            paths = write_frames(stepper, frames)
+            paths = write_frames(stepper, frames, timeout=args.timeout)
         except (OSError, RuntimeError, ValueError) as e:
             return report_error("trace", e)
         print(f"wrote {len(paths)} frames to {frames}", file=sys.stderr)
@@ -88,17 +153,6 @@ def print_final_table(stepper: Stepper) -> None:
     stepper.end()
     print("grads after the backward pass")
     print(stepper.table(marks=False), flush=True)
-
-
-@contextlib.contextmanager
-def quiet_broken_pipe() -> Iterator[None]:
-    """End quietly when the reader of stdout goes away (``| head``)."""
-    try:
-        yield
-    except BrokenPipeError:
-        # Python would report the failed flush at exit; point stdout at devnull.
-        devnull = os.open(os.devnull, os.O_WRONLY)
-        os.dup2(devnull, sys.stdout.fileno())
 
 
 def frames_directory(directory: str) -> Path:
@@ -115,19 +169,37 @@ def frames_directory(directory: str) -> Path:
     return target
 
 
-def write_frames(stepper: Stepper, directory: str | Path) -> list[Path]:
+def write_frames(
+    stepper: Stepper,
+    directory: str | Path,
+    *,
+    timeout: float | None = DEFAULT_TIMEOUT,
+    progress: bool | None = None,
+    **options: Any,
+) -> list[Path]:
     """One SVG per step in ``directory``: ``step-01.svg`` is the graph after step 1.
 
-    The stepper is left at its last step.
+    The graph is laid out once; every frame is that picture with the
+    step's texts, colours and highlights. ``timeout`` bounds the whole job
+    (RenderError past it); ``progress`` shows bars on stderr (None: on a
+    terminal). ``options`` go to ``draw``. The stepper is left at its last
+    step.
     """
-    from ..viz import render
+    from ..renderer import write_atomic
 
     target = frames_directory(str(directory))
+    budget = Budget(timeout, "writing the frames")
+    with waiting_bar("frames: laying out the graph", budget.left(), enabled=progress) as wait:
+        layout = stepper.layout(timeout=budget.left(), waiting=wait, **options)
+    frames = stepper.frames(**options)
     width = max(2, len(str(len(stepper))))
     paths = []
-    for k in range(1, len(stepper) + 1):
-        stepper.jump(k)
-        path = target / f"step-{k:0{width}d}.svg"
-        render(stepper.draw(), path, verbose=False)
-        paths.append(path)
+    with progress_bar(len(stepper), "frames", enabled=progress) as bar:
+        for k in range(1, len(stepper) + 1):
+            budget.check(f"after {k - 1} of {len(stepper)} frames")
+            path = target / f"step-{k:0{width}d}.svg"
+            write_atomic(path, layout.svg(frames[k]).encode("utf-8"))
+            paths.append(path)
+            bar.update(1)
+    stepper.end()
     return paths

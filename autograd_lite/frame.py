@@ -1,0 +1,282 @@
+"""A frame: how a scene looks at one moment: every node's text, fill and highlight.
+
+The scene (``scene.py``) says what is drawn and never changes; a frame
+says what each drawn thing shows now: a value's ``data`` and ``grad``
+text, its fill, a dashed border while its grad is not computed, which
+nodes and edges are highlighted, and the number on each edge. A stepper
+makes one frame per step over one scene and one layout.
+
+Frames are plain data keyed by the scene's ids (``to_dict`` gives JSON),
+so a player can apply them in a browser as well as here.
+
+>>> from autograd_lite import Value
+>>> from autograd_lite.scene import build_scene
+>>> x, y = Value(-2.0, label="x"), Value(5.0, label="y")
+>>> q = x + y
+>>> q.backward()
+>>> look = frame_of(build_scene(q), highlight_nodes=[x])
+>>> look.nodes["v0"].fields, look.nodes["v0"].highlight, look.edges["e0"].label
+(('x', 'data -2', 'grad 1'), True, '1')
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import asdict, dataclass, field
+from typing import Any
+
+from .number_format import NumberFormat
+from .number_format import number_format as as_number_format
+from .palette import NEGATIVE, OP_COLOR, POSITIVE, ROLE_COLORS
+from .scene import Scene, SceneEdge, SceneNode
+from .text_width import widest
+
+COLOR_MODES = ("role", "grad", None)
+NOT_COMPUTED = "grad not computed"
+PENDING = "grad ?"
+"""What a stepper's frames show before a grad is computed: short, because a
+layout that holds still reserves the width of the widest text in every box,
+and the dashed border already says the grad is not there yet."""
+
+
+@dataclass(frozen=True)
+class NodeLook:
+    """How one node looks: its record ``fields`` (texts), fill, border and marks.
+
+    ``dashed``: the grad is not computed yet. ``bold``: the output.
+    ``highlight``: the current step is about it. ``target``: the current
+    step writes its grad.
+    """
+
+    fields: tuple[str, ...]
+    fill: str | None = None
+    dashed: bool = False
+    bold: bool = False
+    highlight: bool = False
+    target: bool = False
+
+
+@dataclass(frozen=True)
+class EdgeLook:
+    """How one edge looks: the text on it (a local derivative) and whether it is highlighted."""
+
+    label: str = ""
+    highlight: bool = False
+
+
+@dataclass(frozen=True)
+class Frame:
+    """A look for every node and edge of one scene, by id."""
+
+    nodes: Mapping[str, NodeLook] = field(default_factory=dict)
+    edges: Mapping[str, EdgeLook] = field(default_factory=dict)
+
+    @property
+    def highlighted(self) -> bool:
+        return any(n.highlight for n in self.nodes.values())
+
+    def to_dict(self) -> dict:
+        """Plain dicts and lists, ready for ``json.dumps``."""
+        return {
+            "nodes": {k: {**asdict(v), "fields": list(v.fields)} for k, v in self.nodes.items()},
+            "edges": {k: asdict(v) for k, v in self.edges.items()},
+        }
+
+
+def frame_of(
+    scene: Scene,
+    *,
+    color: str | None = "role",
+    number_format: str | Any = None,
+    local_grads: bool = True,
+    highlight_nodes: Iterable[Any] = (),
+    highlight_edges: Iterable[tuple[Any, Any]] = (),
+    targets: Iterable[Any] = (),
+    not_computed: str = NOT_COMPUTED,
+) -> Frame:
+    """The scene as its graph is now (data, grads), with these marks.
+
+    ``color``, ``number_format``, ``local_grads``, ``highlight_nodes`` and
+    ``highlight_edges`` are ``draw``'s options; ``targets`` are Values
+    whose grad the current step writes; ``not_computed`` is the grad field
+    of a value no backward pass has reached.
+    """
+    if color not in COLOR_MODES:
+        raise ValueError(f"color must be 'role', 'grad' or None, got {color!r}")
+    fmt = as_number_format(number_format)
+    marked_nodes, marked_edges = scene.highlight(highlight_nodes, highlight_edges)
+    written = {scene.id_of(t) for t in targets}
+    scale = grad_scale(scene) if color == "grad" else 0.0
+    text = _Text(fmt, not_computed)
+    nodes = {}
+    for node_id, node in scene.nodes.items():
+        look = _node_look(scene, node, text, color, scale)
+        nodes[node_id] = NodeLook(
+            look.fields, look.fill, look.dashed, look.bold,
+            node_id in marked_nodes, node_id in written,
+        )  # fmt: skip
+    edges = {
+        edge_id: EdgeLook(_edge_label(edge, text.number, local_grads), edge_id in marked_edges)
+        for edge_id, edge in scene.edges.items()
+    }
+    return Frame(nodes, edges)
+
+
+def reserve(frames: Sequence[Frame]) -> Frame:
+    """One frame whose every text is the widest that place shows in any of ``frames``.
+
+    Laid out once, it leaves room for every frame's text, so all frames
+    share its positions and sizes. Fills and marks come from the first.
+
+    >>> from autograd_lite import Value
+    >>> from autograd_lite.scene import build_scene
+    >>> x = Value(2.0, label="x")
+    >>> f = x * 3.5
+    >>> scene = build_scene(f)
+    >>> before = frame_of(scene, not_computed=PENDING)
+    >>> f.backward()
+    >>> reserve([before, frame_of(scene)]).nodes["v0"].fields   # grad 3.5 is wider than grad ?
+    ('x', 'data 2', 'grad 3.5')
+    """
+    if not frames:
+        raise ValueError("reserve() needs at least one frame")
+    first = frames[0]
+    nodes = {}
+    for node_id, look in first.nodes.items():
+        looks = [f.nodes[node_id] for f in frames]
+        count = max(len(n.fields) for n in looks)
+        fields = tuple(
+            widest(n.fields[k] for n in looks if k < len(n.fields)) for k in range(count)
+        )
+        nodes[node_id] = NodeLook(fields, look.fill, look.dashed, look.bold)
+    edges = {
+        edge_id: EdgeLook(widest(f.edges[edge_id].label for f in frames))
+        for edge_id in first.edges
+    }
+    return Frame(nodes, edges)
+
+
+# --- one node ----------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class _Text:
+    """How numbers and missing grads read in one frame."""
+
+    number: NumberFormat
+    not_computed: str
+
+    def data(self, value: Any) -> str:
+        return f"data {self.number(value.data)}"
+
+    def grad(self, value: Any) -> str:
+        return grad_text(value, self.number, self.not_computed)
+
+
+def _node_look(
+    scene: Scene, node: SceneNode, text: _Text, color: str | None, scale: float
+) -> NodeLook:
+    value = node.value
+    if node.kind == "op":
+        return NodeLook((node.text,), OP_COLOR)
+    if node.kind == "unit":
+        return _unit_look(node, text, color, scale)
+    name = f"{node.text} {node.marker}".strip()
+    fill, dashed = fill_of(node.role, value, color, scale)
+    if node.kind == "copy":
+        return NodeLook((name,), fill, dashed)
+    fields = ((name,) if name else ()) + (text.data(value), text.grad(value))
+    return NodeLook(fields, fill, dashed, bold=value is scene.root and color is not None)
+
+
+def _unit_look(node: SceneNode, text: _Text, color: str | None, scale: float) -> NodeLook:
+    group = node.group
+    outs = group.outputs
+    if group.kind == "neuron":
+        act = outs[0].op if outs[0].op not in ("+", "-") else "linear"
+        about = f"{act}, {_count(len(group.params), 'param')}"
+    else:
+        about = f"{_count(len(group.children), 'neuron')}, {_count(len(group.params), 'param')}"
+    if node.value is None:
+        fill, dashed = fill_of("module", None, color, scale)
+        return NodeLook((node.text, about, f"{len(outs)} outputs"), fill, dashed)
+    fill, dashed = fill_of(node.role, node.value, color, scale)
+    return NodeLook((node.text, about, text.data(node.value), text.grad(node.value)), fill, dashed)
+
+
+def grad_text(value: Any, fmt: NumberFormat, not_computed: str = NOT_COMPUTED) -> str:
+    """``grad -4``, or ``grad not computed`` before any backward pass reaches it."""
+    return f"grad {fmt(value.grad)}" if value.grad_computed else not_computed
+
+
+def _edge_label(edge: SceneEdge, fmt: NumberFormat, local_grads: bool) -> str:
+    if edge.kind == "operand":
+        return fmt(edge.child.local_grads[edge.slot]) if local_grads else ""
+    if edge.kind == "module" and edge.count > 1:
+        return f"{edge.count} values"
+    return ""
+
+
+def _count(n: int, word: str) -> str:
+    return f"{n} {word}" + ("" if n == 1 else "s")
+
+
+# --- colour ------------------------------------------------------------------------
+
+
+def fill_of(role: str, value: Any, color: str | None, scale: float) -> tuple[str | None, bool]:
+    """``(fill colour or None, dashed)`` of a value with this role."""
+    dashed = value is not None and not value.grad_computed
+    if color == "role":
+        return ROLE_COLORS[role], dashed
+    if color == "grad":
+        return grad_color(value, scale), dashed
+    return None, dashed
+
+
+def grad_scale(scene: Scene) -> float:
+    """The largest finite |grad| drawn: ``color="grad"`` shades relative to it."""
+    sizes = []
+    for node in scene.nodes.values():
+        value = node.value
+        if node.kind in ("value", "unit") and value is not None and value.grad_computed:
+            size = abs(float(getattr(value.grad, "data", value.grad)))
+            if math.isfinite(size):
+                sizes.append(size)
+    return max(sizes, default=0.0)
+
+
+def grad_color(value: Any, scale: float) -> str:
+    """White for 0, blue (positive) or red (negative) with strength sqrt(|g| / max|g|)."""
+    if value is None or not value.grad_computed:
+        return "#ffffff"
+    g = float(getattr(value.grad, "data", value.grad))
+    if g == 0 or math.isnan(g) or scale == 0:
+        return "#ffffff"
+    t = 1.0 if math.isinf(g) else math.sqrt(min(abs(g) / scale, 1.0))
+    strength = 0.12 + 0.43 * t  # at most 55% of the full colour: black text stays readable
+    base = POSITIVE if g > 0 else NEGATIVE
+    return shade(base, strength)
+
+
+def shade(base: tuple[int, int, int], strength: float) -> str:
+    """``base`` mixed with white: 0 is white, 1 is ``base``."""
+    return "#" + "".join(f"{round(255 + (c - 255) * strength):02x}" for c in base)
+
+
+__all__ = [
+    "COLOR_MODES",
+    "EdgeLook",
+    "Frame",
+    "NOT_COMPUTED",
+    "NodeLook",
+    "PENDING",
+    "fill_of",
+    "frame_of",
+    "grad_color",
+    "grad_scale",
+    "grad_text",
+    "reserve",
+    "shade",
+]

@@ -1,0 +1,118 @@
+"""``to_text``: a graph as an indented tree, for a plain REPL or a terminal.
+
+The output is at the top; under each node come the nodes it was computed
+from, each on its edge's line with the local derivative the op gave it. A
+node used more than once is drawn in full the first time and referred to
+by name after (``x (see above)``), so the text stays as small as the graph.
+
+>>> from autograd_lite import Value
+>>> x, y, z = Value(-2.0, label="x"), Value(5.0, label="y"), Value(-4.0, label="z")
+>>> q = x + y; q.label = "q"
+>>> f = q * z; f.label = "f"
+>>> f.backward()
+>>> print(to_text(f))
+f = q * z   data -12   grad 1
+├── q = x + y   data 3   grad -4      ∂f/∂q = -4
+│   ├── x   input   data -2   grad -4      ∂q/∂x = 1
+│   └── y   input   data 5   grad -4      ∂q/∂y = 1
+└── z   input   data -4   grad 3      ∂f/∂z = 3
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from typing import Any
+
+from . import ops
+from .notation import notation as choose_notation
+from .number_format import number_format as make_number_format
+
+UNICODE = {"tee": "├── ", "last": "└── ", "bar": "│   ", "d": "∂"}
+ASCII = {"tee": "|-- ", "last": "`-- ", "bar": "|   ", "d": "d"}
+
+MAX_INDENT = 24
+"""Deeper levels are drawn at this indent, marked with their depth."""
+
+
+def to_text(
+    root: Any,
+    *,
+    names: Mapping[Any, str] | None = None,
+    marks: Mapping[Any, str] | None = None,
+    number_format: Any = None,
+    notation: Any = None,
+) -> str:
+    """The graph ``root`` was computed by, as an indented tree (see the module doc).
+
+    ``names``: what to call each node (default: its label, else ``n1, n2,
+    ...`` for results and ``c1, c2, ...`` for constants, as the ``Stepper``
+    names them). ``marks``: a short string to put before a node's line
+    (the terminal stepper marks the current node with ``>``).
+    ``number_format``: as for ``draw`` and ``Stepper`` (``".6g"`` by
+    default). ``notation``: ``"unicode"`` (box-drawing lines, ``∂q/∂x``),
+    ``"ascii"`` (``|--``, ``dq/dx``) or None (what ``sys.stdout`` can print).
+
+    >>> from autograd_lite import Value
+    >>> a = Value(3.0, label="a")
+    >>> print(to_text(a * a, notation="ascii"))
+    n1 = a * a   data 9   grad -
+    |-- a   input   data 3   grad -      dn1/da = 3
+    `-- a (see above)      dn1/da = 3
+    """
+    if not hasattr(root, "parents"):
+        raise TypeError(f"to_text() takes a Value, got {type(root).__name__}")
+    if names is None:
+        from .steps import node_names
+
+        names = node_names(root.topological_order())
+    form = choose_notation(notation)
+    style = UNICODE if form.unicode else ASCII
+    fmt = make_number_format(number_format)
+    return "\n".join(_lines(root, names, marks or {}, style, fmt))
+
+
+def _lines(
+    root: Any, names: Mapping[Any, str], marks: Mapping[Any, str], style: dict, fmt: Callable
+) -> list[str]:
+    """Depth-first, with an explicit stack (a chain of a million nodes is fine)."""
+    lines: list[str] = []
+    drawn: set[int] = set()
+    # (node, prefix of its line, prefix of its children's lines, edge text, depth)
+    stack: list[tuple[Any, str, str, str, int]] = [(root, "", "", "", 0)]
+    while stack:
+        node, head, tail, edge, depth = stack.pop()
+        mark = marks.get(node, "")
+        mark = f"{mark} " if mark else ""
+        deep = f"[depth {depth}] " if depth > MAX_INDENT else ""
+        if id(node) in drawn:
+            lines.append(f"{head}{deep}{mark}{names[node]} (see above){edge}")
+            continue
+        drawn.add(id(node))
+        lines.append(f"{head}{deep}{mark}{_describe(node, names, fmt)}{edge}")
+        children = list(zip(node.parents, node.local_grads))
+        for k in range(len(children) - 1, -1, -1):
+            parent, local = children[k]
+            last = k == len(children) - 1
+            branch = style["last"] if last else style["tee"]
+            below = tail + ("    " if last else style["bar"])
+            if depth >= MAX_INDENT:  # no deeper indent: the depth is written instead
+                below = tail
+            d = style["d"]
+            edge_text = f"      {d}{names[node]}/{d}{names[parent]} = {fmt(local)}"
+            stack.append((parent, tail + branch, below, edge_text, depth + 1))
+    return lines
+
+
+def _describe(node: Any, names: Mapping[Any, str], fmt: Callable) -> str:
+    name = names[node]
+    grad = fmt(node.grad) if node.grad_computed else "-"
+    if not node.parents:
+        kind = "input" if node.label else "constant"
+        return f"{name}   {kind}   data {fmt(node.data)}   grad {grad}"
+    record = ops.named(node.op)
+    operands = [names[p] for p in node.parents]
+    formula = record.formula(operands) if record else f"{node.op}({', '.join(operands)})"
+    return f"{name} = {formula}   data {fmt(node.data)}   grad {grad}"
+
+
+__all__ = ["to_text"]
