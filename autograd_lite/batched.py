@@ -212,18 +212,19 @@ class BatchedGraph:
         leaf_grads = np.zeros(program.n_params + len(program.constants) + 1)
         row_grads = np.zeros(len(program.row_params))
         p0, p1 = self.n_inputs, self.n_inputs + len(program.row_params)
-        for lo, hi in self._chunks(n):
-            V, saved = self._forward([a[lo:hi] for a in batch], data)
-            G = self._backward(saved, seed, hi - lo, leaf_grads)
-            values[lo:hi] = V[program.out_row]
-            if aux is not None:
-                aux[lo:hi] = V[program.aux_rows].T
-            inputs[:, lo:hi] = G[:p0]
-            with np.errstate(all="ignore"):
-                row_grads += G[p0:p1].sum(axis=1)
         with np.errstate(all="ignore"):  # inf and nan pass through, as in the scalar engine
+            for lo, hi in self._chunks(n):
+                V, saved = self._forward([a[lo:hi] for a in batch], data)
+                G = self._backward(saved, seed, hi - lo, leaf_grads)
+                values[lo:hi] = V[program.out_row]
+                if aux is not None:
+                    aux[lo:hi] = V[program.aux_rows].T
+                inputs[:, lo:hi] = G[:p0]
+                if p1 > p0:
+                    row_grads += G[p0:p1].sum(axis=1)
             param_grads = leaf_grads[: program.n_params]
-            param_grads[program.row_params] += row_grads
+            if p1 > p0:
+                param_grads[program.row_params] += row_grads
             total = float(values.sum())
         grads = []
         for spec in self._inputs:

@@ -44,9 +44,10 @@ def _softplus(x: np.ndarray) -> np.ndarray:
 
 def _step(x: np.ndarray) -> np.ndarray:
     out = (x > 0.0).astype(float)  # 0.0 at and below 0
-    nan = np.isnan(x)
-    if nan.any():
-        out[nan] = np.nan  # nan stays nan, as FLOAT's step
+    with np.errstate(invalid="ignore", over="ignore"):
+        total = np.add.reduce(x, axis=None)  # one pass: nan if x holds a nan (or +-inf)
+    if np.isnan(total):
+        out[np.isnan(x)] = np.nan  # nan stays nan, as FLOAT's step
     return out
 
 
