@@ -13,8 +13,10 @@ and runs it on each mini-batch: each layer is one matrix product.
 
 It prints the loss and the training and held-out accuracy as it goes, the
 confusion matrix of the held-out images, and writes the training curves,
-the confusion matrix and the held-out images it got wrong as PNG images
-(with matplotlib).
+the confusion matrix, the held-out images it got wrong and the features
+the hidden units learned (each unit's 64 first-layer weights drawn as an
+8x8 image, as Grosse's lecture 10 shows them) as PNG images, with
+matplotlib.
 
     python -m autograd_lite.demos.digits [--out out/digits] [--seed 0] [--epochs 60]
 
@@ -127,6 +129,9 @@ def main(argv: list[str] | None = None) -> dict:
                 truth[wrong],
                 guess[wrong],
                 os.path.join(args.out, "misclassified.png"),
+            ),
+            save_features(
+                plt, model.layers[0].weight(), os.path.join(args.out, "first_layer_weights.png")
             ),
         ],
     )
@@ -244,6 +249,22 @@ def save_mistakes(
     fig.suptitle(
         f"held-out images the network got wrong ({shown} of {len(images)})", fontsize=9
     )
+    return save_figure(plt, fig, path)
+
+
+def save_features(plt: Any, W: np.ndarray, path: str) -> str:
+    """Each hidden unit's weights (a row of W, 64 of them) as an 8x8 image: red pixels
+    push the unit up, blue ones down; the colour scale is shared."""
+    cols = 8
+    rows = -(-len(W) // cols)
+    top = float(np.abs(W).max()) or 1.0
+    fig, axes = plt.subplots(rows, cols, figsize=(1.0 * cols, 1.05 * rows + 0.4), dpi=110)
+    for k, ax in enumerate(np.ravel(axes)):
+        ax.axis("off")
+        if k < len(W):
+            ax.imshow(W[k].reshape(8, 8), cmap="RdBu_r", vmin=-top, vmax=top)
+            ax.set_title(f"unit {k}", fontsize=7)
+    fig.suptitle("what the hidden units look for: first-layer weights as images", fontsize=9)
     return save_figure(plt, fig, path)
 
 

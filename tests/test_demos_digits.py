@@ -57,7 +57,12 @@ def test_digits_reads_97_percent_of_the_held_out_images(tmp_path, capsys):
         assert result["images"] == []
         return
     names = sorted(p.rsplit("/", 1)[-1] for p in result["images"])
-    assert names == ["confusion_matrix.png", "loss_curve.png", "misclassified.png"]
+    assert names == [
+        "confusion_matrix.png",
+        "first_layer_weights.png",
+        "loss_curve.png",
+        "misclassified.png",
+    ]
     for path in result["images"]:
         with open(path, "rb") as f:
             assert f.read(8) == PNG
