@@ -1,18 +1,22 @@
 """Batched evaluation: trace a scalar function once, then run its graph on a whole batch.
 
-``compile_batched(fn, *example)`` works in three steps, each a module:
+``compile_batched(fn, *example)`` works in four steps, each a module:
 
 1. **trace** (``batched_trace.py``): call ``fn`` on placeholder Values (one
    per scalar input, holding the example's numbers), keep the graph it
    builds, and refuse what could not serve every sample;
 2. **program** (``batched_program.py``): lay the graph out as a list of
    steps over rows of a table, one row per node, one column per sample;
-   nodes of the same depth made by the same op form one step. ``print(
-   graph.program)`` shows it;
-3. **run** (``batched_run.py``): each step runs its op's own rule on numpy
+   nodes of the same depth made by the same op form one step;
+3. **lower** (``batched_lowering.py``): find the sums of products that
+   layers leave (Σⱼ wᵢⱼ·xⱼ + bᵢ over the same rows x) and make each group
+   one matrix product, W @ X + b; ``print(graph.program)`` shows the
+   result, ``graph.plain_program`` the program before;
+4. **run** (``batched_run.py``): each step runs its op's own rule on numpy
    arrays (the ``NUMPY`` backend), so the values and local derivatives are
    the engine's, and the backward pass is the engine's loop with a row of
-   numbers per node instead of one number.
+   numbers per node instead of one number (a matrix product's is the
+   transposed products).
 
 * Parameters (the model's Values) are read at call time, so training updates
   are seen without tracing again; other leaves ``fn`` builds or reads are
@@ -52,7 +56,7 @@ from typing import Any
 
 import numpy as np
 
-from . import batched_run
+from . import batched_lowering, batched_run
 from .batched_program import Program
 from .batched_trace import Input, Trace, TraceError, trace
 from .value import Value
@@ -84,6 +88,7 @@ def compile_batched(
     *example: Any,
     params: Iterable[Value] | Any = None,
     has_aux: bool = False,
+    lower: bool = True,
 ) -> BatchedGraph:
     """Trace ``fn`` once on placeholders holding ``example``; return a ``BatchedGraph``.
 
@@ -97,6 +102,9 @@ def compile_batched(
     are returned; by default every labelled leaf that is not an input.
     ``has_aux``: ``fn`` returns ``(output, aux)``, where ``aux`` is a Value or
     a list of Values evaluated per sample alongside the output.
+    ``lower``: run each layer's sums of products as one matrix product
+    (``batched_lowering.py``); ``lower=False`` runs the plain program, a
+    numpy call per group of same-op nodes.
 
     >>> from autograd_lite import Value
     >>> w = Value(3.0, label="w")
@@ -105,7 +113,7 @@ def compile_batched(
     ['w']
     """
     traced = trace(fn, example, params, has_aux)
-    return BatchedGraph(fn, traced.inputs, traced.params, traced.first)
+    return BatchedGraph(fn, traced.inputs, traced.params, traced.first, lower=lower)
 
 
 class BatchedGraph:
@@ -113,16 +121,25 @@ class BatchedGraph:
 
     ``inputs``: the input names (a vector input ``v`` is shown ``v[3]``);
     ``params``: the parameters, in the order of ``param_grads``;
-    ``program``: the steps it runs (``print(g.program)``).
+    ``program``: the steps it runs (``print(g.program)``), lowered unless
+    compiled with ``lower=False``; ``plain_program``: the program before
+    lowering, a step per group of same-op nodes.
     """
 
     def __init__(
-        self, fn: Callable[..., Any], inputs: list[Input], params: list[Value], trace: Trace
+        self,
+        fn: Callable[..., Any],
+        inputs: list[Input],
+        params: list[Value],
+        trace: Trace,
+        lower: bool = True,
     ) -> None:
         self.fn_name = getattr(fn, "__name__", "fn")
         self._inputs = inputs
         self.params = params
-        self.program = Program.from_trace(trace, inputs, params)
+        self.plain_program = Program.from_trace(trace, inputs, params)
+        self.program = batched_lowering.lower(self.plain_program) if lower else self.plain_program
+        self._plan = batched_run.GradientPlan(self.program)
         self.n_inputs = self.program.n_inputs
         self.n_nodes = self.program.n_nodes
         self._aux_list = trace.aux_list
@@ -150,13 +167,19 @@ class BatchedGraph:
 
     # --- running it ------------------------------------------------------
 
-    def forward(self, *arrays: Any) -> np.ndarray | tuple[np.ndarray, np.ndarray]:
-        """``fn``'s output for each sample (and the aux values, with ``has_aux``)."""
+    def forward(
+        self, *arrays: Any, param_values: np.ndarray | None = None
+    ) -> np.ndarray | tuple[np.ndarray, np.ndarray]:
+        """``fn``'s output for each sample (and the aux values, with ``has_aux``).
+
+        ``param_values``: as for a call.
+        """
         batch, n = self._batch(arrays)
+        data = self._param_values(param_values)
         values = np.empty(n)
         aux = np.empty((n, len(self.program.aux_rows))) if self._has_aux else None
         for lo, hi in self._chunks(n):
-            V, _ = self._forward([a[lo:hi] for a in batch])
+            V, _ = self._forward([a[lo:hi] for a in batch], data)
             values[lo:hi] = V[self.program.out_row]
             if aux is not None:
                 aux[lo:hi] = V[self.program.aux_rows].T
@@ -164,32 +187,44 @@ class BatchedGraph:
             return values
         return values, aux if self._aux_list else aux[:, 0]
 
-    def __call__(self, *arrays: Any, reduce: str) -> BatchResult:
+    def __call__(
+        self, *arrays: Any, reduce: str, param_values: np.ndarray | None = None
+    ) -> BatchResult:
         """Evaluate the batch and differentiate the sum or mean of the outputs.
 
         ``arrays``: one per input, batch along axis 0 (shape (n,) for a scalar
         input, (n, k) for a vector of k). ``reduce``: ``"sum"`` or ``"mean"``.
-        Large batches run in chunks, so memory stays bounded.
+        ``param_values``: the parameters' values as an array, in the order of
+        ``params``, when the caller has them at hand (several graphs over the
+        same parameters, an optimizer that works on arrays); by default each
+        parameter's ``data`` is read. Large batches run in chunks, so memory
+        stays bounded.
         """
         if reduce not in ("sum", "mean"):
             raise ValueError(f"reduce must be 'sum' or 'mean', got {reduce!r}")
         batch, n = self._batch(arrays)
+        data = self._param_values(param_values)
         seed = 1.0 if reduce == "sum" else 1.0 / n
         values = np.empty(n)
         aux = np.empty((n, len(self.program.aux_rows))) if self._has_aux else None
         inputs = np.empty((self.n_inputs, n))
-        param_grads = np.zeros(len(self.params))
-        p0, p1 = self.n_inputs, self.n_inputs + len(self.params)
-        for lo, hi in self._chunks(n):
-            V, saved = self._forward([a[lo:hi] for a in batch])
-            G = self._backward(saved, seed, hi - lo)
-            values[lo:hi] = V[self.program.out_row]
-            if aux is not None:
-                aux[lo:hi] = V[self.program.aux_rows].T
-            inputs[:, lo:hi] = G[:p0]
-            with np.errstate(all="ignore"):
-                param_grads += G[p0:p1].sum(axis=1)
+        program = self.program
+        leaf_grads = np.zeros(program.n_params + len(program.constants) + 1)
+        row_grads = np.zeros(len(program.row_params))
+        p0, p1 = self.n_inputs, self.n_inputs + len(program.row_params)
         with np.errstate(all="ignore"):  # inf and nan pass through, as in the scalar engine
+            for lo, hi in self._chunks(n):
+                V, saved = self._forward([a[lo:hi] for a in batch], data)
+                G = self._backward(saved, seed, hi - lo, leaf_grads)
+                values[lo:hi] = V[program.out_row]
+                if aux is not None:
+                    aux[lo:hi] = V[program.aux_rows].T
+                inputs[:, lo:hi] = G[:p0]
+                if p1 > p0:
+                    row_grads += G[p0:p1].sum(axis=1)
+            param_grads = leaf_grads[: program.n_params]
+            if p1 > p0:
+                param_grads[program.row_params] += row_grads
             total = float(values.sum())
         grads = []
         for spec in self._inputs:
@@ -249,14 +284,26 @@ class BatchedGraph:
     def _buffers_for(self, n: int) -> tuple[np.ndarray, np.ndarray]:
         """Views of n columns into the value and gradient buffers (grown when needed)."""
         if self._buffers is None or self._buffers[0] < n:
-            V = np.empty((self.program.n_rows, n))
-            c0 = self.n_inputs + len(self.params)
-            V[c0 : c0 + len(self.program.constants)] = self.program.constants[:, None]
-            self._buffers = (n, V, np.empty((self.program.n_rows, n)))
+            program = self.program
+            V = np.empty((program.n_rows, n))
+            c0 = self.n_inputs + len(program.row_params)
+            V[c0 : program.leaf_rows] = program.constants[program.row_constants, None]
+            self._buffers = (n, V, np.empty((program.n_rows, n)))
         _, V, G = self._buffers
         return V[:, :n], G[:, :n]
 
-    def _forward(self, batch: list[np.ndarray]) -> tuple[np.ndarray, list]:
+    def _param_values(self, given: np.ndarray | None) -> np.ndarray:
+        n = len(self.params)
+        if given is None:
+            return np.fromiter((p.data for p in self.params), float, n)
+        data = np.asarray(given, dtype=float)
+        if data.shape != (n,):
+            raise ValueError(
+                f"param_values must have shape ({n},), one value per parameter, got {data.shape}"
+            )
+        return data
+
+    def _forward(self, batch: list[np.ndarray], data: np.ndarray) -> tuple[np.ndarray, list]:
         n = len(batch[0]) if batch else 1
         V, _ = self._buffers_for(n)
         for spec, arr in zip(self._inputs, batch):
@@ -264,15 +311,14 @@ class BatchedGraph:
                 V[spec.start] = arr
             else:
                 V[spec.start : spec.start + spec.size] = arr.T
+        program = self.program
         p0 = self.n_inputs
-        if self.params:
-            data = np.fromiter((p.data for p in self.params), float, len(self.params))
-            V[p0 : p0 + len(self.params)] = data[:, None]
-        return V, batched_run.forward(self.program, V)
+        V[p0 : p0 + len(program.row_params)] = data[program.row_params, None]
+        return V, batched_run.forward(program, V, program.leaf_values(data))
 
-    def _backward(self, saved: list, seed: float, n: int) -> np.ndarray:
+    def _backward(self, saved: list, seed: float, n: int, leaf_grads: np.ndarray) -> np.ndarray:
         _, G = self._buffers_for(n)
-        return batched_run.backward(self.program, saved, G, seed)
+        return batched_run.backward(self.program, saved, G, seed, leaf_grads, self._plan)
 
 
 __all__ = ["BatchResult", "BatchedGraph", "TraceError", "compile_batched"]

@@ -51,25 +51,36 @@ class ProgramStep:
 
     def describe(self) -> str:
         """``r4..7 = tanh(r3..6)``: the step as a line of the program."""
-        out = _rows(self.out)
+        out = row_text(self.out)
         if self.op is None:
-            return f"{out} = max({_rows(self.shift)})"
-        return f"{out} = {self.op.formula([_rows(r) for r in self.operands])}"
+            return f"{out} = max({row_text(self.shift)})"
+        return f"{out} = {self.op.formula([row_text(r) for r in self.operands])}"
+
+    def what(self) -> str:
+        """``tanh, 4 nodes``: what the step computes, for the program's right-hand column."""
+        name = "max shift" if self.op is None else self.op.name
+        n = len(self.nodes)
+        return name + (f", {n} nodes" if n > 1 else "")
 
 
 class Program:
     """The steps that compute a traced graph over a table of rows (see the module doc).
 
-    ``n_inputs``, ``n_params`` and ``constants`` give the first rows;
-    ``steps`` compute the rest; ``out_row`` and ``aux_rows`` are the
-    outputs' rows; ``n_rows`` is the table's height.
+    The first rows hold the ``n_inputs`` inputs, then the parameters listed
+    in ``row_params`` (indices into the graph's parameters: all of them
+    here; a lowered program keeps only those its steps read as rows), then
+    the ``constants`` listed in ``row_constants``. ``steps`` compute the
+    rest; ``out_row`` and ``aux_rows`` are the outputs' rows; ``n_rows`` is
+    the table's height.
     """
 
     def __init__(self, n_inputs: int, n_params: int, constants: np.ndarray) -> None:
         self.n_inputs = n_inputs
         self.n_params = n_params
         self.constants = constants
-        self.steps: list[ProgramStep] = []
+        self.row_params = np.arange(n_params)
+        self.row_constants = np.arange(len(constants))
+        self.steps: list[Any] = []
         self.n_rows = n_inputs + n_params + len(constants)
         self.out_row = 0
         self.aux_rows: list[int] = []
@@ -94,31 +105,46 @@ class Program:
                 program.n_rows += 1
                 step.nodes.append(order[i])
             if first in shift_of:
-                step.shift = _index([row[a] for a in shift_of[first]])
+                step.shift = row_index([row[a] for a in shift_of[first]])
             else:
                 step.op = order[first].operation
                 for k in range(step.op.arity):
                     rows = [row[pos[order[i].parents[k]]] for i in members]
-                    step.operands.append(_index(rows))
-                    step.scatters.append(_scatter(rows))
+                    step.operands.append(row_index(rows))
+                    step.scatters.append(row_scatter(rows))
             program.steps.append(step)
         program.out_row = row[pos[trace.out]]
         program.aux_rows = [row[pos[a]] for a in trace.aux]
         return program
 
+    @property
+    def leaf_rows(self) -> int:
+        """How many rows the inputs, parameters and constants take (the steps' rows follow)."""
+        return self.n_inputs + len(self.row_params) + len(self.row_constants)
+
+    def leaf_values(self, param_data: np.ndarray) -> np.ndarray:
+        """The parameters' values, then the constants, then a 0.0: where a lowered
+        program's matrix products (``batched_lowering.LinearStep``) gather W and b from.
+
+        >>> Program(1, 2, np.array([7.0])).leaf_values(np.array([0.5, -1.0])).tolist()
+        [0.5, -1.0, 7.0, 0.0]
+        """
+        return np.concatenate([param_data, self.constants, [0.0]])
+
     def __str__(self) -> str:
+        params = _count(self.n_params, "parameter")
+        if len(self.row_params) != self.n_params:
+            params += f" ({len(self.row_params)} in rows)"
+        constants = _count(len(self.constants), "constant")
+        if len(self.row_constants) != len(self.constants):
+            constants += f" ({len(self.row_constants)} in rows)"
         head = (
-            f"program: {self.n_rows} rows ({_count(self.n_inputs, 'input')}, "
-            f"{_count(self.n_params, 'parameter')}, {_count(len(self.constants), 'constant')}), "
-            f"{_count(len(self.steps), 'step')}"
+            f"program: {self.n_rows} rows ({_count(self.n_inputs, 'input')}, {params}, "
+            f"{constants}), {_count(len(self.steps), 'step')}"
         )
         lines = [step.describe() for step in self.steps]
         width = max((len(line) for line in lines), default=0) + 2
-        body = []
-        for step, line in zip(self.steps, lines):
-            what = "max shift" if step.op is None else step.op.name
-            n = len(step.nodes)
-            body.append(f"  {line.ljust(width)}{what}" + (f", {n} nodes" if n > 1 else ""))
+        body = [f"  {line.ljust(width)}{step.what()}" for step, line in zip(self.steps, lines)]
         return "\n".join([head, *body])
 
 
@@ -175,8 +201,12 @@ def _groups(trace: Trace, level: list[int], shift_of: dict) -> list[list[int]]:
     return [groups[k] for k in sorted(groups, key=lambda k: (k[0], groups[k][0]))]
 
 
-def _index(rows: list[int]) -> Any:
-    """Rows as a slice when they are evenly spaced (a view, no copy), else an array."""
+def row_index(rows: list[int]) -> Any:
+    """Rows as a slice when they are evenly spaced (a view, no copy), else an array.
+
+    >>> row_index([4, 5, 6]), row_index([2, 7, 3]).tolist()
+    (slice(4, 7, 1), [2, 7, 3])
+    """
     if len(rows) == 1:
         return slice(rows[0], rows[0] + 1)
     step = rows[1] - rows[0]
@@ -185,10 +215,14 @@ def _index(rows: list[int]) -> Any:
     return np.array(rows, dtype=np.intp)
 
 
-def _scatter(rows: list[int]) -> tuple:
-    """How to add per-node gradient rows into ``rows``, which may repeat."""
+def row_scatter(rows: list[int]) -> tuple:
+    """How to add per-node gradient rows into ``rows``, which may repeat.
+
+    >>> row_scatter([4, 5]), row_scatter([3, 3])
+    (('rows', slice(4, 6, 1)), ('one', 3))
+    """
     if len(set(rows)) == len(rows):
-        return ("rows", _index(rows))
+        return ("rows", row_index(rows))
     if len(set(rows)) == 1:
         return ("one", rows[0])
     order = np.argsort(np.array(rows), kind="stable")
@@ -198,8 +232,12 @@ def _scatter(rows: list[int]) -> tuple:
     return ("sum", sorted_rows[starts], None if identity else order, starts)
 
 
-def _rows(index: Any) -> str:
-    """``r4``, ``r[4, 7]``, ``r4..9`` (every row from 4 to 9) or ``r4..16 step 3``."""
+def row_text(index: Any) -> str:
+    """``r4``, ``r[4, 7]``, ``r4..9`` (every row from 4 to 9) or ``r4..16 step 3``.
+
+    >>> row_text(slice(4, 10)), row_text(row_index([4, 7]))
+    ('r4..9', 'r[4, 7]')
+    """
     if isinstance(index, slice):
         rows: Sequence[int] = range(index.start, index.stop, index.step or 1)
     else:
@@ -218,4 +256,4 @@ def _count(n: int, word: str) -> str:
     return f"{n} {word}" + ("" if n == 1 else "s")
 
 
-__all__ = ["Program", "ProgramStep"]
+__all__ = ["Program", "ProgramStep", "row_index", "row_scatter", "row_text"]

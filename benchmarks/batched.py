@@ -1,46 +1,91 @@
-"""Samples per second for micrograd's moons training step, four ways, in one process.
+"""Training steps of a compiled graph against the same network written in numpy, in one process.
 
-    python benchmarks/batched.py            # batches of 100, 1,000 and 10,000 points
+    python benchmarks/batched.py            # both networks, batches of 100 to 10,000 points
     python benchmarks/batched.py --quick    # a smoke run
 
-The step is micrograd's demo step: MLP(2, [16, 16, 1]) (ReLU hidden layers,
-a linear output), the SVM loss mean(relu(1 - y * score)) + 1e-4 * sum(p * p)
-on the full batch, backward, and SGD with learning rate 1.0 - 0.9 k / 100.
-Every contender starts from the same weights (drawn by our MLP with
-``seed``) and trains its own copy:
+Two workloads, each a full-batch SGD step (loss, backward, update) from the
+same starting weights (drawn by our MLP with ``seed``), every contender
+training its own copy:
 
-* micrograd 0.1.0 (skipped with a message when it is not installed);
-* scalar: this package's Values, one graph per sample (``benchmarks/moons_step.py``);
-* compiled: the per-sample loss traced once by ``compile_batched`` and run on
-  the whole batch with numpy; the L2 term is the scalar engine's graph of
-  337 parameters, as ``fit(batched=True)`` computes it;
-* numpy: the same network written directly as matrix products, with the
-  backward pass derived by hand: the floor for a numpy implementation.
+* moons: micrograd's demo step, MLP(2, [16, 16, 1]) (ReLU hidden layers,
+  linear output), the SVM loss mean(relu(1 - y * score)) + 1e-4 * sum(p * p),
+  learning rate 1.0 - 0.9 k / 100; at 100, 1,000 and 10,000 points;
+* spiral: MLP(2, [64, 64, 3]), 3 classes, softmax cross-entropy
+  + 1e-4 * sum(p * p), learning rate 0.1; at 1,000 and 10,000 points.
+
+The contenders:
+
+* micrograd 0.1.0 and scalar (this package's Values, one graph per sample):
+  moons only, a few steps (they cost the same per sample at any batch size);
+* compiled: one example's loss traced once by ``compile_batched`` (lowered:
+  each layer is a matrix product) and run on the whole batch, the class
+  label going in as a one-hot row as ``fit(batched=True)`` feeds it. The
+  graph reads the parameters from a numpy vector (``param_values``), as
+  the floor keeps its weights in arrays; the L2 term and the SGD update are
+  not per-sample, so they are done on that vector exactly as the floor
+  does them. Compiling is timed separately, and so is writing the vector
+  back into the model's Values (what ``fit(batched=True)``, whose
+  optimizers update Values, pays every step);
+* numpy: the same network as matrix products with the backward pass
+  derived by hand: the floor for this approach;
+* torch: PyTorch CPU tensors with autograd, when torch is importable.
 
 Steps are interleaved (the order rotates), with the garbage collector on and
-``gc.collect()`` outside the timed regions. Throughput is the batch size
-over the median step time. micrograd and the scalar path cost the same per
-sample at any batch size, so at large batches they run a few steps only.
+``gc.collect()`` outside the timed regions; the objects that exist before
+the steps start (modules, torch's many, the models, the data) are frozen
+(``gc.freeze()``), so that collection walks only what the steps made. (A
+full walk of torch's objects before every step flushed the CPU caches and
+made each contender's time depend on whether torch happened to be
+imported, Python-heavy ones most.) Throughput is the batch size
+over the median step time; compare the ratios, which come from one run,
+rather than times across runs.
+
+Every contender runs on one thread: numpy's BLAS (``OPENBLAS_NUM_THREADS``,
+``OMP_NUM_THREADS`` and ``MKL_NUM_THREADS`` default to 1 here; set them to
+override) and torch (``torch.set_num_threads`` to the same number). On a
+small machine shared with other work, two BLAS threads, or torch's and
+numpy's thread pools spinning against each other, make times erratic.
+Likewise glibc's heap: by default it hands freed memory back to the system
+and faults it in again at the next allocation, more or less often
+depending on what ran before, which moved the numpy floor's step time by
+up to 2x between runs. With glibc the benchmark turns that off
+(``mallopt``) for every contender.
 """
 
 from __future__ import annotations
 
 import argparse
+import ctypes
+import ctypes.util
 import gc
+import os
 import platform
 import statistics
 import sys
 import time
 from collections.abc import Callable
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-import numpy as np
+for _variable in ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS"):
+    os.environ.setdefault(_variable, "1")  # before numpy (and torch) start their thread pools
+THREADS = int(os.environ["OPENBLAS_NUM_THREADS"])
+
+import numpy as np  # noqa: E402
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from autograd_lite.batched import compile_batched  # noqa: E402
-from nn import MLP, l2_penalty, make_moons, to_signed, total  # noqa: E402
+from nn import (  # noqa: E402
+    MLP,
+    l2_penalty,
+    make_moons,
+    make_spiral,
+    softmax_cross_entropy,
+    to_signed,
+    total,
+)
 
 try:
     from micrograd.engine import Value as MicroValue
@@ -48,22 +93,61 @@ try:
 except ImportError:  # the bench extra is not installed
     MicroValue = MicroMLP = None
 
+try:
+    import torch
+
+    torch.set_num_threads(THREADS)
+except ImportError:  # optional: the torch column appears only when it imports
+    torch = None
+
 ALPHA = 1e-4
-SIZES = [16, 16, 1]
+CONTENDERS = ("micrograd", "scalar", "compiled", "numpy", "torch")
 
 
-def learning_rate(k: int) -> float:
-    return 1.0 - 0.9 * k / 100
+@dataclass(frozen=True)
+class Workload:
+    """A network, its loss (``"svm"`` or ``"softmax"``), its data and learning rate."""
+
+    name: str
+    sizes: tuple[int, ...]
+    loss: str
+    title: str
+
+    def data(self, n: int, seed: int) -> tuple[np.ndarray, np.ndarray]:
+        if self.loss == "svm":
+            X, labels = make_moons(n, noise=0.1, seed=seed)
+            return X, to_signed(labels).astype(float)
+        return make_spiral(n, classes=self.sizes[-1], noise=0.2, seed=seed)
+
+    def learning_rate(self, k: int) -> float:
+        return 1.0 - 0.9 * k / 100 if self.loss == "svm" else 0.1
+
+    def model(self, weights: list[float]) -> MLP:
+        model = MLP(2, list(self.sizes), seed=0)
+        for p, w in zip(model.parameters(), weights):
+            p.data = w
+        return model
+
+
+MOONS = Workload(
+    "moons", (16, 16, 1), "svm", "MLP(2, [16, 16, 1]), SVM loss + 1e-4 L2, full-batch SGD step"
+)
+SPIRAL = Workload(
+    "spiral",
+    (64, 64, 3),
+    "softmax",
+    "MLP(2, [64, 64, 3]), softmax cross-entropy + 1e-4 L2, 3 classes, full-batch SGD step",
+)
 
 
 # --- the contenders: each is step(k) -> loss before the update -----------------------
 
 
-def micrograd_stepper(weights: list[float], X: list, y: list) -> Callable[[int], float]:
+def micrograd_stepper(work: Workload, weights: list[float], X: list, y: list) -> Callable:
     # micrograd's backward sorts the graph recursively, and the loss sums one
     # term per point in a chain: a batch of 1,000 needs a deeper stack.
     sys.setrecursionlimit(max(sys.getrecursionlimit(), 10 * len(X) + 1000))
-    model = MicroMLP(2, SIZES)
+    model = MicroMLP(2, list(work.sizes))
     params = model.parameters()
     for q, w in zip(params, weights):
         q.data = w
@@ -75,14 +159,14 @@ def micrograd_stepper(weights: list[float], X: list, y: list) -> Callable[[int],
         model.zero_grad()
         loss.backward()
         for p in params:
-            p.data -= learning_rate(k) * p.grad
+            p.data -= work.learning_rate(k) * p.grad
         return loss.data
 
     return step
 
 
-def scalar_stepper(weights: list[float], X: list, y: list) -> Callable[[int], float]:
-    model = fresh_model(weights)
+def scalar_stepper(work: Workload, weights: list[float], X: list, y: list) -> Callable:
+    model = work.model(weights)
     params = model.parameters()
 
     def step(k: int) -> float:
@@ -93,109 +177,277 @@ def scalar_stepper(weights: list[float], X: list, y: list) -> Callable[[int], fl
             p.grad = 0.0
         loss.backward()
         for p in params:
-            p.data -= learning_rate(k) * p.grad
+            p.data -= work.learning_rate(k) * p.grad
         return loss.data
 
     return step
 
 
-def compiled_stepper(weights: list[float], X: np.ndarray, y: np.ndarray) -> Callable[[int], float]:
-    model = fresh_model(weights)
+def compiled_stepper(work: Workload, weights: list[float], X: np.ndarray, y: np.ndarray) -> Any:
+    model = work.model(weights)
     params = model.parameters()
-    graph = compile_batched(lambda x, t: (1.0 - t * model(x)).relu(), [0.5, 0.5], 1.0, params=model)
+    if work.loss == "svm":
+        graph = compile_batched(
+            lambda x, t: (1.0 - t * model(x)).relu(), [0.5, 0.5], 1.0, params=model
+        )
+        arrays: tuple = (X, y)
+    else:
+        classes = work.sizes[-1]
+        graph = compile_batched(
+            lambda x, t: softmax_cross_entropy(model(x), t),
+            [0.5, 0.5],
+            [1.0] + [0.0] * (classes - 1),
+            params=model,
+        )
+        arrays = (X, np.eye(classes)[y])
+    theta = np.array([p.data for p in params])  # the parameters, as the graph reads them
 
     def step(k: int) -> float:
-        result = graph(X, y, reduce="mean")
-        penalty = l2_penalty(params, ALPHA)
-        for p, g in zip(params, result.param_grads.tolist()):
-            p.grad = g
-        penalty.backward()
-        for p in params:
-            p.data -= learning_rate(k) * p.grad
-        return result.value + penalty.data
+        result = graph(*arrays, reduce="mean", param_values=theta)
+        # The L2 term and the update, on the parameter vector as the floor does them.
+        loss = result.value + ALPHA * float(theta @ theta)
+        theta[:] -= work.learning_rate(k) * (result.param_grads + 2.0 * ALPHA * theta)
+        return loss
 
+    def write_back() -> None:
+        """Put the trained parameters into the model's Values (timed on its own)."""
+        for p, v in zip(params, theta.tolist()):
+            p.data = v
+
+    step.graph = graph  # type: ignore[attr-defined]
+    step.write_back = write_back  # type: ignore[attr-defined]
     return step
 
 
-def numpy_stepper(weights: list[float], X: np.ndarray, y: np.ndarray) -> Callable[[int], float]:
-    """The network as matrix products; our MLP lists each neuron's weights, then its bias."""
+def matrices(work: Workload, weights: list[float]) -> tuple[list, list]:
+    """Our MLP lists each neuron's weights, then its bias: W (nin, nout) and b per layer."""
     Ws, bs = [], []
     it = iter(weights)
-    for nin, nout in zip([2] + SIZES, SIZES):
+    for nin, nout in zip((2,) + work.sizes, work.sizes):
         W, b = np.empty((nin, nout)), np.empty(nout)
         for j in range(nout):
             W[:, j] = [next(it) for _ in range(nin)]
             b[j] = next(it)
         Ws.append(W)
         bs.append(b)
-    yc = y[:, None]
+    return Ws, bs
+
+
+def numpy_stepper(work: Workload, weights: list[float], X: np.ndarray, y: np.ndarray) -> Callable:
+    """The network as matrix products, the backward pass derived by hand."""
+    Ws, bs = matrices(work, weights)
     n = len(X)
+    yc = y[:, None]
+    rows = np.arange(n)
 
     def step(k: int) -> float:
-        # forward
-        z1 = X @ Ws[0] + bs[0]
-        h1 = np.maximum(z1, 0.0)
-        z2 = h1 @ Ws[1] + bs[1]
-        h2 = np.maximum(z2, 0.0)
-        s = h2 @ Ws[2] + bs[2]
-        margin = 1.0 - yc * s
+        hs, zs = [X], []
+        for i, (W, b) in enumerate(zip(Ws, bs)):
+            zs.append(hs[-1] @ W + b)
+            if i < len(Ws) - 1:
+                hs.append(np.maximum(zs[-1], 0.0))
+        s = zs[-1]
+        if work.loss == "svm":
+            margin = 1.0 - yc * s
+            data_loss = float(np.maximum(margin, 0.0).sum()) / n
+            ds = np.where(margin > 0.0, -yc, 0.0) / n
+        else:
+            shifted = s - s.max(axis=1, keepdims=True)
+            e = np.exp(shifted)
+            sums = e.sum(axis=1)
+            data_loss = float((np.log(sums) - shifted[rows, y]).sum()) / n
+            ds = e / sums[:, None]
+            ds[rows, y] -= 1.0
+            ds /= n
         reg = sum(float((W * W).sum() + (b * b).sum()) for W, b in zip(Ws, bs))
-        loss = float(np.maximum(margin, 0.0).sum()) / n + ALPHA * reg
-        # backward, by hand
-        ds = np.where(margin > 0.0, -yc, 0.0) / n
-        dW3, db3 = h2.T @ ds, ds.sum(axis=0)
-        dz2 = (ds @ Ws[2].T) * (z2 > 0.0)
-        dW2, db2 = h1.T @ dz2, dz2.sum(axis=0)
-        dz1 = (dz2 @ Ws[1].T) * (z1 > 0.0)
-        dW1, db1 = X.T @ dz1, dz1.sum(axis=0)
-        lr = learning_rate(k)
-        for W, b, dW, db in zip(Ws, bs, (dW1, dW2, dW3), (db1, db2, db3)):
-            W -= lr * (dW + 2.0 * ALPHA * W)
-            b -= lr * (db + 2.0 * ALPHA * b)
-        return loss
+        lr = work.learning_rate(k)
+        for i in reversed(range(len(Ws))):
+            dW, db = hs[i].T @ ds, ds.sum(axis=0)
+            if i:
+                ds = (ds @ Ws[i].T) * (zs[i - 1] > 0.0)
+            Ws[i] -= lr * (dW + 2.0 * ALPHA * Ws[i])
+            bs[i] -= lr * (db + 2.0 * ALPHA * bs[i])
+        return data_loss + ALPHA * reg
 
     return step
 
 
-def fresh_model(weights: list[float]) -> MLP:
-    model = MLP(2, SIZES, seed=0)
-    for p, w in zip(model.parameters(), weights):
-        p.data = w
-    return model
+def torch_stepper(work: Workload, weights: list[float], X: np.ndarray, y: np.ndarray) -> Callable:
+    """PyTorch CPU tensors: the same network and loss, autograd, an SGD update."""
+    Ws, bs = matrices(work, weights)
+    params = [torch.tensor(a, requires_grad=True) for pair in zip(Ws, bs) for a in pair]
+    Xt = torch.tensor(X)
+    yt = torch.tensor(y)
+
+    def step(k: int) -> float:
+        h = Xt
+        for i in range(0, len(params), 2):
+            h = h @ params[i] + params[i + 1]
+            if i < len(params) - 2:
+                h = torch.relu(h)
+        if work.loss == "svm":
+            data_loss = torch.relu(1.0 - yt[:, None] * h).mean()
+        else:
+            data_loss = torch.nn.functional.cross_entropy(h, yt)
+        loss = data_loss + ALPHA * sum((p * p).sum() for p in params)
+        loss.backward()
+        with torch.no_grad():
+            for p in params:
+                p -= work.learning_rate(k) * p.grad
+                p.grad = None
+        return float(loss.detach())
+
+    return step
 
 
 # --- timing ------------------------------------------------------------------------
 
 
-def measure(n: int, steps: dict[str, int], seed: int) -> dict[str, Any]:
+def keep_freed_memory() -> bool:
+    """Ask glibc to keep freed memory instead of returning it to the system; False elsewhere."""
+    name = ctypes.util.find_library("c")
+    if name is None:
+        return False
+    try:
+        mallopt = ctypes.CDLL(name).mallopt
+    except (OSError, AttributeError):  # not glibc
+        return False
+    m_trim_threshold, m_mmap_threshold = -1, -3
+    trimmed = mallopt(m_trim_threshold, 1 << 30)
+    mapped = mallopt(m_mmap_threshold, 32 << 20)  # glibc's largest: big arrays stay on the heap
+    return bool(trimmed and mapped)
+
+
+def measure(work: Workload, n: int, steps: dict[str, int], seed: int) -> dict[str, Any]:
     """Median seconds per step and the loss curve of each contender, for batch size n."""
-    X, labels = make_moons(n, noise=0.1, seed=seed)
-    y = to_signed(labels).astype(float)
-    weights = [p.data for p in MLP(2, SIZES, seed=seed).parameters()]
+    X, y = work.data(n, seed)
+    weights = [p.data for p in MLP(2, list(work.sizes), seed=seed).parameters()]
     rows, targets = X.tolist(), y.tolist()
-    makers = {
-        "micrograd": lambda: micrograd_stepper(weights, rows, targets),
-        "scalar": lambda: scalar_stepper(weights, rows, targets),
-        "compiled": lambda: compiled_stepper(weights, X, y),
-        "numpy": lambda: numpy_stepper(weights, X, y),
+    makers: dict[str, Callable[[], Callable]] = {
+        "micrograd": lambda: micrograd_stepper(work, weights, rows, targets),
+        "scalar": lambda: scalar_stepper(work, weights, rows, targets),
+        "compiled": lambda: compiled_stepper(work, weights, X, y),
+        "numpy": lambda: numpy_stepper(work, weights, X, y),
+        "torch": lambda: torch_stepper(work, weights, X, y),
     }
-    steppers = {name: makers[name]() for name in steps if steps[name] > 0}
+    steppers, compile_seconds = {}, 0.0
+    for name in CONTENDERS:
+        if steps.get(name, 0) > 0:
+            gc.collect()
+            start = time.perf_counter()
+            steppers[name] = makers[name]()
+            if name == "compiled":
+                compile_seconds = time.perf_counter() - start
     times: dict[str, list[float]] = {name: [] for name in steppers}
     losses: dict[str, list[float]] = {name: [] for name in steppers}
     names = list(steppers)
-    for k in range(max(steps.values())):
-        for name in names[k % len(names) :] + names[: k % len(names)]:
-            if k >= steps[name]:
-                continue
-            gc.collect()
-            start = time.perf_counter()
-            loss = steppers[name](k)
-            times[name].append(time.perf_counter() - start)
-            losses[name].append(loss)
+    # What exists now (modules, torch, the models, the data) is frozen out of the
+    # collector's scans, so each gc.collect() below walks only what the steps made.
+    gc.collect()
+    gc.freeze()
+    try:
+        for k in range(max(steps.values())):
+            for name in names[k % len(names) :] + names[: k % len(names)]:
+                if k >= steps[name]:
+                    continue
+                gc.collect()
+                start = time.perf_counter()
+                loss = steppers[name](k)
+                times[name].append(time.perf_counter() - start)
+                losses[name].append(loss)
+    finally:
+        gc.unfreeze()
+    write_back = []
+    for _ in range(5):
+        gc.collect()
+        start = time.perf_counter()
+        steppers["compiled"].write_back()
+        write_back.append(time.perf_counter() - start)
     return {
+        "write_back_seconds": statistics.median(write_back),
         "n": n,
         "seconds": {name: statistics.median(t) for name, t in times.items()},
         "losses": losses,
+        "compile_seconds": compile_seconds,
+        "graph": steppers["compiled"].graph,
+    }
+
+
+def plans(quick: bool) -> list[tuple[Workload, list[tuple[int, dict[str, int]]]]]:
+    if quick:
+        return [
+            (
+                MOONS,
+                [
+                    (100, {"micrograd": 2, "scalar": 2, "compiled": 5, "numpy": 5, "torch": 5}),
+                    (1000, {"scalar": 1, "compiled": 3, "numpy": 3, "torch": 3}),
+                ],
+            ),
+            (SPIRAL, [(1000, {"compiled": 3, "numpy": 3, "torch": 3})]),
+        ]
+    return [
+        (
+            MOONS,
+            [
+                (100, {"micrograd": 10, "scalar": 20, "compiled": 100, "numpy": 100, "torch": 100}),
+                (1000, {"micrograd": 2, "scalar": 4, "compiled": 60, "numpy": 60, "torch": 60}),
+                (10000, {"scalar": 1, "compiled": 30, "numpy": 30, "torch": 30}),
+            ],
+        ),
+        (
+            SPIRAL,
+            [
+                (1000, {"compiled": 40, "numpy": 40, "torch": 40}),
+                (10000, {"compiled": 15, "numpy": 15, "torch": 15}),
+            ],
+        ),
+    ]
+
+
+def report(work: Workload, n: int, steps: dict[str, int], r: dict, per_sample: dict) -> dict:
+    """Print one batch size's rates and ratios; return them."""
+    rate = {name: n / sec for name, sec in r["seconds"].items()}
+    for name in ("micrograd", "scalar"):
+        if name in rate:
+            per_sample[name] = rate[name]
+    print(f"batch of {n:,} points ({', '.join(f'{k} {v} steps' for k, v in steps.items())})")
+    for name in CONTENDERS:
+        if name in rate:
+            ms = r["seconds"][name] * 1e3
+            print(f"  {name:9s} {rate[name]:13,.0f} samples/s  ({ms:9.2f} ms/step)")
+    compiled = rate["compiled"]
+    for name in ("micrograd", "scalar"):
+        base = rate.get(name, per_sample.get(name))
+        if base is not None:
+            where = "" if name in rate else " (its rate measured at a smaller batch)"
+            print(f"  compiled / {name}: {compiled / base:,.0f}x{where}")
+    floor = rate["numpy"] / compiled
+    print(f"  numpy floor / compiled: {floor:.2f}x (how far compiled is from the floor)")
+    back = r["write_back_seconds"]
+    print(
+        f"  writing the parameters back into the model's Values: {back * 1e3:.2f} ms "
+        f"(with it in every step: {rate['numpy'] * (r['seconds']['compiled'] + back) / n:.2f}x)"
+    )
+    if "torch" in rate:
+        print(f"  torch / compiled: {rate['torch'] / compiled:.2f}x")
+    agree = {
+        name: max(abs(a - b) for a, b in zip(curve, r["losses"]["numpy"]))
+        for name, curve in r["losses"].items()
+        if name != "numpy"
+    }
+    print(
+        "  largest |loss - numpy's loss| over the steps run: "
+        + ", ".join(f"{name} {d:.1e}" for name, d in agree.items())
+        + "\n"
+    )
+    return {
+        "workload": work.name,
+        "n": n,
+        "samples_per_second": rate,
+        "floor_ratio": floor,
+        "write_back_seconds": back,
+        "compile_seconds": r["compile_seconds"],
+        "loss_differences": agree,
     }
 
 
@@ -205,66 +457,41 @@ def main(argv: list[str] | None = None) -> dict:
     parser.add_argument("--seed", type=int, default=0, help="seed for the data and weights")
     args = parser.parse_args(argv)
     gc.enable()
-    have_micrograd = MicroMLP is not None
-    if args.quick:
-        plan = [(100, {"micrograd": 2, "scalar": 2, "compiled": 5, "numpy": 5})]
-        plan.append((1000, {"micrograd": 0, "scalar": 1, "compiled": 3, "numpy": 3}))
-    else:
-        plan = [
-            (100, {"micrograd": 10, "scalar": 20, "compiled": 100, "numpy": 100}),
-            (1000, {"micrograd": 2, "scalar": 4, "compiled": 50, "numpy": 50}),
-            (10000, {"micrograd": 0, "scalar": 1, "compiled": 10, "numpy": 10}),
-        ]
+    heap = "glibc keeps freed memory" if keep_freed_memory() else "default allocator"
+    plan = plans(args.quick)
+    have_micrograd, have_torch = MicroMLP is not None, torch is not None
     if not have_micrograd:
         print("micrograd is not installed (pip install 'autograd-lite[bench]'): skipping it")
-        for _, steps in plan:
-            steps["micrograd"] = 0
-    version = "not installed"
+    if not have_torch:
+        print("torch is not importable: no PyTorch column (pip install torch to add it)")
+    for _, batches in plan:
+        for _, steps in batches:
+            for name, available in (("micrograd", have_micrograd), ("torch", have_torch)):
+                if not available:
+                    steps.pop(name, None)
+    versions = [f"Python {platform.python_version()}", f"numpy {np.__version__}"]
     if have_micrograd:
         from importlib.metadata import version as package_version
 
-        version = package_version("micrograd")
-    print(
-        f"Python {platform.python_version()}, numpy {np.__version__}, micrograd {version}, "
-        f"gc enabled: {gc.isenabled()}"
-    )
-    print(
-        "moons, MLP(2, [16, 16, 1]), SVM loss + 1e-4 L2, one full-batch SGD step; "
-        "samples per second = batch size / median step time\n"
-    )
+        versions.append(f"micrograd {package_version('micrograd')}")
+    if have_torch:
+        versions.append(f"torch {torch.__version__}")
+    print(", ".join(versions) + f", {THREADS} thread(s), {heap}, gc enabled: {gc.isenabled()}")
+    print("samples per second = batch size / median step time\n")
     results = []
-    per_sample: dict[str, float] = {}  # micrograd's and scalar's rate: flat in the batch size
-    for n, steps in plan:
-        r = measure(n, steps, args.seed)
-        rate = {name: n / sec for name, sec in r["seconds"].items()}
-        for name in ("micrograd", "scalar"):
-            if name in rate:
-                per_sample[name] = rate[name]
-        print(f"batch of {n:,} points ({', '.join(f'{k} {v} steps' for k, v in steps.items())})")
-        for name in ("micrograd", "scalar", "compiled", "numpy"):
-            if name in rate:
-                ms = r["seconds"][name] * 1e3
-                print(f"  {name:9s} {rate[name]:13,.0f} samples/s  ({ms:9.2f} ms/step)")
-        compiled = rate["compiled"]
-        for name in ("micrograd", "scalar"):
-            base = rate.get(name, per_sample.get(name))
-            if base is not None:
-                where = "" if name in rate else " (its rate measured at a smaller batch)"
-                print(f"  compiled / {name}: {compiled / base:,.0f}x{where}")
-        floor = rate["numpy"] / compiled
-        print(f"  numpy floor / compiled: {floor:.1f}x (how far compiled is from the floor)")
-        agree = {
-            name: max(abs(a - b) for a, b in zip(curve, r["losses"]["numpy"]))
-            for name, curve in r["losses"].items()
-            if name != "numpy"
-        }
+    for work, batches in plan:
+        print(f"== {work.name}: {work.title}\n")
+        per_sample: dict[str, float] = {}  # micrograd's and scalar's rate: flat in the batch size
+        for n, steps in batches:
+            r = measure(work, n, steps, args.seed)
+            results.append(report(work, n, steps, r, per_sample))
+        g = r["graph"]
         print(
-            "  largest |loss - numpy's loss| over the steps run: "
-            + ", ".join(f"{name} {d:.1e}" for name, d in agree.items())
-            + "\n"
+            f"  compiling the loss ({g.n_nodes:,} nodes; {len(g.plain_program.steps)} steps, "
+            f"{len(g.program.steps)} once lowered): {r['compile_seconds']:.2f} s, once, "
+            "not in the step times above\n"
         )
-        results.append({"n": n, "samples_per_second": rate, "loss_differences": agree})
-    return {"results": results, "micrograd": have_micrograd}
+    return {"results": results, "micrograd": have_micrograd, "torch": have_torch}
 
 
 if __name__ == "__main__":

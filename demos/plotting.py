@@ -100,8 +100,13 @@ def save_curves(
     path: str,
     title: str,
     xlabel: str = "step",
+    held_out: Sequence[float] | None = None,
 ) -> str:
-    """Plot loss (left axis, log scale) and accuracy (right axis) per step; returns ``path``."""
+    """Plot loss (left axis, log scale) and accuracy (right axis) per step; returns ``path``.
+
+    ``held_out``: the accuracy on held-out data per step, drawn dashed next to
+    the training accuracy.
+    """
     fig, ax = plt.subplots(figsize=(6, 3.8), dpi=110)
     steps = np.arange(len(loss))
     ax.plot(steps, loss, color="#c44e52", label="loss")
@@ -110,9 +115,13 @@ def save_curves(
     ax.set_ylabel("loss (log scale)", color="#c44e52")
     if any(a is not None for a in accuracy):
         ax2 = ax.twinx()
-        ax2.plot(steps, [100 * (a or 0.0) for a in accuracy], color="#4c72b0", label="accuracy")
-        ax2.set_ylabel("training accuracy (%)", color="#4c72b0")
+        ax2.plot(steps, [100 * (a or 0.0) for a in accuracy], color="#4c72b0", label="training")
+        ax2.set_ylabel("accuracy (%)" if held_out else "training accuracy (%)", color="#4c72b0")
         ax2.set_ylim(0, 105)
+        if held_out is not None:
+            shown = [100 * a for a in held_out]
+            ax2.plot(steps, shown, color="#55a868", linestyle="--", label="held out")
+            ax2.legend(loc="center right", fontsize=8, title="accuracy", title_fontsize=8)
     ax.set_title(title, fontsize=10)
     ax.grid(alpha=0.3)
     return save_figure(plt, fig, path)

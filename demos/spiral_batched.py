@@ -20,11 +20,10 @@ import time
 from typing import Any
 
 import numpy as np
+from autograd_lite.demos.batched_logits import Logits
 from autograd_lite.demos.plotting import finish_regions, save_curves
 from autograd_lite.demos.report import demo_parser, plot_or_skip, positive_int, positive_number
 
-from autograd_lite import Value
-from autograd_lite.batched import compile_batched
 from nn import MLP, Adam, fit, make_spiral, softmax_cross_entropy, total
 
 
@@ -117,21 +116,6 @@ def main(argv: list[str] | None = None) -> dict:
         "accuracy_history": history.accuracy,
         "images": images,
     }
-
-
-class Logits:
-    """The model's three logits for every row of an array, through one compiled graph."""
-
-    def __init__(self, model: MLP) -> None:
-        def logits(x: list[Value]) -> tuple[Value, list[Value]]:
-            out = model(x)
-            return out[0], out
-
-        self.graph = compile_batched(logits, [0.5, 0.5], params=model, has_aux=True)
-
-    def __call__(self, X: np.ndarray) -> np.ndarray:
-        _, out = self.graph.forward(X)
-        return out
 
 
 def scalar_step_seconds(model: MLP, X: np.ndarray, y: np.ndarray, batch: int) -> float:

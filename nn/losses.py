@@ -191,13 +191,24 @@ def softmax_cross_entropy(logits: Sequence[Value], y: Any) -> Value:
 
     ``y`` is the class index, or a list of target probabilities (a one-hot
     vector). The gradient with respect to z_k is p_k - y_k, p = softmax(z).
+    The probabilities may also be Values, such as the inputs of a compiled
+    graph (``fit(batched=True)`` feeds class labels in as one-hot rows that
+    way): then they are used as they are, unchecked, every term included.
 
     >>> from autograd_lite import Value
     >>> z = [Value(1000.0), Value(0.0)]
     >>> softmax_cross_entropy(z, 0).data, softmax_cross_entropy(z, 1).data
     (0.0, 1000.0)
+    >>> softmax_cross_entropy(z, [Value(0.0), Value(1.0)]).data
+    1000.0
     """
     zs = _logits(logits, "softmax_cross_entropy")
+    if isinstance(y, (list, tuple)) and y and all(isinstance(p, Value) for p in y):
+        if len(y) != len(zs):
+            raise ValueError(
+                f"softmax_cross_entropy: {len(zs)} logits but {len(y)} target probabilities"
+            )
+        return logsumexp(zs) - total([p * z for p, z in zip(y, zs)])
     if isinstance(y, (list, tuple)) or hasattr(y, "ndim") and getattr(y, "ndim", 0) == 1:
         probs = [_number(p, "softmax_cross_entropy", f"target[{k}]") for k, p in enumerate(y)]
         if len(probs) != len(zs):

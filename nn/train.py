@@ -107,7 +107,8 @@ def fit(
     ``correct(output, y) -> bool`` or None to choose. ``seed`` fixes the
     shuffling of mini-batches. ``callback(epoch, history)`` runs after each
     epoch. ``batched=True`` computes each batch's loss and gradients with
-    compiled graphs (one per distinct target value, so for classification).
+    compiled graphs: one for class labels with ``softmax_cross_entropy`` or
+    ``nll``, else one per distinct target value (so for classification).
     ``progress``: None shows it on a terminal or in a notebook for runs
     longer than two seconds. ``live=True`` shows progress (unless
     ``progress=False``) and, in a notebook, a figure of the training so far,
@@ -139,7 +140,7 @@ def fit(
     optimizer = SGD(params, lr=0.1) if optimizer is None else check_optimizer(optimizer, params)
     check_targets(model, loss, correct, X, y, "fit")
     full = batch_size is None or batch_size >= len(X)
-    compiled = _CompiledLoss(model, loss, params, X[0]) if batched else None
+    compiled = _CompiledLoss(model, loss, params, X[0], l2) if batched else None
 
     history = History()
     bar: Progress | None = None
@@ -160,10 +161,6 @@ def fit(
                     loss_value = batch_loss.data
                 else:
                     loss_value, outputs = compiled.backward(Xb, yb, correct is not None)
-                    if l2:
-                        penalty = losses.l2_penalty(params, l2)
-                        penalty.backward()  # adds into the gradients just set
-                        loss_value += penalty.data
                 optimizer.step()
                 batch_losses.append((loss_value, len(Xb)))
                 if correct is not None:
@@ -230,15 +227,51 @@ class _CompiledLoss:
 
     The graph of one example's loss, ``loss(model(x), t)``, is traced with the
     target t as a number, as the scalar path builds it; so there is one graph
-    per distinct target value (a class label), each run on its rows.
+    per distinct target value, each run on its rows. Class labels for
+    ``softmax_cross_entropy`` (or ``nll``) are the exception: they go in as
+    one-hot rows, an input of a single graph for every class (its sum
+    sum_k t_k z_k is exactly z_y, so the numbers are the same). The L2
+    penalty is a graph of its own, of the parameters alone (one "sample"),
+    which lowering turns into a single dot product. The parameters are read
+    once per batch and handed to every graph.
     """
 
     MAX_TARGETS = 64
 
-    def __init__(self, model: Module, loss: Loss, params: list[Value], example: Any) -> None:
+    def __init__(
+        self, model: Module, loss: Loss, params: list[Value], example: Any, l2: float
+    ) -> None:
         self.model, self.params, self.example = model, params, [float(v) for v in example]
         self.per_example = (lambda o, t: losses.mse([o], [t])) if loss is losses.mse else loss
         self.graphs: dict[Any, BatchedGraph] = {}
+        self.classes = 0  # with a softmax loss: how many logits the model gives
+        self.one_hot_graph: BatchedGraph | None = None
+        if loss is losses.softmax_cross_entropy or loss is losses.nll:
+            with no_grad():
+                out = model(self.example)
+            self.classes = len(out) if isinstance(out, list) else 0
+        self.penalty = None
+        if l2:
+            self.penalty = compile_batched(lambda: losses.l2_penalty(params, l2), params=params)
+
+    def one_hot(self, yb: np.ndarray) -> np.ndarray | None:
+        """The targets as one-hot rows, when they are class labels for a softmax loss."""
+        if not self.classes or yb.ndim != 1:
+            return None
+        labels = yb.astype(np.int64)
+        if not np.array_equal(labels, yb) or labels.min() < 0 or labels.max() >= self.classes:
+            return None  # the per-target path says what is wrong with them
+        if self.one_hot_graph is None:
+
+            def example_loss(x: list[Value], t: list[Value]) -> tuple[Value, Any]:
+                out = self.model(x)
+                return self.per_example(out, t), out
+
+            first = [1.0] + [0.0] * (self.classes - 1)
+            self.one_hot_graph = compile_batched(
+                example_loss, self.example, first, params=self.params, has_aux=True
+            )
+        return np.eye(self.classes)[labels]
 
     def graph(self, key: Any, target: Any) -> BatchedGraph:
         if key not in self.graphs:
@@ -258,24 +291,39 @@ class _CompiledLoss:
             )
         return self.graphs[key]
 
-    def backward(self, Xb: np.ndarray, yb: np.ndarray, want_outputs: bool) -> tuple[float, list]:
-        """Set every parameter's grad to d(mean loss)/dp; return the mean loss and outputs."""
+    def runs(self, Xb: np.ndarray, yb: np.ndarray) -> list[tuple[BatchedGraph, tuple, Any]]:
+        """(graph, its input arrays, the rows of the batch they are) for each graph to run."""
+        one_hot = self.one_hot(yb)
+        if one_hot is not None:
+            return [(self.one_hot_graph, (Xb, one_hot), range(len(Xb)))]
         rows: dict[Any, list[int]] = {}
         for i, t in enumerate(yb):
             key = float(t) if np.ndim(t) == 0 else tuple(float(v) for v in t)
             rows.setdefault(key, []).append(i)
+        return [(self.graph(key, yb[idx[0]]), (Xb[idx],), idx) for key, idx in rows.items()]
+
+    def backward(self, Xb: np.ndarray, yb: np.ndarray, want_outputs: bool) -> tuple[float, list]:
+        """Set every parameter's grad to d(mean loss + L2 penalty)/dp; return that loss
+        and the outputs."""
+        values = np.fromiter((p.data for p in self.params), float, len(self.params))
         total, grads = 0.0, np.zeros(len(self.params))
         outputs: list[Any] = [None] * len(Xb)
-        for key, idx in rows.items():
-            result = self.graph(key, yb[idx[0]])(Xb[idx], reduce="sum")
+        for graph, arrays, idx in self.runs(Xb, yb):
+            result = graph(*arrays, reduce="sum", param_values=values)
             total += result.value
             grads += result.param_grads
             if want_outputs:
                 for i, out in zip(idx, result.aux.tolist()):
                     outputs[i] = [Value(v) for v in out] if isinstance(out, list) else Value(out)
-        for p, g in zip(self.params, (grads / len(Xb)).tolist()):
+        grads /= len(Xb)
+        mean = total / len(Xb)
+        if self.penalty is not None:
+            penalty = self.penalty(reduce="sum", param_values=values)
+            grads += penalty.param_grads
+            mean += penalty.value
+        for p, g in zip(self.params, grads.tolist()):
             p.grad = g
-        return total / len(Xb), outputs
+        return mean, outputs
 
 
 def _epoch_loss(batch_losses: list[tuple[float, int]]) -> float:

@@ -11,6 +11,7 @@ import numpy as np
 import pytest
 from autograd_lite.demos import DEMOS, spiral_batched
 
+import nn.train as nn_train
 from autograd_lite import Value, compile_batched
 from nn import (
     MLP,
@@ -184,6 +185,34 @@ def test_fit_batched_with_binary_cross_entropy_and_momentum():
     )
 
 
+def test_fit_batched_trains_every_class_through_one_graph_with_one_hot_rows(monkeypatch):
+    compiled = []
+    real = nn_train.compile_batched
+
+    def counting(fn, *example, **options):
+        compiled.append([len(e) if isinstance(e, list) else 1 for e in example])
+        return real(fn, *example, **options)
+
+    monkeypatch.setattr(nn_train, "compile_batched", counting)
+    X, y = make_spiral(40, classes=4, seed=6)
+    trajectories(
+        lambda: MLP(2, [6, 4], seed=6),
+        lambda m: SGD(m, lr=0.1),
+        X,
+        y,
+        loss=nll,
+        epochs=4,
+        batch_size=8,
+    )
+    assert compiled == [[2, 4]]  # x and the one-hot target: one graph for all four classes
+
+
+def test_fit_batched_with_labels_out_of_range_says_so():
+    X, _ = make_spiral(12, classes=3, seed=0)
+    with pytest.raises(ValueError, match="class 3 is out of range for 3 logits"):
+        fit(MLP(2, [3], seed=0), X, np.full(12, 3), loss=softmax_cross_entropy, batched=True)
+
+
 def test_fit_batched_with_bce_on_a_sigmoid_output_has_the_scalar_trajectory():
     X, y = make_blobs(30, centers=2, seed=6)
     trajectories(
@@ -249,3 +278,37 @@ def test_batched_benchmark_runs_in_quick_mode():
     assert "batch of 100 points" in out and "batch of 1,000 points" in out
     for name in ("scalar", "compiled", "numpy floor / compiled"):
         assert name in out
+
+
+def load_benchmark(monkeypatch):
+    """benchmarks/batched.py as a module (it sets BLAS thread variables: kept to this test)."""
+    import importlib.util
+
+    for variable in ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS"):
+        monkeypatch.setenv(variable, "1")
+    path = Path(__file__).resolve().parent.parent / "benchmarks" / "batched.py"
+    spec = importlib.util.spec_from_file_location("batched_benchmark", path)
+    module = importlib.util.module_from_spec(spec)
+    monkeypatch.setitem(sys.modules, "batched_benchmark", module)
+    spec.loader.exec_module(module)
+    return module
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("workload", ["MOONS", "SPIRAL"])
+def test_the_benchmark_trains_the_same_network_the_compiled_way_and_by_hand(
+    workload, monkeypatch
+):
+    bench = load_benchmark(monkeypatch)
+    work = getattr(bench, workload)
+    X, y = work.data(60, seed=1)
+    weights = [p.data for p in MLP(2, list(work.sizes), seed=1).parameters()]
+    compiled = bench.compiled_stepper(work, weights, X, y)
+    by_hand = bench.numpy_stepper(work, weights, X, y)
+    a = [compiled(k) for k in range(5)]
+    b = [by_hand(k) for k in range(5)]
+    np.testing.assert_allclose(a, b, rtol=1e-12, atol=1e-12)
+    assert a[-1] < a[0]
+    if bench.torch is not None:
+        c = [bench.torch_stepper(work, weights, X, y)(k) for k in range(1)]
+        np.testing.assert_allclose(c, b[:1], rtol=1e-12)

@@ -132,6 +132,17 @@ def test_step_relu_sign_treat_zero_and_nan_like_the_float_backend():
         assert [repr(v) for v in got] == [repr(v) for v in want], name
 
 
+def test_step_relu_sign_match_the_float_backend_bit_for_bit_on_a_2d_block():
+    # a layer's block of rows, with infinities, subnormals and both zeros in it
+    special = [-math.inf, -1e300, -5e-324, -0.0, 0.0, 5e-324, 1e-300, 3.5, math.inf, math.nan]
+    x = np.array(special + RNG.normal(size=30).tolist()).reshape(5, 8)
+    for name in ("step", "relu", "sign"):
+        got = getattr(NUMPY, name)(x)
+        assert got.shape == x.shape and got.dtype == np.float64, name
+        want = [getattr(FLOAT, name)(v) for v in x.ravel().tolist()]
+        assert [repr(v) for v in got.ravel().tolist()] == [repr(v) for v in want], name
+
+
 # --- logsumexp / softmax: the max shift is recomputed per sample ---------------------
 
 

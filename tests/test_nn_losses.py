@@ -208,6 +208,27 @@ def test_softmax_ce_with_soft_targets_has_gradient_p_minus_y():
     assert loss.data == pytest.approx(-sum(t * math.log(q) for t, q in zip(y, p)), rel=1e-12)
 
 
+def test_softmax_ce_with_value_targets_is_the_class_index_version_exactly():
+    z = [0.2, -1.3, 2.0, 0.7]
+    for k in range(4):
+        logits = [Value(v) for v in z]
+        by_index = softmax_cross_entropy(logits, k)
+        by_index.backward()
+        want = [v.grad for v in logits]
+        logits = [Value(v) for v in z]
+        targets = [Value(1.0 if j == k else 0.0) for j in range(4)]
+        by_values = softmax_cross_entropy(logits, targets)
+        by_values.backward()
+        assert by_values.data == by_index.data  # sum of t_j z_j is exactly z_k
+        assert [v.grad for v in logits] == want
+        assert [t.grad for t in targets] == [-v for v in z]  # d/dt_j = -z_j
+
+
+def test_softmax_ce_with_value_targets_checks_only_their_number():
+    with pytest.raises(ValueError, match="3 logits but 2 target probabilities"):
+        softmax_cross_entropy([Value(0.0)] * 3, [Value(1.0), Value(0.0)])
+
+
 def test_lecture_three_class_example_nll_of_0_7_is_minus_log_0_7():
     # CS 6316: y = (0, 1, 0), y_hat = (0.1, 0.7, 0.2); loss = -log 0.7
     z = [Value(math.log(0.1)), Value(math.log(0.7)), Value(math.log(0.2))]
