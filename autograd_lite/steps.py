@@ -624,6 +624,27 @@ class Stepper:
         """The graph at the current step as SVG text: ``frame_svg()``."""
         return self.frame_svg(**options)
 
+    # --- the player -------------------------------------------------------------
+
+    def show(self, predict: bool = False, **options: Any) -> Any:
+        """The backprop player at this position (``player.Player``): a notebook shows it.
+
+        ``predict=True`` hides each step's number until a key reveals it, so
+        a class can call it out first. ``options``: ``title``, ``timeout``,
+        ``max_steps`` and ``draw``'s.
+
+        >>> from autograd_lite import Value
+        >>> Stepper(Value(2.0, label="x") * 3).show(predict=True)
+        <Player of n1: step 0 of 6, predict>
+        """
+        from .player import Player
+
+        return Player(self, predict=predict, **options)
+
+    def _repr_html_(self) -> str:
+        """A notebook shows a Stepper as its player (``show()``)."""
+        return self.show()._repr_html_()
+
 
 def _formula(name: str, op: Op | None, operands: list[str], numbers: bool) -> str:
     """``op``'s notation, or ``name(a, b)`` for an op the registry does not know."""
@@ -696,10 +717,23 @@ def _pick(options: dict, names: Sequence[str]) -> dict:
     return {k: v for k, v in options.items() if k in names}
 
 
+def check_drawing_options(options: dict) -> None:
+    """Raise TypeError naming any of ``options`` that no picture method knows."""
+    _check(options, SCENE_OPTIONS + LOOK_OPTIONS + STYLE_OPTIONS)
+
+
 def _check(options: dict, allowed: Sequence[str]) -> None:
     unknown = sorted(set(options) - set(allowed))
     if unknown:
         raise TypeError(f"unknown drawing options {unknown}; these are known: {sorted(allowed)}")
 
 
-__all__ = ["BACKWARD", "FORWARD", "SEED", "Step", "Stepper", "node_names"]
+__all__ = [
+    "BACKWARD",
+    "FORWARD",
+    "SEED",
+    "Step",
+    "Stepper",
+    "check_drawing_options",
+    "node_names",
+]
