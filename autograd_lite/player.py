@@ -47,6 +47,10 @@ DEFAULT_MAX_STEPS = 2000
 """Players (and decks) of graphs with more steps than this are refused: a
 step costs a frame of the whole graph to compute in Python."""
 
+MAX_ZOOM = 1.5
+"""A notebook player's graph grows to fill the cell's width up to this many times its
+natural size (a wide graph shrinks to fit; ``rankdir="TB"`` draws it narrower)."""
+
 NOTEBOOK_LOOK = {"record": "compact"}
 """How a notebook player draws its graph unless told otherwise: the label
 beside data over grad (narrow boxes, so a wide graph keeps a readable size)."""
@@ -110,7 +114,7 @@ class Player:
         self.stepper = stepper
         self.predict = predict
         self.start = stepper.position
-        self.title = stepper.name(stepper.root) if title is None else str(title)
+        self.title = f"Backprop of {stepper.name(stepper.root)}" if title is None else str(title)
         self.timeout = timeout
         self.max_steps = max_steps
         self.options = {**NOTEBOOK_LOOK, **options}
@@ -118,7 +122,8 @@ class Player:
 
     def __repr__(self) -> str:
         mode = ", predict" if self.predict else ""
-        return f"<Player of {self.title}: step {self.start} of {len(self.stepper)}{mode}>"
+        root = self.stepper.name(self.stepper.root)
+        return f"<Player of {root}: step {self.start} of {len(self.stepper)}{mode}>"
 
     def html(self) -> str:
         """The player as one piece of HTML with its style and script inside.
@@ -189,8 +194,10 @@ def player_markup(
         start=start, scale=layout.style.scale, predict=predict, title=title,
     )  # fmt: skip
     attrs = {"class": "agl-drawing", "role": "img", "aria-label": f"the graph of {title}"}
-    if mode == "notebook":  # its own size, so it reads without a style sheet too
-        attrs |= {"width": f"{layout.width * 4 / 3:.0f}", "height": f"{layout.height * 4 / 3:.0f}"}
+    if mode == "notebook":  # its own size, so it reads without a style sheet too; the
+        width, height = layout.width * 4 / 3, layout.height * 4 / 3  # sheet fits it to the
+        attrs |= {"width": f"{width:.0f}", "height": f"{height:.0f}",  # cell, at most this
+                  "style": f"max-width:{width * MAX_ZOOM:.0f}px"}  # fmt: skip
     attrs |= svg_attrs or {}
     svg = layout.inline_svg(frames[shown], id_prefix=id_prefix, attrs=attrs)
     parts = [
