@@ -15,7 +15,8 @@ In a notebook, ``Stepper(f)`` as a cell's last expression shows it
 ``Stepper(f).show(predict=True)`` hides each step's number until it is
 revealed. The HTML needs no kernel and no widget library. Without
 JavaScript (an untrusted notebook) it still shows the current step's
-picture and narration, and says what the controls need.
+picture (an image: untrusted outputs lose their inline SVG) and
+narration, and says what the controls need.
 
 >>> from autograd_lite import parse
 >>> from autograd_lite.steps import Stepper
@@ -23,7 +24,7 @@ picture and narration, and says what the controls need.
 >>> s.jump(9)
 Step(9, 'backward', 'x̄ += q̄ · ∂q/∂x = (−4) · 1 = −4   (x.grad = −4)')
 >>> html = Player(s).html()
->>> html.count("<svg"), '"start":9' in html, "x̄ += q̄ · ∂q/∂x = (−4) · 1 = −4" in html
+>>> html.count('<img class="agl-still"'), '"start":9' in html, "(−4) · 1 = −4" in html
 (1, True, True)
 """
 
@@ -194,12 +195,14 @@ def player_markup(
         start=start, scale=layout.style.scale, predict=predict, title=title,
     )  # fmt: skip
     attrs = {"class": "agl-drawing", "role": "img", "aria-label": f"the graph of {title}"}
-    if mode == "notebook":  # its own size, so it reads without a style sheet too; the
-        width, height = layout.width * 4 / 3, layout.height * 4 / 3  # sheet fits it to the
-        attrs |= {"width": f"{width:.0f}", "height": f"{height:.0f}",  # cell, at most this
+    if mode == "notebook":
+        width, height = layout.width * 4 / 3, layout.height * 4 / 3  # pt -> CSS px
+        attrs |= {"width": f"{width:.0f}", "height": f"{height:.0f}",
                   "style": f"max-width:{width * MAX_ZOOM:.0f}px"}  # fmt: skip
     attrs |= svg_attrs or {}
     svg = layout.inline_svg(frames[shown], id_prefix=id_prefix, attrs=attrs)
+    if mode == "notebook":  # see still_picture: the script swaps the picture in
+        data["svg"], svg = svg, still_picture(layout, frames[shown], attrs, shown)
     parts = [
         f'<div class="agl-player agl-{mode}" id="{escape(id_prefix)}player" tabindex="0" '
         f'data-lm-suppress-shortcuts="true" role="group" '
@@ -217,14 +220,30 @@ def player_markup(
     return "\n".join(p for p in parts if p)
 
 
+def still_picture(layout: Layout, frame: Frame, attrs: dict[str, Any], position: int) -> str:
+    """The picture as an ``<img>`` of an SVG file: what a notebook shows without JavaScript.
+
+    A notebook that is not trusted (JupyterLab, Notebook) removes scripts
+    and inline SVG from outputs but keeps images, so the picture goes in as
+    an image and the SVG the script dresses travels in the player's data.
+    """
+    import base64
+
+    encoded = base64.b64encode(layout.svg(frame).encode("utf-8")).decode("ascii")
+    size = "".join(f' {k}="{escape(attrs[k])}"' for k in ("width", "height", "style"))
+    alt = escape(f"{attrs['aria-label']} at step {position}")
+    return f'<img class="agl-still" src="data:image/svg+xml;base64,{encoded}"{size} alt="{alt}">'
+
+
 def static_bar(stepper: Stepper, title: str, position: int) -> str:
     """The bar above the picture as plain HTML: the title, the phase, ``k / n``."""
     step = stepper.steps[position - 1] if position else None
     phase = "overview" if step is None else ("forward" if step.kind == FORWARD else "backward")
     words = phase if step is None else f"{phase} pass"
+    gap = '<span class="agl-gap"> \u00b7 </span>'  # reads apart where no style sheet is kept
     return (
-        f'<div class="agl-bar"><span class="agl-title">{escape(title)}</span>'
-        f'<span class="agl-phase {phase}">{words}</span>'
+        f'<div class="agl-bar"><span class="agl-title">{escape(title)}</span>{gap}'
+        f'<span class="agl-phase {phase}">{words}</span>{gap}'
         f'<span class="agl-count">{position} / {len(stepper)}</span></div>'
     )
 
@@ -253,5 +272,6 @@ __all__ = [
     "refusal_html",
     "static_bar",
     "static_story",
+    "still_picture",
     "web_file",
 ]

@@ -118,6 +118,18 @@
     });
   }
 
+  // A notebook's player carries its picture as markup in its data and shows a still
+  // image until here: untrusted notebooks strip inline SVG but keep images.
+  function mountDrawing(root, markup) {
+    var box = root.querySelector(".agl-graph");
+    var holder = document.createElement("div");
+    holder.innerHTML = markup;
+    var svg = holder.querySelector("svg");
+    var still = box.querySelector("img.agl-still");
+    if (still) { box.replaceChild(svg, still); } else { box.appendChild(svg); }
+    return svg;
+  }
+
   // --- frames: a base look, then the changes of each step -----------------------------
 
   function apply(now, change, touched) {
@@ -164,7 +176,7 @@
     this.root = root;
     this.data = data;
     this.deck = root.classList.contains("agl-deck");
-    this.svg = root.querySelector(".agl-graph svg");
+    this.svg = root.querySelector(".agl-graph svg.agl-drawing") || mountDrawing(root, data.svg);
     this.items = indexDrawing(this.svg);
     this.frames = makeFrames(data);
     this.pos = 0;
