@@ -56,8 +56,8 @@ class NodeLook:
 
     ``dashed``: the grad is not computed yet. ``bold``: the output.
     ``highlight``: the current step is about it. ``target``: the current
-    step writes its grad. ``asked``: one of its numbers is a question
-    (predict mode) and reads ``?``.
+    step writes its grad. ``asked``: ``"data"`` or ``"grad"`` when that
+    number is a question (predict mode) and reads ``?``, else ``""``.
     """
 
     fields: tuple[str, ...]
@@ -66,7 +66,7 @@ class NodeLook:
     bold: bool = False
     highlight: bool = False
     target: bool = False
-    asked: bool = False
+    asked: str = ""
 
 
 @dataclass(frozen=True)
@@ -125,7 +125,7 @@ def frame_of(
     >>> f = x * 3
     >>> look = frame_of(build_scene(f), uncomputed=[f], asked=[(f, "data")])
     >>> look.nodes["v2"].fields, look.nodes["v2"].asked, look.edges["e0"].label
-    (('data ?', 'grad not computed'), True, '')
+    (('data ?', 'grad not computed'), 'data', '')
     """
     if color not in COLOR_MODES:
         raise ValueError(f"color must be 'role', 'grad' or None, got {color!r}")
@@ -222,8 +222,9 @@ class _Text:
     def is_uncomputed(self, value: Any) -> bool:
         return id(value) in self.uncomputed
 
-    def is_asked(self, value: Any) -> bool:
-        return any((id(value), which) in self.asked for which in FIELDS)
+    def asked_field(self, value: Any) -> str:
+        """``"data"`` or ``"grad"`` if that number of ``value`` is asked for, else ``""``."""
+        return next((w for w in FIELDS if (id(value), w) in self.asked), "")
 
 
 def _node_look(
@@ -240,7 +241,7 @@ def _node_look(
         return NodeLook((name,), fill, dashed)
     fields = ((name,) if name else ()) + (text.data(value), text.grad(value))
     bold = value is scene.root and color is not None
-    return NodeLook(fields, fill, dashed, bold=bold, asked=text.is_asked(value))
+    return NodeLook(fields, fill, dashed, bold=bold, asked=text.asked_field(value))
 
 
 def _unit_look(node: SceneNode, text: _Text, color: str | None, scale: float) -> NodeLook:
@@ -256,7 +257,7 @@ def _unit_look(node: SceneNode, text: _Text, color: str | None, scale: float) ->
         return NodeLook((node.text, about, f"{len(outs)} outputs"), fill, dashed)
     fill, dashed = fill_of(node.role, node.value, color, scale)
     fields = (node.text, about, text.data(node.value), text.grad(node.value))
-    return NodeLook(fields, fill, dashed, asked=text.is_asked(node.value))
+    return NodeLook(fields, fill, dashed, asked=text.asked_field(node.value))
 
 
 def grad_text(value: Any, fmt: NumberFormat, not_computed: str = NOT_COMPUTED) -> str:

@@ -20,7 +20,8 @@ fill and pen of its shapes, an edge's pen and label. So the data is
   shows.
 
 A look is a list: a node's ``[fields, fill, flags]`` (``DASHED``, ``BOLD``,
-``HIGHLIGHT``, ``TARGET``, ``ASKED``), an edge's ``[label, highlighted]``.
+``HIGHLIGHT``, ``TARGET``, ``ASKED_DATA``, ``ASKED_GRAD``), an edge's
+``[label, highlighted]``.
 
 >>> from autograd_lite import parse
 >>> from autograd_lite.steps import Stepper
@@ -53,7 +54,7 @@ from .scene import Scene
 from .step_words import Words, caption, opening
 from .steps import BACKWARD, SEED, Step, Stepper
 
-DASHED, BOLD, HIGHLIGHT_FLAG, TARGET, ASKED = 1, 2, 4, 8, 16
+DASHED, BOLD, HIGHLIGHT_FLAG, TARGET, ASKED_DATA, ASKED_GRAD = 1, 2, 4, 8, 16, 32
 
 
 def player_data(
@@ -133,7 +134,8 @@ def node_look(look: NodeLook) -> list[Any]:
         | BOLD * look.bold
         | HIGHLIGHT_FLAG * look.highlight
         | TARGET * look.target
-        | ASKED * look.asked
+        | ASKED_DATA * (look.asked == "data")
+        | ASKED_GRAD * (look.asked == "grad")
     )
     return [list(look.fields), look.fill or "", flags]
 
@@ -232,7 +234,8 @@ def _drawn_rows(scene: Scene, row_of: dict[int, int]) -> dict[str, int]:
 
 
 __all__ = [
-    "ASKED",
+    "ASKED_DATA",
+    "ASKED_GRAD",
     "BOLD",
     "DASHED",
     "HIGHLIGHT_FLAG",

@@ -303,12 +303,15 @@ def test_predict_mode_hides_each_number_until_it_is_revealed(page):
     assert shown["words"].startswith("What is q now?")
     assert texts_of_node(page, "c", "v2") == ["q", "data ?", "grad ?"]
     assert "asked" in page.locator("#c-player g[data-id='v2']").get_attribute("class")
+    asked_text = page.locator("#c-player text.agl-asked")
+    assert asked_text.all_text_contents() == ["data ?"]  # only the number asked for stands out
     assert page.locator("#c-player td.asked").all_text_contents() == ["?"]
     assert "3" not in page.locator("#c-player td.agl-data").all_text_contents()
     page.keyboard.press("Enter")
     shown = state(page, "c")
     assert (shown["step"], shown["asked"], shown["line"]) == (3, False, s.steps[2].text)
     assert texts_of_node(page, "c", "v2") == ["q", "data 3", "grad ?"]
+    assert asked_text.count() == 0
     for _ in range(4):  # z (given), f asked, f revealed, the seed asked
         page.keyboard.press("ArrowRight")
     shown = state(page, "c")

@@ -101,20 +101,19 @@ def test_in_the_export_the_keys_step_through_and_the_narration_is_the_steppers(
             page.keyboard.press("ArrowRight")
             assert first.get_attribute("data-step") == str(k)
             assert line.text_content() == texts[k - 1], k
-            if keep and k in (5, 12):
+            if keep and k in (7, 12):
                 first.screenshot(path=str(Path(keep) / f"notebook-player-{k}.png"))
         assert second.get_attribute("data-step") == "0"  # the other player did not move
+        first.locator("g.node[data-node='w1']").click()  # its one term is this step's
+        inspector = first.locator(".agl-inspect")
+        assert inspector.locator(".agl-inspect-name").text_content() == "w1"
+        now = inspector.locator("tr.agl-term.now td").all_text_contents()
+        assert now == ["20", "n̄1 · ∂n1/∂w1", "= 0.5000 · 2.0000", "= 1.0000", "1.0000"]
+        if keep:
+            first.screenshot(path=str(Path(keep) / "notebook-player-20.png"))
         page.keyboard.press("Home")
         page.keyboard.press("ArrowRight")
         assert line.text_content() == texts[0]
-        first.locator("g.node[data-node='w1']").click()
-        inspector = first.locator(".agl-inspect")
-        assert inspector.locator(".agl-inspect-name").text_content() == "w1"
-        if keep:
-            page.keyboard.press("End")
-            for _ in range(4):
-                page.keyboard.press("ArrowLeft")
-            first.screenshot(path=str(Path(keep) / "notebook-player-16.png"))
         # the predict player asks before it tells
         second.locator(".agl-story").click()
         for _ in range(3):

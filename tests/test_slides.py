@@ -514,8 +514,13 @@ def test_in_chromium_predict_mode_asks_then_reveals(browser, tmp_path: Path):
         assert (shown["id"], shown["asked"]) == ("s9", True)
         assert page.locator(".agl-deck g[data-node='x'] text").all_text_contents() == [
             "x", "data −2", "grad ?"]  # fmt: skip
+        keep = os.environ.get("AUTOGRAD_LITE_PREDICT_SCREENSHOTS")
+        if keep:  # how docs/slides-predict-*.png are made
+            page.screenshot(path=str(Path(keep) / "slides-predict-asked.png"))
         page.keyboard.press("Enter")
         assert visible_slide(page)["eq"] == STEP_9
+        if keep:
+            page.screenshot(path=str(Path(keep) / "slides-predict-revealed.png"))
         assert seen["errors"] == []
     finally:
         ctx.close()

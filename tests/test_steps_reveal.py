@@ -122,7 +122,7 @@ def test_a_question_frame_is_the_graph_before_the_step_with_its_marks_and_a_ques
                 slot = [i for i, f in enumerate(want) if f.startswith(which)][0]
                 want[slot] = f"{which} ?"
             assert list(look.fields) == want, (k, node_id)
-            assert look.asked == (node_id == asked_id)
+            assert look.asked == (which if node_id == asked_id else "")
         for edge_id, look in question.edges.items():
             assert look.label == before.edges[edge_id].label
             assert look.highlight == after.edges[edge_id].highlight

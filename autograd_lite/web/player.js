@@ -13,7 +13,7 @@
 
   var SVG_NS = "http://www.w3.org/2000/svg";
   var SHAPES = "polygon, polyline, ellipse, path, rect, circle, line";
-  var DASHED = 1, BOLD = 2, HIGHLIGHT = 4, TARGET = 8, ASKED = 16;
+  var DASHED = 1, BOLD = 2, HIGHLIGHT = 4, TARGET = 8, ASKED_DATA = 16, ASKED_GRAD = 32;
   var SPEEDS = [[2000, "0.5\u00d7"], [1000, "1\u00d7"], [500, "2\u00d7"], [250, "4\u00d7"]];
   var ICONS = {
     first: "M3 2h2v12H3zM14 2v12L6 8z",
@@ -83,7 +83,7 @@
   function paintNode(item, look, style) {
     var flags = look[2], marked = flags & HIGHLIGHT;
     var cls = "node " + item.kind + (marked ? " hl" : "") + (flags & TARGET ? " target" : "");
-    item.group.setAttribute("class", cls + (flags & ASKED ? " asked" : ""));
+    item.group.setAttribute("class", cls + (flags & (ASKED_DATA | ASKED_GRAD) ? " asked" : ""));
     var width = (marked ? style.highlightPen : (flags & BOLD ? style.outputPen : style.pen)) * style.scale;
     item.shapes.forEach(function (shape, i) {
       setAttrs(shape, {
@@ -94,7 +94,12 @@
       });
     });
     var text = lines(look[0]);
-    item.texts.forEach(function (t, i) { t.textContent = i < text.length ? text[i] : ""; });
+    // a record's last two lines are its data and its grad: mark the one asked for
+    var asked = flags & ASKED_DATA ? text.length - 2 : (flags & ASKED_GRAD ? text.length - 1 : -1);
+    item.texts.forEach(function (t, i) {
+      t.textContent = i < text.length ? text[i] : "";
+      if (i === asked) { t.classList.add("agl-asked"); } else { t.classList.remove("agl-asked"); }
+    });
   }
 
   function paintEdge(item, look, style) {
@@ -260,7 +265,7 @@
     (this.deck ? root.querySelector(".agl-graph") : this.grads.parentNode).appendChild(this.inspector);
     this.buildScrubber();
     this.settle();
-    this.table = buildTable(this.grads, this.data);
+    this.table = buildTable(this.grads, this.data, this.deck ? 1 : 3);
     this.svg.addEventListener("click", function (e) { self.clickGraph(e); });
     root.addEventListener("keydown", function (e) { self.key(e); });
     root.addEventListener("click", function (e) { self.clickPlayer(e); });
@@ -274,7 +279,7 @@
     clearTimeout(this.resizing);
     this.resizing = setTimeout(function () {
       self.settle();
-      self.table = buildTable(self.grads, self.data);
+      self.table = buildTable(self.grads, self.data, 3);
       updateTable(self.table, self.data, self.pos, self.asked);
     }, 150);
   };
@@ -432,19 +437,32 @@
     return Math.ceil(n / tables);
   }
 
-  function buildTable(box, data) {
+  // The table in blocks of `per` columns (measured from the box unless given), of which
+  // `visibleBlocks` show at a time.
+  function buildTable(box, data, visibleBlocks, per) {
     box.textContent = "";
     box.classList.remove("agl-dense");
-    var per = columnsPerTable(box, data);
-    if (per < data.rows.length) {
-      box.classList.add("agl-dense");
+    if (!per) {
       per = columnsPerTable(box, data);
+      if (per < data.rows.length) {
+        box.classList.add("agl-dense");
+        per = columnsPerTable(box, data);
+      }
+    } else if (per < data.rows.length) {
+      box.classList.add("agl-dense");
     }
-    var table = { box: box, cells: [], blocks: [] };
+    var table = { box: box, cells: [], blocks: [], per: per };
     for (var lo = 0; lo < data.rows.length; lo += per) {
       table.blocks.push(box.appendChild(tableBlock(data, lo, per, table.cells)));
     }
-    box.classList.toggle("agl-scrolled", table.blocks.length > 1);
+    var scrolled = table.blocks.length > (visibleBlocks || 1);
+    box.classList.toggle("agl-scrolled", scrolled);
+    box.style.maxHeight = "";
+    if (scrolled) {  // show whole blocks; the one with this step's cell is scrolled to
+      var first = table.blocks[0], next = table.blocks[1];
+      var pitch = next.offsetTop - first.offsetTop;
+      if (pitch > 0) { box.style.maxHeight = (pitch * (visibleBlocks || 1)) + "px"; }
+    }
     return table;
   }
 
@@ -497,11 +515,12 @@
       if (writesData || writesGrad) { hit = cell; }
     });
     scrollToBlock(table, hit);
+    return hit;
   }
 
   function scrollToBlock(table, cell) {
     if (!cell || table.blocks.length < 2) { return; }
-    var box = table.box, top = cell.block.offsetTop - box.offsetTop, bottom = top + cell.block.offsetHeight;
+    var box = table.box, top = cell.block.offsetTop, bottom = top + cell.block.offsetHeight;
     if (top < box.scrollTop || bottom > box.scrollTop + box.clientHeight) { box.scrollTop = top; }
   }
 
@@ -715,7 +734,11 @@
     }
     this.renderStory(page.appendChild(el("div", "agl-story")), story, false);
     var grads = page.appendChild(el("div", "agl-grads"));
-    updateTable(buildTable(grads, this.data), this.data, k, false);
+    var table = buildTable(grads, this.data, 1, this.table.per);
+    var hit = updateTable(table, this.data, k, false);
+    table.blocks.forEach(function (block, i) {  // a page shows the block this step writes in
+      if (hit ? block !== hit.block : i > 0) { grads.removeChild(block); }
+    });
     return page;
   };
 
