@@ -143,3 +143,11 @@ def test_the_question_of_a_tanh_does_not_give_its_answer_away_on_an_edge():
 def test_question_frames_refuse_unknown_options():
     with pytest.raises(TypeError, match="unknown drawing options"):
         lecture().question_frames(colour="grad")
+
+
+def test_a_question_about_a_field_that_is_not_there_is_refused():
+    from autograd_lite.frame import frame_of
+
+    s = lecture()
+    with pytest.raises(ValueError, match="the field must be 'data' or 'grad', got 'value'"):
+        frame_of(s.scene(), asked=[(s.node("x"), "value")])
