@@ -77,7 +77,14 @@ def web_file(name: str) -> str:
 
 
 def check_steps(stepper: Stepper, max_steps: int | None, what: str = "the player") -> None:
-    """Raise TooManyStepsError if ``stepper`` has more than ``max_steps`` steps (None: no limit)."""
+    """Raise TooManyStepsError if ``stepper`` has more than ``max_steps`` steps (None: no limit).
+
+    >>> from autograd_lite import Value
+    >>> check_steps(Stepper(Value(2.0, label="x") * 3), 4, "the deck")  # doctest: +ELLIPSIS
+    Traceback (most recent call last):
+    ...
+    autograd_lite.player.TooManyStepsError: the deck would have 6 steps, more than max_steps=4: ...
+    """
     if max_steps is not None and (isinstance(max_steps, bool) or not isinstance(max_steps, int)):
         raise TypeError(f"max_steps must be a whole number or None, got {max_steps!r}")
     total = len(stepper)
@@ -249,7 +256,13 @@ def static_bar(stepper: Stepper, title: str, position: int) -> str:
 
 
 def static_story(stepper: Stepper, position: int) -> str:
-    """The narration of ``position`` as plain HTML (``player.js`` draws the same)."""
+    """The narration of ``position`` as plain HTML (``player.js`` draws the same).
+
+    >>> from autograd_lite import Value
+    >>> html = static_story(Stepper(Value(2.0, label="x") * 3, notation="ascii"), 1)
+    >>> '<span class="agl-eq">x = 2</span><span class="agl-note">   (input)</span>' in html
+    True
+    """
     if position == 0:
         words = words_html(opening(stepper))
         return f'<div class="agl-story"><p class="agl-words">{words}</p></div>'

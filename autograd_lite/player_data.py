@@ -153,7 +153,11 @@ def encoded(frame: Frame) -> dict[str, dict[str, list[Any]]]:
 
 
 def changes(before: dict, after: dict) -> dict[str, dict[str, list[Any]]]:
-    """The looks of ``after`` that differ from ``before`` (both ``encoded``)."""
+    """The looks of ``after`` that differ from ``before`` (both ``encoded``).
+
+    >>> changes({"n": {"v0": [["x"], "", 0]}, "e": {}}, {"n": {"v0": [["x"], "", 4]}, "e": {}})
+    {'n': {'v0': [['x'], '', 4]}, 'e': {}}
+    """
     return {
         part: {i: look for i, look in after[part].items() if before[part].get(i) != look}
         for part in ("n", "e")

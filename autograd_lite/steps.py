@@ -254,7 +254,14 @@ class Stepper:
 
     def formula(self, node: Any) -> str:
         """How ``node`` is computed, in the names of its parents: ``x + y``
-        for ``q = x + y`` (``""`` for an input or a constant)."""
+        for ``q = x + y`` (``""`` for an input or a constant).
+
+        >>> from autograd_lite import Value
+        >>> x = Value(2.0, label="x")
+        >>> s = Stepper((x * 3).tanh(), notation="ascii")
+        >>> s.formula(s.root), s.formula(x)
+        ('tanh(n1)', '')
+        """
         if not node.parents:
             return ""
         return _formula(node.op, ops.named(node.op), [self.names[p] for p in node.parents], False)

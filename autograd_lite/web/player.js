@@ -224,8 +224,8 @@
     if (this.pos < this.data.steps) { this.go(this.pos + 1, true); }
   };
 
+  // Back from a question or an answer alike: the step before, answered.
   Player.prototype.back = function () {
-    if (this.asked) { this.go(this.pos - 1, false); return; }
     this.go(this.pos - 1, false);
   };
 
@@ -643,7 +643,7 @@
   var KEYS = {
     ArrowRight: "next", Right: "next", PageDown: "next", n: "next",
     ArrowLeft: "back", Left: "back", PageUp: "back", Backspace: "back",
-    Home: "first", End: "last", Enter: "reveal", p: "play", P: "play", k: "play",
+    Home: "first", End: "last", Enter: "reveal", p: "play", P: "play",
     "+": "faster", "=": "faster", "-": "slower", Escape: "close"
   };
   var DECK_KEYS = { ArrowDown: "next", Down: "next", ArrowUp: "back", Up: "back", f: "full", F: "full" };
