@@ -6,6 +6,11 @@ text, its fill, a dashed border while its grad is not computed, which
 nodes and edges are highlighted, and the number on each edge. A stepper
 makes one frame per step over one scene and one layout.
 
+In a forward pass a value the pass has not reached yet shows a blank
+``data`` (and the edges into its operation no local derivative: the
+operation's rule has not run), and in predict mode the number the class
+is asked for shows ``?`` until it is revealed.
+
 Frames are plain data keyed by the scene's ids (``to_dict`` gives JSON),
 so a player can apply them in a browser as well as here.
 
@@ -38,6 +43,11 @@ PENDING = "grad ?"
 """What a stepper's frames show before a grad is computed: short, because a
 layout that holds still reserves the width of the widest text in every box,
 and the dashed border already says the grad is not there yet."""
+BLANK_DATA = "data"
+"""The data field of a value the forward pass has not computed yet."""
+ASKED = "?"
+"""In place of the number a predict-mode question hides."""
+FIELDS = ("data", "grad")
 
 
 @dataclass(frozen=True)
@@ -46,7 +56,8 @@ class NodeLook:
 
     ``dashed``: the grad is not computed yet. ``bold``: the output.
     ``highlight``: the current step is about it. ``target``: the current
-    step writes its grad.
+    step writes its grad. ``asked``: ``"data"`` or ``"grad"`` when that
+    number is a question (predict mode) and reads ``?``, else ``""``.
     """
 
     fields: tuple[str, ...]
@@ -55,6 +66,7 @@ class NodeLook:
     bold: bool = False
     highlight: bool = False
     target: bool = False
+    asked: str = ""
 
 
 @dataclass(frozen=True)
@@ -94,13 +106,26 @@ def frame_of(
     highlight_edges: Iterable[tuple[Any, Any]] = (),
     targets: Iterable[Any] = (),
     not_computed: str = NOT_COMPUTED,
+    uncomputed: Iterable[Any] = (),
+    asked: Iterable[tuple[Any, str]] = (),
 ) -> Frame:
     """The scene as its graph is now (data, grads), with these marks.
 
     ``color``, ``number_format``, ``local_grads``, ``highlight_nodes`` and
     ``highlight_edges`` are ``draw``'s options; ``targets`` are Values
     whose grad the current step writes; ``not_computed`` is the grad field
-    of a value no backward pass has reached.
+    of a value no backward pass has reached. ``uncomputed`` are Values the
+    forward pass has not computed yet: their data is blank, and so are the
+    local derivatives on the edges into their operation. ``asked`` holds
+    ``(value, "data")`` or ``(value, "grad")``: a number shown as ``?``.
+
+    >>> from autograd_lite import Value
+    >>> from autograd_lite.scene import build_scene
+    >>> x = Value(2.0, label="x")
+    >>> f = x * 3
+    >>> look = frame_of(build_scene(f), uncomputed=[f], asked=[(f, "data")])
+    >>> look.nodes["v2"].fields, look.nodes["v2"].asked, look.edges["e0"].label
+    (('data ?', 'grad not computed'), 'data', '')
     """
     if color not in COLOR_MODES:
         raise ValueError(f"color must be 'role', 'grad' or None, got {color!r}")
@@ -108,19 +133,32 @@ def frame_of(
     marked_nodes, marked_edges = scene.highlight(highlight_nodes, highlight_edges)
     written = {scene.id_of(t) for t in targets}
     scale = grad_scale(scene) if color == "grad" else 0.0
-    text = _Text(fmt, not_computed)
+    text = _Text(fmt, not_computed, _ids(uncomputed), _questions(asked))
     nodes = {}
     for node_id, node in scene.nodes.items():
         look = _node_look(scene, node, text, color, scale)
         nodes[node_id] = NodeLook(
             look.fields, look.fill, look.dashed, look.bold,
-            node_id in marked_nodes, node_id in written,
+            node_id in marked_nodes, node_id in written, look.asked,
         )  # fmt: skip
     edges = {
-        edge_id: EdgeLook(_edge_label(edge, text.number, local_grads), edge_id in marked_edges)
+        edge_id: EdgeLook(_edge_label(edge, text, local_grads), edge_id in marked_edges)
         for edge_id, edge in scene.edges.items()
     }
     return Frame(nodes, edges)
+
+
+def _ids(values: Iterable[Any]) -> frozenset[int]:
+    return frozenset(id(v) for v in values)
+
+
+def _questions(asked: Iterable[tuple[Any, str]]) -> frozenset[tuple[int, str]]:
+    out = set()
+    for value, which in asked:
+        if which not in FIELDS:
+            raise ValueError(f"asked: the field must be 'data' or 'grad', got {which!r}")
+        out.add((id(value), which))
+    return frozenset(out)
 
 
 def reserve(frames: Sequence[Frame]) -> Frame:
@@ -162,16 +200,31 @@ def reserve(frames: Sequence[Frame]) -> Frame:
 
 @dataclass(frozen=True)
 class _Text:
-    """How numbers and missing grads read in one frame."""
+    """How numbers, missing grads, values not computed yet and questions read in one frame."""
 
     number: NumberFormat
     not_computed: str
+    uncomputed: frozenset[int] = frozenset()
+    asked: frozenset[tuple[int, str]] = frozenset()
 
     def data(self, value: Any) -> str:
+        if (id(value), "data") in self.asked:
+            return f"data {ASKED}"
+        if self.is_uncomputed(value):
+            return BLANK_DATA
         return f"data {self.number(value.data)}"
 
     def grad(self, value: Any) -> str:
+        if (id(value), "grad") in self.asked:
+            return f"grad {ASKED}"
         return grad_text(value, self.number, self.not_computed)
+
+    def is_uncomputed(self, value: Any) -> bool:
+        return id(value) in self.uncomputed
+
+    def asked_field(self, value: Any) -> str:
+        """``"data"`` or ``"grad"`` if that number of ``value`` is asked for, else ``""``."""
+        return next((w for w in FIELDS if (id(value), w) in self.asked), "")
 
 
 def _node_look(
@@ -187,7 +240,8 @@ def _node_look(
     if node.kind == "copy":
         return NodeLook((name,), fill, dashed)
     fields = ((name,) if name else ()) + (text.data(value), text.grad(value))
-    return NodeLook(fields, fill, dashed, bold=value is scene.root and color is not None)
+    bold = value is scene.root and color is not None
+    return NodeLook(fields, fill, dashed, bold=bold, asked=text.asked_field(value))
 
 
 def _unit_look(node: SceneNode, text: _Text, color: str | None, scale: float) -> NodeLook:
@@ -202,7 +256,8 @@ def _unit_look(node: SceneNode, text: _Text, color: str | None, scale: float) ->
         fill, dashed = fill_of("module", None, color, scale)
         return NodeLook((node.text, about, f"{len(outs)} outputs"), fill, dashed)
     fill, dashed = fill_of(node.role, node.value, color, scale)
-    return NodeLook((node.text, about, text.data(node.value), text.grad(node.value)), fill, dashed)
+    fields = (node.text, about, text.data(node.value), text.grad(node.value))
+    return NodeLook(fields, fill, dashed, asked=text.asked_field(node.value))
 
 
 def grad_text(value: Any, fmt: NumberFormat, not_computed: str = NOT_COMPUTED) -> str:
@@ -210,9 +265,11 @@ def grad_text(value: Any, fmt: NumberFormat, not_computed: str = NOT_COMPUTED) -
     return f"grad {fmt(value.grad)}" if value.grad_computed else not_computed
 
 
-def _edge_label(edge: SceneEdge, fmt: NumberFormat, local_grads: bool) -> str:
+def _edge_label(edge: SceneEdge, text: _Text, local_grads: bool) -> str:
     if edge.kind == "operand":
-        return fmt(edge.child.local_grads[edge.slot]) if local_grads else ""
+        if not local_grads or text.is_uncomputed(edge.child):
+            return ""
+        return text.number(edge.child.local_grads[edge.slot])
     if edge.kind == "module" and edge.count > 1:
         return f"{edge.count} values"
     return ""
@@ -266,6 +323,8 @@ def shade(base: tuple[int, int, int], strength: float) -> str:
 
 
 __all__ = [
+    "ASKED",
+    "BLANK_DATA",
     "COLOR_MODES",
     "EdgeLook",
     "Frame",

@@ -106,8 +106,11 @@ class Step:
     The narration is ``equation`` and ``note`` (``x = -2`` and ``input``);
     ``str(step)`` joins them as one line. ``why`` says where a backward
     step's local derivative comes from (``∂q/∂x = 1 because q = x + y``).
-    Slides and players build their own text from these parts, never by
-    reading the line back.
+    ``question`` and ``question_note`` are the same line with the number
+    the step computes written ``?`` (``q = x + y = −2 + 5 = ?``), for
+    predict mode; both are empty where there is nothing to predict (an
+    input's value is given). Slides and players build their own text from
+    these parts, never by reading the line back.
     """
 
     index: int
@@ -123,11 +126,26 @@ class Step:
     equation: str = field(default="", repr=False)
     note: str = field(default="", repr=False)
     why: str = field(default="", repr=False)
+    question: str = field(default="", repr=False)
+    question_note: str = field(default="", repr=False)
 
     @property
     def text(self) -> str:
         """The narration line: ``equation   (note)``."""
         return f"{self.equation}   ({self.note})" if self.note else self.equation
+
+    @property
+    def asks(self) -> bool:
+        """Whether predict mode hides this step's answer until it is revealed."""
+        return bool(self.question)
+
+    @property
+    def answered(self) -> tuple[Any, str] | None:
+        """``(node, "data")`` or ``(node, "grad")``: the field whose number this
+        step asks for (None for an input or a constant, which is given)."""
+        if not self.asks:
+            return None
+        return (self.node, "data") if self.kind == FORWARD else (self.target, "grad")
 
     @property
     def target(self) -> Any:
@@ -234,6 +252,20 @@ class Stepper:
         """``x`` in the stepper's number format: ``−2``, ``0.367879``."""
         return self.format(x)
 
+    def formula(self, node: Any) -> str:
+        """How ``node`` is computed, in the names of its parents: ``x + y``
+        for ``q = x + y`` (``""`` for an input or a constant).
+
+        >>> from autograd_lite import Value
+        >>> x = Value(2.0, label="x")
+        >>> s = Stepper((x * 3).tanh(), notation="ascii")
+        >>> s.formula(s.root), s.formula(x)
+        ('tanh(n1)', '')
+        """
+        if not node.parents:
+            return ""
+        return _formula(node.op, ops.named(node.op), [self.names[p] for p in node.parents], False)
+
     # --- building the steps -----------------------------------------------
 
     def _forward_step(self, index: int, node: Any) -> Step:
@@ -244,10 +276,9 @@ class Stepper:
             kind = "input" if node.label else "constant"
             return Step(index, FORWARD, node, equation=f"{name} = {value}", note=kind)
         op = ops.named(node.op)
-        symbolic = _formula(node.op, op, [self.names[p] for p in parents], False)
         numeric = _formula(node.op, op, [self.number(p.data) for p in parents], True)
-        equation = f"{name} = {symbolic} = {numeric} = {value}"
-        return Step(index, FORWARD, node, operation=op, equation=equation)
+        said = f"{name} = {self.formula(node)} = {numeric} = "
+        return Step(index, FORWARD, node, operation=op, equation=said + value, question=said + "?")
 
     def _forward_steps(self) -> list[Step]:
         return [self._forward_step(i, node) for i, node in enumerate(self.order, start=1)]
@@ -264,6 +295,8 @@ class Stepper:
             operation=ops.named(root.op),
             equation=f"{n.bar(r)} = 1",
             note=f"{r}.grad = 1",
+            question=f"{n.bar(r)} = ?",
+            question_note=f"{r}.grad = ?",
             why=f"{n.bar(r)} = {n.local(r, r)} = 1; below, {n.bar('v')} is "
             f"{n.local(r, 'v')} for each node v",
         )
@@ -276,17 +309,16 @@ class Stepper:
     def _backward_step(self, index: int, c: backprop.Contribution) -> Step:
         n, fmt = self.notation, self.format
         child, parent = self.names[c.child], self.names[c.parent]
-        total = fmt(c.after)
+        total, asked = fmt(c.after), "?"
         if c.before is not None:  # a second (third, ...) contribution: show the sum
             total = f"{fmt(c.before)} + {fmt.operand(c.contribution)} = {total}"
+            asked = f"{fmt(c.before)} + ? = ?"
         local = n.local(child, parent)
         times = f" {n.times} "
-        equation = (
+        said = (
             f"{n.bar(parent)} += {n.bar(child)}{times}{local} = "
-            f"{fmt.operand(c.upstream)}{times}{fmt.operand(c.local)} = {fmt(c.contribution)}"
+            f"{fmt.operand(c.upstream)}{times}{fmt.operand(c.local)} = "
         )
-        op = ops.named(c.child.op)
-        formula = _formula(c.child.op, op, [self.names[p] for p in c.child.parents], False)
         return Step(
             index,
             BACKWARD,
@@ -297,10 +329,12 @@ class Stepper:
             contribution=c.contribution,
             grad_before=c.before,
             grad_after=c.after,
-            operation=op,
-            equation=equation,
+            operation=ops.named(c.child.op),
+            equation=said + fmt(c.contribution),
             note=f"{parent}.grad = {total}",
-            why=f"{local} = {fmt(c.local)} because {child} = {formula}",
+            why=f"{local} = {fmt(c.local)} because {child} = {self.formula(c.child)}",
+            question=said + "?",
+            question_note=f"{parent}.grad = {asked}",
         )
     # --- moving -------------------------------------------------------------
 
@@ -487,26 +521,77 @@ class Stepper:
         return self.frames(**options, _positions=[position])[0]
 
     def frames(self, **options: Any) -> list[Any]:
-        """The frame of every position, 0 (before the first step) to ``len(self)``."""
+        """The frame of every position, 0 (before the first step) to ``len(self)``.
+
+        In the forward pass a value shows its data only from the step that
+        computes it; before that its data is blank, and so are the local
+        derivatives on the edges into its operation.
+
+        >>> from autograd_lite import Value
+        >>> x = Value(2.0, label="x")
+        >>> s = Stepper(x * 3, notation="ascii")
+        >>> [s.frames()[k].nodes["v2"].fields[1] for k in (2, 3)]   # n1 = x * c1 is step 3
+        ['data', 'data 6']
+        """
+        positions = options.pop("_positions", range(len(self.steps) + 1))
+        return [self._look(position, False, options) for position in self._visiting(positions)]
+
+    def question_frame(self, position: int | None = None, **options: Any) -> Any:
+        """The frame predict mode shows at ``position`` before its answer is revealed.
+
+        The step's nodes and edges are marked, but the number it computes
+        reads ``?`` (and nothing else gives it away: the graph is as it was
+        before the step). None where the step asks nothing (an input, a
+        constant, position 0).
+
+        >>> from autograd_lite import Value
+        >>> s = Stepper(Value(2.0, label="x") * 3, notation="ascii")
+        >>> s.question_frame(3).nodes["v2"].fields, s.question_frame(1)
+        (('n1', 'data ?', 'grad ?'), None)
+        """
+        position = self.position if position is None else position
+        return self.question_frames(**options, _positions=[position])[0]
+
+    def question_frames(self, **options: Any) -> list[Any]:
+        """``question_frame`` of every position, 0 to ``len(self)``."""
+        positions = options.pop("_positions", range(len(self.steps) + 1))
+        return [self._look(position, True, options) for position in self._visiting(positions)]
+
+    def _visiting(self, positions: Any) -> Any:
+        """Each of ``positions`` in turn (the stepper stands there), then back where it was."""
+        start = self.position
+        try:
+            for position in positions:
+                self.jump(position)
+                yield position
+        finally:
+            self.jump(start)
+
+    def _look(self, position: int, question: bool, options: dict) -> Any:
+        """The frame at ``position`` (the stepper stands there); asked: its question frame."""
         from .frame import PENDING, frame_of
 
-        positions = options.pop("_positions", range(len(self.steps) + 1))
+        options = dict(options)
         scene = self.scene(**_pick(options, SCENE_OPTIONS))
         look = _pick(options, LOOK_OPTIONS)
         _check(options, SCENE_OPTIONS + LOOK_OPTIONS + STYLE_OPTIONS)
         look.setdefault("number_format", self.format)
-        start, out = self.position, []
+        step = self.current
+        if question and (step is None or not step.asks):
+            return None
+        nodes, edges = self.highlights()
+        targets = [] if step is None or step.target is None else [step.target]
+        asked = []
+        if question:
+            self.back()  # the graph as it was before the step: nothing gives the answer away
+            asked = [step.answered]
         try:
-            for position in positions:
-                self.jump(position)
-                nodes, edges = self.highlights()
-                target = self.current.target if self.current is not None else None
-                targets = [] if target is None else [target]
-                out.append(frame_of(scene, highlight_nodes=nodes, highlight_edges=edges,
-                                    targets=targets, not_computed=PENDING, **look))  # fmt: skip
+            return frame_of(scene, highlight_nodes=nodes, highlight_edges=edges, targets=targets,
+                            not_computed=PENDING, uncomputed=self.order[self.position :],
+                            asked=asked, **look)  # fmt: skip
         finally:
-            self.jump(start)
-        return out
+            if question:
+                self.next()
 
     def layout(self, *, timeout: float | None = None, waiting: Any = None, **options: Any) -> Any:
         """The graph laid out once for every step (``layout.Layout``; one renderer call).
@@ -545,6 +630,27 @@ class Stepper:
     def to_svg(self, **options: Any) -> str:
         """The graph at the current step as SVG text: ``frame_svg()``."""
         return self.frame_svg(**options)
+
+    # --- the player -------------------------------------------------------------
+
+    def show(self, predict: bool = False, **options: Any) -> Any:
+        """The backprop player at this position (``player.Player``): a notebook shows it.
+
+        ``predict=True`` hides each step's number until a key reveals it, so
+        a class can call it out first. ``options``: ``title``, ``timeout``,
+        ``max_steps`` and ``draw``'s.
+
+        >>> from autograd_lite import Value
+        >>> Stepper(Value(2.0, label="x") * 3).show(predict=True)
+        <Player of n1: step 0 of 6, predict>
+        """
+        from .player import Player
+
+        return Player(self, predict=predict, **options)
+
+    def _repr_html_(self) -> str:
+        """A notebook shows a Stepper as its player (``show()``)."""
+        return self.show()._repr_html_()
 
 
 def _formula(name: str, op: Op | None, operands: list[str], numbers: bool) -> str:
@@ -618,10 +724,23 @@ def _pick(options: dict, names: Sequence[str]) -> dict:
     return {k: v for k, v in options.items() if k in names}
 
 
+def check_drawing_options(options: dict) -> None:
+    """Raise TypeError naming any of ``options`` that no picture method knows."""
+    _check(options, SCENE_OPTIONS + LOOK_OPTIONS + STYLE_OPTIONS)
+
+
 def _check(options: dict, allowed: Sequence[str]) -> None:
     unknown = sorted(set(options) - set(allowed))
     if unknown:
         raise TypeError(f"unknown drawing options {unknown}; these are known: {sorted(allowed)}")
 
 
-__all__ = ["BACKWARD", "FORWARD", "SEED", "Step", "Stepper", "node_names"]
+__all__ = [
+    "BACKWARD",
+    "FORWARD",
+    "SEED",
+    "Step",
+    "Stepper",
+    "check_drawing_options",
+    "node_names",
+]

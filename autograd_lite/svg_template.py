@@ -213,6 +213,7 @@ class SvgTemplate:
 def _node_attributes(node: SceneNode, look: NodeLook, prefix: str) -> str:
     classes = f"node {node.kind}" + (" hl" if look.highlight else "")
     classes += " target" if look.target else ""
+    classes += " asked" if look.asked else ""
     data = DATA_NAMES[node.kind]
     name = node.name or node.text
     return (

@@ -1,5 +1,6 @@
 """What several test files share: the ``slow`` marker, a clean op registry, a real browser,
-a stand-in notebook page and a reader of the live view's curves.
+a Jupyter kernel running this Python, a stand-in notebook page and a reader of the live
+view's curves.
 
 Tests that take seconds (the demos, million-node chains, the browser) carry
 ``@pytest.mark.slow``. The README's test command runs everything; while
@@ -63,6 +64,29 @@ def browser() -> Iterator[Any]:
             unavailable(f"chromium at {chromium} did not start: {e}")
         yield launched
         launched.close()
+
+
+@pytest.fixture(scope="session")
+def this_python_kernel() -> Any:
+    """``make(where)``: a Jupyter kernel manager whose kernel runs this interpreter (so this
+    venv's packages), from a kernelspec written under ``where``."""
+    import json
+    import sys
+
+    def make(where: Any) -> Any:
+        from jupyter_client.kernelspec import KernelSpecManager
+        from jupyter_client.manager import KernelManager
+
+        spec = where / "kernels" / "autograd-lite-test"
+        spec.mkdir(parents=True)
+        argv = [sys.executable, "-m", "ipykernel_launcher", "-f", "{connection_file}"]
+        spec.joinpath("kernel.json").write_text(
+            json.dumps({"argv": argv, "display_name": "autograd-lite test", "language": "python"})
+        )
+        specs = KernelSpecManager(kernel_dirs=[str(where / "kernels")])
+        return KernelManager(kernel_name="autograd-lite-test", kernel_spec_manager=specs)
+
+    return make
 
 
 SVG = "{http://www.w3.org/2000/svg}"

@@ -106,7 +106,8 @@ def test_only_texts_colours_and_highlights_change_and_they_follow_the_stepper():
         svg = layout.svg(frame)
         grad = stepper.node("x").grad if stepper.node("x").grad_computed else None
         shown = texts_of(svg, x)
-        assert shown[0] == "x" and shown[1] == "data \u22122"
+        # x is step 1 of the forward pass: before it, its data is blank (forward reveal)
+        assert shown[0] == "x" and shown[1] == ("data" if position == 0 else "data \u22122")
         assert shown[2] == ("grad ?" if grad is None else f"grad {stepper.number(grad)}")
     # step 9, x̄ += q̄ · ∂q/∂x: x, q and the + between them are highlighted, x is written
     svg = layout.svg(frames[9])

@@ -22,9 +22,6 @@ nbclient = pytest.importorskip("nbclient")
 nbconvert = pytest.importorskip("nbconvert")
 pytest.importorskip("ipykernel")
 
-from jupyter_client.kernelspec import KernelSpecManager  # noqa: E402
-from jupyter_client.manager import KernelManager  # noqa: E402
-
 SVG = "{http://www.w3.org/2000/svg}"
 EPOCHS = 50
 
@@ -56,20 +53,10 @@ class RecordingClient(nbclient.NotebookClient):
         return super().process_message(msg, cell, cell_index)
 
 
-def this_python_kernel(where: Path) -> KernelManager:
-    """A kernel manager whose kernel is this interpreter (so this venv's nn)."""
-    spec = where / "kernels" / "autograd-lite-test"
-    spec.mkdir(parents=True)
-    argv = [sys.executable, "-m", "ipykernel_launcher", "-f", "{connection_file}"]
-    spec.joinpath("kernel.json").write_text(
-        json.dumps({"argv": argv, "display_name": "autograd-lite test", "language": "python"})
-    )
-    specs = KernelSpecManager(kernel_dirs=[str(where / "kernels")])
-    return KernelManager(kernel_name="autograd-lite-test", kernel_spec_manager=specs)
-
-
 @pytest.fixture(scope="module")
-def executed(tmp_path_factory: pytest.TempPathFactory) -> tuple[Any, RecordingClient, Path]:
+def executed(
+    tmp_path_factory: pytest.TempPathFactory, this_python_kernel: Any
+) -> tuple[Any, RecordingClient, Path]:
     where = tmp_path_factory.mktemp("live-notebook")
     nb = nbformat.v4.new_notebook()
     nb.cells = [nbformat.v4.new_code_cell(source) for source in CELLS]

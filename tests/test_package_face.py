@@ -19,6 +19,7 @@ NOT_THE_ENGINE = (
     "autograd_lite.renderer",
     "autograd_lite.steps",
     "autograd_lite.slides",
+    "autograd_lite.player",
     "autograd_lite.batched",
     "autograd_lite.functional",
 )

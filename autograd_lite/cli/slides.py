@@ -1,10 +1,11 @@
 """``autograd-lite slides EXPR VAR=VAL ... -o deck.html``: a slide per step, in one HTML file.
 
-The deck has an opening slide, then a slide per forward and per backward
-step of ``Stepper``: the graph with the step's node and edge highlighted,
-the chain-rule line, and the table of data and grads so far. It needs no
-network and no other file (open it from a USB stick); arrow keys, Page
-Up/Down, Space, Home/End and clicks move through it.
+The deck is the backprop player, full screen: an opening slide, then a
+slide per forward and per backward step of ``Stepper``: the graph with the
+step's node and edge highlighted, the chain-rule line, and the table of
+data and grads so far. It needs no network and no other file (open it from
+a USB stick); arrow keys, Page Up/Down, Space, Home/End and clicks move
+through it. ``--predict`` hides each step's number until it is revealed.
 """
 
 from __future__ import annotations
@@ -22,6 +23,7 @@ from .trace import add_number_arguments, seconds
 
 EXAMPLE = """examples:
   autograd-lite slides 'q = x + y; f = q * z' x=-2 y=5 z=-4 -o deck.html
+  autograd-lite slides 'q = x + y; f = q * z' x=-2 y=5 z=-4 --predict -o quiz.html
   autograd-lite slides 'tanh(x1*w1 + x2*w2 + b)' x1=2 x2=0 w1=-3 w2=1 \\
       b=6.8813735870195432 -o neuron.html --title 'One neuron' --format .4f
 """
@@ -34,7 +36,8 @@ def add_parser(subparsers: Any) -> None:
         description="Write one self-contained HTML file with a slide per forward and "
         "backward step of EXPR: the graph with the step highlighted, the chain-rule "
         "line and the grads so far. Arrow keys, Page Up/Down, Space, Home/End or clicks "
-        "move through it; it loads nothing from the network.",
+        "move through it, P plays it, clicking a node shows the terms of its grad; "
+        "it loads nothing from the network.",
         epilog=EXAMPLE,
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
@@ -46,6 +49,12 @@ def add_parser(subparsers: Any) -> None:
         help="the HTML file to write, e.g. deck.html (default: stdout, unless it is a terminal)",
     )
     parser.add_argument("--title", help="the deck's title (default: EXPR)")
+    parser.add_argument(
+        "--predict",
+        action="store_true",
+        help="hide each step's number until the next key (or Enter) reveals it, "
+        "so a class can call it out first",
+    )
     add_number_arguments(parser, narration=False)
     parser.add_argument(
         "--rankdir", choices=("LR", "TB"), default="LR", help="layout direction (default LR)"
@@ -91,6 +100,7 @@ def run(args: argparse.Namespace) -> int:
             "rankdir": args.rankdir,
             "scale": args.scale,
             "timeout": args.timeout,
+            "predict": args.predict,
         }
         if args.output is None:
             write_bytes(slides_html(stepper, **options).encode("utf-8"))

@@ -1,0 +1,789 @@
+/* autograd-lite's backprop player.
+ *
+ * Every element with class "agl-player" holds one SVG of the graph (laid out
+ * once, in Python) and a <script type="application/json" class="agl-data">
+ * with the looks of every step as changes (see player_data.py). This script
+ * dresses that one picture for any step exactly as svg_template.py does in
+ * Python (texts, fills, pens, classes), and builds the narration, the grads
+ * table, the controls and the node inspector. Several players on one page
+ * keep their own state; nothing is global and nothing is loaded.
+ */
+(function () {
+  "use strict";
+
+  var SVG_NS = "http://www.w3.org/2000/svg";
+  var SHAPES = "polygon, polyline, ellipse, path, rect, circle, line";
+  var DASHED = 1, BOLD = 2, HIGHLIGHT = 4, TARGET = 8, ASKED_DATA = 16, ASKED_GRAD = 32;
+  var SPEEDS = [[2000, "0.5\u00d7"], [1000, "1\u00d7"], [500, "2\u00d7"], [250, "4\u00d7"]];
+  var ICONS = {
+    first: "M3 2h2v12H3zM14 2v12L6 8z",
+    back: "M12 2v12L4 8z",
+    next: "M4 2v12l8-6z",
+    last: "M11 2h2v12h-2zM2 2v12l8-6z",
+    play: "M4 2v12l10-6z",
+    pause: "M3 2h4v12H3zM9 2h4v12H9z"
+  };
+
+  // --- small DOM helpers -----------------------------------------------------------
+
+  function el(tag, cls, text) {
+    var e = document.createElement(tag);
+    if (cls) { e.className = cls; }
+    if (text !== undefined && text !== null) { e.textContent = text; }
+    return e;
+  }
+
+  function icon(name) {
+    var svg = document.createElementNS(SVG_NS, "svg");
+    svg.setAttribute("viewBox", "0 0 16 16");
+    svg.setAttribute("aria-hidden", "true");
+    var path = document.createElementNS(SVG_NS, "path");
+    path.setAttribute("d", ICONS[name]);
+    svg.appendChild(path);
+    return svg;
+  }
+
+  function setAttrs(node, attrs) {
+    for (var key in attrs) {
+      if (attrs[key] === null) { node.removeAttribute(key); } else { node.setAttribute(key, attrs[key]); }
+    }
+  }
+
+  function words(into, segments) {
+    into.textContent = "";
+    segments.forEach(function (s) { into.appendChild(s[1] ? el("code", "", s[0]) : document.createTextNode(s[0])); });
+  }
+
+  // Python's format(x, "g") for pen widths: six significant digits, no trailing zeros.
+  function g(x) { return String(Number(x.toPrecision(6))); }
+
+  // --- the picture: one SVG dressed per step, as svg_template.py does it ------------
+
+  function indexDrawing(svg) {
+    var items = {};
+    svg.querySelectorAll("g.node[data-id], g.edge[data-id]").forEach(function (group) {
+      var edge = group.classList.contains("edge");
+      items[group.getAttribute("data-id")] = {
+        group: group,
+        edge: edge,
+        kind: edge ? "edge" : group.classList[1],
+        shapes: Array.prototype.slice.call(group.querySelectorAll(SHAPES)),
+        texts: Array.prototype.slice.call(group.querySelectorAll("text"))
+      };
+    });
+    return items;
+  }
+
+  function lines(fields) {
+    var out = [];
+    fields.forEach(function (f) { out = out.concat(f.split("\n")); });
+    return out;
+  }
+
+  function paintNode(item, look, style) {
+    var flags = look[2], marked = flags & HIGHLIGHT;
+    var cls = "node " + item.kind + (marked ? " hl" : "") + (flags & TARGET ? " target" : "");
+    item.group.setAttribute("class", cls + (flags & (ASKED_DATA | ASKED_GRAD) ? " asked" : ""));
+    var width = (marked ? style.highlightPen : (flags & BOLD ? style.outputPen : style.pen)) * style.scale;
+    item.shapes.forEach(function (shape, i) {
+      setAttrs(shape, {
+        fill: i === 0 ? (look[1] || "none") : "none",
+        stroke: marked ? style.highlight : style.ink,
+        "stroke-width": width !== 1 ? g(width) : null,
+        "stroke-dasharray": flags & DASHED ? style.dashes : null
+      });
+    });
+    var text = lines(look[0]);
+    // a record's last two lines are its data and its grad: mark the one asked for
+    var asked = flags & ASKED_DATA ? text.length - 2 : (flags & ASKED_GRAD ? text.length - 1 : -1);
+    item.texts.forEach(function (t, i) {
+      t.textContent = i < text.length ? text[i] : "";
+      if (i === asked) { t.classList.add("agl-asked"); } else { t.classList.remove("agl-asked"); }
+    });
+  }
+
+  function paintEdge(item, look, style) {
+    var marked = look[1] === 1;
+    var color = marked ? style.highlight : style.ink;
+    var width = (marked ? style.highlightEdgePen : style.pen) * style.scale;
+    item.group.setAttribute("class", marked ? "edge hl" : "edge");
+    item.shapes.forEach(function (shape) {
+      setAttrs(shape, {
+        fill: shape.tagName === "polygon" ? color : "none",
+        stroke: color,
+        "stroke-width": width !== 1 ? g(width) : null
+      });
+    });
+    item.texts.forEach(function (t) {
+      setAttrs(t, {
+        fill: marked ? style.highlight : style.edgeLabel,
+        "font-weight": marked ? "bold" : null
+      });
+      t.textContent = look[0];
+    });
+  }
+
+  // A notebook's player carries its picture as markup in its data and shows a still
+  // image until here: untrusted notebooks strip inline SVG but keep images.
+  function mountDrawing(root, markup) {
+    var box = root.querySelector(".agl-graph");
+    var holder = document.createElement("div");
+    holder.innerHTML = markup;
+    var svg = holder.querySelector("svg");
+    var still = box.querySelector("img.agl-still");
+    if (still) { box.replaceChild(svg, still); } else { box.appendChild(svg); }
+    return svg;
+  }
+
+  // --- frames: a base look, then the changes of each step -----------------------------
+
+  function apply(now, change, touched) {
+    ["n", "e"].forEach(function (part) {
+      for (var id in change[part]) {
+        now[part][id] = change[part][id];
+        if (touched) { touched[id] = true; }
+      }
+    });
+  }
+
+  function replaced(now, change) {
+    var out = { n: {}, e: {} };
+    ["n", "e"].forEach(function (part) {
+      for (var id in change[part]) { out[part][id] = now[part][id]; }
+    });
+    return out;
+  }
+
+  // The looks at any position: walk the changes forward, or undo them backward.
+  function makeFrames(data) {
+    var now = { n: Object.assign({}, data.base.n), e: Object.assign({}, data.base.e) };
+    var undo = [null];
+    for (var k = 1; k <= data.steps; k++) {
+      undo.push(replaced(now, data.changes[k]));
+      apply(now, data.changes[k]);
+    }
+    for (k = data.steps; k >= 1; k--) { apply(now, undo[k]); }
+    var frames = { now: now, at: 0, overlay: null };
+    frames.seek = function (to, touched) {
+      while (frames.at < to) { frames.at += 1; apply(now, data.changes[frames.at], touched); }
+      while (frames.at > to) { apply(now, undo[frames.at], touched); frames.at -= 1; }
+    };
+    frames.look = function (part, id) {
+      var over = frames.overlay && frames.overlay[part][id];
+      return over || now[part][id];
+    };
+    return frames;
+  }
+
+  // --- the state of one player --------------------------------------------------------
+
+  function Player(root, data) {
+    this.root = root;
+    this.data = data;
+    this.deck = root.classList.contains("agl-deck");
+    this.svg = root.querySelector(".agl-graph svg.agl-drawing") || mountDrawing(root, data.svg);
+    this.items = indexDrawing(this.svg);
+    this.frames = makeFrames(data);
+    this.pos = 0;
+    this.asked = false;
+    this.inspected = -1;
+    this.timer = null;
+    this.speed = 1;
+    this.build();
+    this.paintAll();
+    this.go(data.start, data.predict && this.deck && this.asks(data.start));
+  }
+
+  Player.prototype.asks = function (k) {
+    return this.data.predict && k > 0 && this.data.story[k].question !== null;
+  };
+
+  // Go to position k; with `ask`, show its question first (predict mode).
+  Player.prototype.go = function (k, ask) {
+    k = Math.max(0, Math.min(this.data.steps, k));
+    ask = Boolean(ask) && this.asks(k);
+    var touched = {};
+    this.frames.seek(ask ? k - 1 : k, touched);
+    this.markOverlay(touched);
+    this.frames.overlay = ask ? this.data.questions[k] : null;
+    this.markOverlay(touched);
+    this.pos = k;
+    this.asked = ask;
+    this.paint(touched);
+    this.update();
+  };
+
+  Player.prototype.markOverlay = function (touched) {
+    var over = this.frames.overlay;
+    if (!over) { return; }
+    ["n", "e"].forEach(function (part) { for (var id in over[part]) { touched[id] = true; } });
+  };
+
+  Player.prototype.next = function () {
+    if (this.asked) { this.reveal(); return; }
+    if (this.pos < this.data.steps) { this.go(this.pos + 1, true); }
+  };
+
+  // Back from a question or an answer alike: the step before, answered.
+  Player.prototype.back = function () {
+    this.go(this.pos - 1, false);
+  };
+
+  Player.prototype.reveal = function () {
+    if (this.asked) { this.go(this.pos, false); }
+  };
+
+  Player.prototype.paint = function (touched) {
+    for (var id in touched) { this.paintOne(id); }
+  };
+
+  Player.prototype.paintAll = function () {
+    for (var id in this.items) { this.paintOne(id); }
+  };
+
+  Player.prototype.paintOne = function (id) {
+    var item = this.items[id];
+    if (!item) { return; }
+    var look = this.frames.look(item.edge ? "e" : "n", id);
+    if (!look) { return; }
+    if (item.edge) { paintEdge(item, look, this.data.style); } else { paintNode(item, look, this.data.style); }
+  };
+
+  // --- building the player around its picture -----------------------------------------
+
+  Player.prototype.build = function () {
+    var root = this.root, self = this;
+    var note = root.querySelector(".agl-static");
+    if (note) { note.parentNode.removeChild(note); }
+    this.bar = root.querySelector(".agl-bar") || root.insertBefore(el("div", "agl-bar"), root.firstChild);
+    this.buildBar();
+    this.story = root.querySelector(".agl-story");
+    this.grads = el("div", "agl-grads");
+    this.story.parentNode.insertBefore(this.grads, this.story.nextSibling);
+    this.inspector = el("aside", "agl-inspect");
+    this.inspector.hidden = true;
+    (this.deck ? root.querySelector(".agl-graph") : this.grads.parentNode).appendChild(this.inspector);
+    this.buildScrubber();
+    this.settle();
+    this.table = buildTable(this.grads, this.data, this.deck ? 1 : 3);
+    this.svg.addEventListener("click", function (e) { self.clickGraph(e); });
+    root.addEventListener("keydown", function (e) { self.key(e); });
+    root.addEventListener("click", function (e) { self.clickPlayer(e); });
+    if (!this.deck) { window.addEventListener("resize", function () { self.relayout(); }); }
+    root.setAttribute("data-agl-ready", "");
+  };
+
+  // A notebook's width changes with its window: the story's height and the table follow.
+  Player.prototype.relayout = function () {
+    var self = this;
+    clearTimeout(this.resizing);
+    this.resizing = setTimeout(function () {
+      self.settle();
+      self.table = buildTable(self.grads, self.data, 3);
+      updateTable(self.table, self.data, self.pos, self.asked);
+    }, 150);
+  };
+
+  Player.prototype.buildBar = function () {
+    var self = this, bar = this.bar;
+    var title = bar.querySelector(".agl-title");
+    bar.textContent = "";
+    if (title) { bar.appendChild(title); }
+    this.phase = bar.appendChild(el("span", "agl-phase"));
+    var nav = bar.appendChild(el("span", "agl-nav"));
+    this.buttons = {};
+    var add = function (name, label, act) {
+      var b = nav.appendChild(el("button", "agl-" + name));
+      b.type = "button";
+      b.title = label;
+      b.setAttribute("aria-label", label);
+      b.appendChild(icon(name));
+      b.addEventListener("mousedown", function (e) { e.preventDefault(); });
+      b.addEventListener("click", function () { act(); self.root.focus(); });
+      self.buttons[name] = b;
+      return b;
+    };
+    add("first", "first step (Home)", function () { self.stop(); self.go(0); });
+    add("back", "back (\u2190)", function () { self.back(); });
+    this.counter = nav.appendChild(el("span", "agl-count"));
+    add("next", "next (\u2192 or Space)", function () { self.next(); });
+    add("last", "last step (End)", function () { self.stop(); self.go(self.data.steps); });
+    add("play", "play / pause (P)", function () { self.toggle(); });
+    this.speedMenu = nav.appendChild(speedMenu(function (i) { self.speed = i; }));
+    if (this.data.predict) {
+      this.revealButton = nav.appendChild(el("button", "agl-reveal", "reveal"));
+      this.revealButton.type = "button";
+      this.revealButton.title = "show the answer (Enter)";
+      this.revealButton.addEventListener("click", function () { self.reveal(); self.root.focus(); });
+    }
+    if (!this.deck) { bar.appendChild(el("span", "agl-hint", "click, then \u2190 \u2192 Space Home End")); }
+  };
+
+  function speedMenu(chosen) {
+    var menu = el("select", "agl-speed");
+    menu.title = "playing speed (+ and \u2212)";
+    menu.setAttribute("aria-label", "playing speed");
+    SPEEDS.forEach(function (s, i) {
+      var o = menu.appendChild(el("option", "", s[1]));
+      o.value = String(i);
+    });
+    menu.value = "1";
+    menu.addEventListener("change", function () { chosen(Number(menu.value)); });
+    return menu;
+  }
+
+  Player.prototype.buildScrubber = function () {
+    var self = this;
+    var scrub = el("input", "agl-scrub");
+    scrub.type = "range";
+    scrub.min = "0";
+    scrub.max = String(this.data.steps);
+    scrub.step = "1";
+    scrub.setAttribute("aria-label", "step");
+    scrub.addEventListener("input", function () { self.go(Number(scrub.value), false); });
+    this.scrub = this.root.appendChild(scrub);
+  };
+
+  // --- showing the position: bar, narration, table, inspector --------------------------
+
+  Player.prototype.update = function () {
+    var k = this.pos, n = this.data.steps, story = this.data.story[k];
+    var phase = story.kind === "start" ? "start" : (story.kind === "forward" ? "forward" : "backward");
+    this.phase.className = "agl-phase " + phase;
+    this.phase.textContent = phase === "start" ? "overview" : phase + " pass";
+    this.counter.textContent = k + " / " + n;
+    this.scrub.value = String(k);
+    this.buttons.back.disabled = k === 0 && !this.asked;
+    this.buttons.first.disabled = k === 0;
+    this.buttons.next.disabled = k === n && !this.asked;
+    this.buttons.last.disabled = k === n;
+    if (this.revealButton) { this.revealButton.disabled = !this.asked; }
+    this.root.setAttribute("data-step", String(k));
+    this.root.classList.toggle("agl-asking", this.asked);
+    this.showStory(story);
+    updateTable(this.table, this.data, k, this.asked);
+    this.showInspector();
+    if (this.deck) { this.remember(); }
+  };
+
+  Player.prototype.showStory = function (story) {
+    this.renderStory(this.story, story, this.asked);
+  };
+
+  Player.prototype.renderStory = function (box, story, asked) {
+    box.textContent = "";
+    if (story.kind !== "start") {
+      var said = asked ? story.question : story.line;
+      var line = box.appendChild(el("p", "agl-line"));
+      line.classList.toggle("agl-long", said[0].length > 52);
+      line.appendChild(el("span", "agl-eq", said[0]));
+      if (said[1]) { line.appendChild(el("span", "agl-note", "   (" + said[1] + ")")); }
+    }
+    var text = box.appendChild(el("p", "agl-words"));
+    if (asked) {
+      text.classList.add("agl-prompt");
+      text.textContent = this.prompt(story);
+    } else {
+      words(text, story.words);
+    }
+  };
+
+  Player.prototype.prompt = function (story) {
+    var row = this.data.rows[story.asks[0]];
+    var what = story.asks[1] === "data" ? row.name : row.bar + " (" + row.name + ".grad)";
+    return "What is " + what + " now? Call it out, then press Enter (or \u2192) to reveal it.";
+  };
+
+  // Every step's story, laid out once where the story goes: the tallest sets the
+  // story's height, so the graph's box (and its zoom) stays the same on every step.
+  Player.prototype.settle = function () {
+    var probe = el("div", "agl-story-probe"), self = this;
+    this.story.parentNode.insertBefore(probe, this.story);
+    this.data.story.forEach(function (story, k) {
+      self.renderStory(probe.appendChild(el("div", "agl-story")), story, false);
+      if (self.asks(k)) { self.renderStory(probe.appendChild(el("div", "agl-story")), story, true); }
+    });
+    var tallest = 0;
+    for (var c = probe.firstChild; c; c = c.nextSibling) { tallest = Math.max(tallest, c.offsetHeight); }
+    probe.parentNode.removeChild(probe);
+    if (tallest > 0) { this.root.style.setProperty("--agl-story-height", tallest + "px"); }
+  };
+
+  // --- the grads table -----------------------------------------------------------------
+
+  function widestText(data) {
+    var widest = 1;
+    data.rows.forEach(function (r) {
+      widest = Math.max(widest, r.name.length, r.data.length);
+      r.terms.forEach(function (t) { widest = Math.max(widest, t[4].length); });
+    });
+    return widest;
+  }
+
+  function charWidth(box) {
+    var probe = box.appendChild(el("span", "agl-probe", "0000000000"));
+    var width = probe.offsetWidth / 10;
+    box.removeChild(probe);
+    return width || 10;
+  }
+
+  // As many columns per table as the box has room for; the nodes shared out evenly.
+  function columnsPerTable(box, data) {
+    var n = data.rows.length, room = box.clientWidth - 90;
+    if (room <= 0) { return n; }
+    var per = Math.max(1, Math.floor(room / (widestText(data) * charWidth(box) + 24)));
+    if (per >= n) { return n; }
+    var tables = Math.ceil(n / per);
+    return Math.ceil(n / tables);
+  }
+
+  // The table in blocks of `per` columns (measured from the box unless given), of which
+  // `visibleBlocks` show at a time.
+  function buildTable(box, data, visibleBlocks, per) {
+    box.textContent = "";
+    box.classList.remove("agl-dense");
+    if (!per) {
+      per = columnsPerTable(box, data);
+      if (per < data.rows.length) {
+        box.classList.add("agl-dense");
+        per = columnsPerTable(box, data);
+      }
+    } else if (per < data.rows.length) {
+      box.classList.add("agl-dense");
+    }
+    var table = { box: box, cells: [], blocks: [], per: per };
+    for (var lo = 0; lo < data.rows.length; lo += per) {
+      table.blocks.push(box.appendChild(tableBlock(data, lo, per, table.cells)));
+    }
+    var scrolled = table.blocks.length > (visibleBlocks || 1);
+    box.classList.toggle("agl-scrolled", scrolled);
+    box.style.maxHeight = "";
+    if (scrolled) {  // show whole blocks; the one with this step's cell is scrolled to
+      var first = table.blocks[0], next = table.blocks[1];
+      var pitch = next.offsetTop - first.offsetTop;
+      if (pitch > 0) { box.style.maxHeight = (pitch * (visibleBlocks || 1)) + "px"; }
+    }
+    return table;
+  }
+
+  function tableBlock(data, lo, per, cells) {
+    var t = el("table", "agl-table");
+    var head = t.appendChild(el("thead")).appendChild(el("tr"));
+    var body = t.appendChild(el("tbody"));
+    var dataRow = body.appendChild(el("tr")), gradRow = body.appendChild(el("tr"));
+    head.appendChild(el("th", "", "node")).scope = "row";
+    dataRow.appendChild(el("th", "", "data")).scope = "row";
+    gradRow.appendChild(el("th", "", "grad")).scope = "row";
+    for (var i = lo; i < lo + per; i++) {
+      var row = data.rows[i];
+      var th = head.appendChild(el("th", "agl-col", row ? row.name : ""));
+      th.scope = "col";
+      var d = dataRow.appendChild(el("td", "agl-data")), gr = gradRow.appendChild(el("td", "agl-grad"));
+      if (row) {
+        th.setAttribute("data-row", String(i));
+        d.setAttribute("data-row", String(i));
+        gr.setAttribute("data-row", String(i));
+        cells.push({ head: th, data: d, grad: gr, block: t });
+      }
+    }
+    return t;
+  }
+
+  // The grad a node holds at position k: the running sum of its last term so far.
+  function gradAt(row, k) {
+    var shown = null;
+    row.terms.forEach(function (t) { if (t[0] <= k) { shown = t[4]; } });
+    return shown;
+  }
+
+  function updateTable(table, data, k, asked) {
+    var story = data.story[k], hit = null;
+    table.cells.forEach(function (cell, i) {
+      var row = data.rows[i];
+      var current = i === story.node || i === story.target;
+      var askedHere = asked && story.asks[0] === i;
+      var computed = row.computedAt <= k && !(askedHere && story.asks[1] === "data");
+      var grad = gradAt(row, asked && story.asks[0] === i ? k - 1 : k);
+      cell.data.textContent = askedHere && story.asks[1] === "data" ? "?" : (computed ? row.data : "");
+      cell.grad.textContent = askedHere && story.asks[1] === "grad" ? "?" : (grad === null ? "\u2013" : grad);
+      var writesData = story.kind === "forward" && i === story.node;
+      var writesGrad = story.kind !== "forward" && i === story.target;
+      cell.head.className = "agl-col" + (current ? " cur" : "");
+      cell.data.className = "agl-data" + (writesData ? " hit" : (current ? " cur" : "")) + (computed ? "" : " none");
+      cell.grad.className = "agl-grad" + (writesGrad ? " hit" : (current ? " cur" : "")) + (grad === null ? " none" : "");
+      if (askedHere) { (story.asks[1] === "data" ? cell.data : cell.grad).classList.add("asked"); }
+      if (writesData || writesGrad) { hit = cell; }
+    });
+    scrollToBlock(table, hit);
+    return hit;
+  }
+
+  function scrollToBlock(table, cell) {
+    if (!cell || table.blocks.length < 2) { return; }
+    var box = table.box, top = cell.block.offsetTop, bottom = top + cell.block.offsetHeight;
+    if (top < box.scrollTop || bottom > box.scrollTop + box.clientHeight) { box.scrollTop = top; }
+  }
+
+  // --- clicking a node: its data, its grad so far and every contribution to it ---------
+
+  Player.prototype.clickGraph = function (e) {
+    var group = e.target.closest ? e.target.closest("g.node[data-id]") : null;
+    if (!group) { return; }
+    var row = this.data.ids[group.getAttribute("data-id")];
+    if (row === undefined) { return; }
+    e.stopPropagation();
+    this.inspect(row);
+  };
+
+  Player.prototype.inspect = function (row) {
+    this.inspected = row;
+    this.showInspector();
+  };
+
+  Player.prototype.showInspector = function () {
+    var box = this.inspector, i = this.inspected, self = this;
+    box.hidden = i < 0;
+    if (i < 0) { return; }
+    var row = this.data.rows[i], k = this.pos, story = this.data.story[k];
+    var asked = this.asked && story.asks[0] === i ? story.asks[1] : null;
+    box.textContent = "";
+    var head = box.appendChild(el("div", "agl-inspect-head"));
+    head.appendChild(el("code", "agl-inspect-name", row.name));
+    head.appendChild(el("span", "agl-inspect-kind", row.kind === "computed" ? "" : row.kind));
+    var close = head.appendChild(el("button", "agl-close", "\u00d7"));
+    close.type = "button";
+    close.title = "close (Esc)";
+    close.addEventListener("click", function (e) { e.stopPropagation(); self.inspect(-1); self.root.focus(); });
+    box.appendChild(dataLine(row, k, asked === "data"));
+    box.appendChild(gradLine(row, this.pos, asked === "grad"));
+    if (row.terms.length) { box.appendChild(termsTable(row, k, asked === "grad")); }
+  };
+
+  function dataLine(row, k, asked) {
+    var p = el("p", "agl-inspect-data");
+    p.appendChild(el("span", "agl-label", "data "));
+    if (asked) {
+      p.appendChild(el("b", "asked", "?"));
+      p.appendChild(document.createTextNode("  (step " + row.computedAt + " asks for it)"));
+    } else if (row.computedAt > k) {
+      p.appendChild(document.createTextNode("not computed yet (step " + row.computedAt + ")"));
+    } else {
+      p.appendChild(el("code", "", row.equation || row.name + " = " + row.data));
+    }
+    return p;
+  }
+
+  function gradLine(row, k, asked) {
+    var p = el("p", "agl-inspect-grad");
+    var grad = asked ? "?" : gradAt(row, k);
+    p.appendChild(el("span", "agl-label", "grad so far "));
+    p.appendChild(el("code", asked ? "asked" : "", row.bar + " = " + (grad === null ? "not computed yet" : grad)));
+    return p;
+  }
+
+  // One line per term into the node's grad: step, child's bar · local derivative, the
+  // numbers, the term and the running sum. Later terms show only their formula.
+  function termsTable(row, k, asked) {
+    var t = el("table", "agl-terms");
+    var head = t.appendChild(el("thead")).appendChild(el("tr"));
+    ["step", "term", "", "", row.bar].forEach(function (h) { head.appendChild(el("th", "", h)); });
+    var body = t.appendChild(el("tbody"));
+    row.terms.forEach(function (term) {
+      var now = term[0] === k, later = term[0] > k, hide = later || (now && asked);
+      var tr = body.appendChild(el("tr", "agl-term" + (now ? " now" : (later ? " later" : " done"))));
+      tr.setAttribute("data-step", String(term[0]));
+      tr.appendChild(el("td", "agl-term-step", String(term[0])));
+      tr.appendChild(el("td", "agl-term-formula", term[1]));
+      tr.appendChild(el("td", "agl-term-numbers", later || !term[2] ? "" : "= " + term[2]));
+      tr.appendChild(el("td", "agl-term-value", later ? "" : "= " + (hide ? "?" : term[3])));
+      tr.appendChild(el("td", "agl-term-sum", later ? "later" : (hide ? "?" : term[4])));
+    });
+    return t;
+  }
+
+  // --- playing -------------------------------------------------------------------------
+
+  Player.prototype.toggle = function () {
+    if (this.timer !== null) { this.stop(); return; }
+    if (this.pos === this.data.steps && !this.asked) { this.go(0); }
+    this.playing(true);
+    this.tick();
+  };
+
+  Player.prototype.tick = function () {
+    var self = this;
+    this.timer = setTimeout(function () {
+      self.next();
+      if (self.pos === self.data.steps && !self.asked) { self.stop(); return; }
+      self.tick();
+    }, SPEEDS[this.speed][0]);
+  };
+
+  Player.prototype.stop = function () {
+    if (this.timer !== null) { clearTimeout(this.timer); }
+    this.timer = null;
+    this.playing(false);
+  };
+
+  Player.prototype.playing = function (on) {
+    var b = this.buttons.play;
+    b.textContent = "";
+    b.appendChild(icon(on ? "pause" : "play"));
+    b.classList.toggle("on", on);
+    this.root.classList.toggle("agl-playing", on);
+  };
+
+  Player.prototype.faster = function (by) {
+    this.speed = Math.max(0, Math.min(SPEEDS.length - 1, this.speed + by));
+    this.speedMenu.value = String(this.speed);
+  };
+
+  // --- keys: only on a player that has focus --------------------------------------------
+
+  var KEYS = {
+    ArrowRight: "next", Right: "next", PageDown: "next", n: "next",
+    ArrowLeft: "back", Left: "back", PageUp: "back", Backspace: "back",
+    Home: "first", End: "last", Enter: "reveal", p: "play", P: "play",
+    "+": "faster", "=": "faster", "-": "slower", Escape: "close"
+  };
+  var DECK_KEYS = { ArrowDown: "next", Down: "next", ArrowUp: "back", Up: "back", f: "full", F: "full" };
+
+  Player.prototype.key = function (e) {
+    if (e.altKey || e.ctrlKey || e.metaKey) { return; }
+    var tag = e.target.tagName;
+    if (tag === "INPUT" || tag === "SELECT" || (tag === "BUTTON" && (e.key === " " || e.key === "Enter"))) { return; }
+    var act = e.key === " " || e.key === "Spacebar" ? (e.shiftKey ? "back" : "next") : KEYS[e.key];
+    if (!act && this.deck) { act = DECK_KEYS[e.key]; }
+    if (!act || (act === "reveal" && !this.asked && !this.deck)) { return; }
+    e.preventDefault();
+    e.stopPropagation();
+    this.act(act);
+  };
+
+  Player.prototype.act = function (act) {
+    switch (act) {
+      case "next": this.next(); break;
+      case "back": this.back(); break;
+      case "first": this.go(0); break;
+      case "last": this.go(this.data.steps); break;
+      case "reveal": if (this.asked) { this.reveal(); } else { this.next(); } break;
+      case "play": this.toggle(); break;
+      case "faster": this.faster(1); break;
+      case "slower": this.faster(-1); break;
+      case "close": this.inspect(-1); break;
+      case "full": fullScreen(); break;
+    }
+  };
+
+  // --- the deck: full screen, deep links, clicks on either half, printing ----------------
+
+  Player.prototype.clickPlayer = function (e) {
+    if (!this.deck || e.button !== 0 || e.defaultPrevented) { return; }
+    if (e.target.closest("button, input, select, a, .agl-inspect, .agl-grads, .agl-story")) { return; }
+    if (window.getSelection && String(window.getSelection()) !== "") { return; }
+    var box = this.root.getBoundingClientRect();
+    if (e.clientX < box.left + box.width / 2) { this.back(); } else { this.next(); }
+  };
+
+  Player.prototype.remember = function () {
+    if (!window.history || !history.replaceState) { return; }
+    try { history.replaceState(null, "", "#s" + this.pos); } catch (err) { /* file: URLs in some browsers */ }
+  };
+
+  function fullScreen() {
+    var doc = document.documentElement;
+    if (document.fullscreenElement) {
+      if (document.exitFullscreen) { document.exitFullscreen(); }
+    } else if (doc.requestFullscreen) {
+      doc.requestFullscreen();
+    }
+  }
+
+  function hashStep(steps) {
+    var m = /^#s(\d+)$/.exec(location.hash);
+    return m && Number(m[1]) <= steps ? Number(m[1]) : null;
+  }
+
+  function fit() {
+    var s = Math.min(window.innerWidth / 1280, window.innerHeight / 720);
+    document.documentElement.style.setProperty("--agl-scale", String(s > 0 ? s : 1));
+  }
+
+  // Printing makes a page per step: the picture dressed for it, its narration and table.
+  Player.prototype.printPages = function () {
+    var pages = el("div", "agl-player agl-deck agl-print");
+    var frames = makeFrames(this.data);
+    for (var k = 0; k <= this.data.steps; k++) {
+      frames.seek(k);
+      pages.appendChild(this.printPage(frames, k));
+    }
+    return pages;
+  };
+
+  Player.prototype.printPage = function (frames, k) {
+    var page = el("section", "agl-page");
+    var story = this.data.story[k], self = this;
+    var head = page.appendChild(el("header", "agl-bar"));
+    head.appendChild(el("span", "agl-title", this.data.title));
+    head.appendChild(el("span", "agl-count", k + " / " + this.data.steps));
+    var picture = page.appendChild(el("div", "agl-graph")).appendChild(this.svg.cloneNode(true));
+    var items = indexDrawing(picture);
+    for (var id in items) {
+      var look = frames.now[items[id].edge ? "e" : "n"][id];
+      if (items[id].edge) { paintEdge(items[id], look, self.data.style); } else { paintNode(items[id], look, self.data.style); }
+    }
+    this.renderStory(page.appendChild(el("div", "agl-story")), story, false);
+    var grads = page.appendChild(el("div", "agl-grads"));
+    var table = buildTable(grads, this.data, 1, this.table.per);
+    var hit = updateTable(table, this.data, k, false);
+    table.blocks.forEach(function (block, i) {  // a page shows the block this step writes in
+      if (hit ? block !== hit.block : i > 0) { grads.removeChild(block); }
+    });
+    return page;
+  };
+
+  Player.prototype.deckSetup = function () {
+    var self = this, printed = null;
+    fit();
+    window.addEventListener("resize", fit);
+    window.addEventListener("hashchange", function () {
+      var k = hashStep(self.data.steps);
+      if (k !== null && k !== self.pos) { self.go(k, self.data.predict); }
+    });
+    window.addEventListener("beforeprint", function () {
+      if (printed) { return; }
+      printed = document.body.appendChild(self.printPages());
+      document.documentElement.classList.add("agl-printing");
+    });
+    window.addEventListener("afterprint", function () {
+      document.documentElement.classList.remove("agl-printing");
+      if (printed) { printed.parentNode.removeChild(printed); printed = null; }
+    });
+    document.addEventListener("keydown", function (e) {
+      if (document.activeElement === document.body) { self.key(e); }
+    });
+    this.root.focus();
+  };
+
+  // --- start every player on the page that has not started ------------------------------
+
+  function boot(root) {
+    var source = root.querySelector("script.agl-data");
+    if (!source || root.hasAttribute("data-agl-ready")) { return; }
+    var data = JSON.parse(source.textContent);
+    var deck = root.classList.contains("agl-deck");
+    if (deck) {
+      var k = hashStep(data.steps);
+      if (k !== null) { data.start = k; }
+    }
+    var player = new Player(root, data);
+    if (deck) { player.deckSetup(); }
+  }
+
+  document.querySelectorAll(".agl-player").forEach(function (root) {
+    try { boot(root); } catch (err) {
+      root.setAttribute("data-agl-error", String(err));
+      if (window.console) { console.error("autograd-lite player:", err); }
+    }
+  });
+})();
