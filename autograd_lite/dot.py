@@ -62,7 +62,7 @@ from .palette import (
     ROLE_COLORS,
     ROLE_NAMES,
 )  # fmt: skip
-from .renderer import Drawing
+from .renderer import ORDER_HINTS, Drawing
 from .scene import (
     COLLAPSE_MODES,
     DEFAULT_MAX_NODES,
@@ -229,6 +229,9 @@ def dot_graph(scene: Scene, frame: Frame, style: DotStyle) -> Drawing:
     'node [fontname=Helvetica fontsize=24 penwidth=2 shape=record]'
     """
     graph_attr = {"rankdir": style.rankdir, "fontname": FONT, "fontsize": style.size(12)}
+    # The order the nodes are declared in (inputs, then each layer's neurons
+    # in index order) survives the layout.
+    graph_attr.update(ORDER_HINTS)
     if scene.collapse is not None:
         graph_attr["ranksep"] = "0.9"  # room for the many edges between layers
     elif style.record == "compact":

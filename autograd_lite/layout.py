@@ -32,7 +32,7 @@ from typing import Any
 
 from .dot import DotStyle, dot_graph
 from .frame import Frame, reserve
-from .renderer import DEFAULT_TIMEOUT, pipe
+from .renderer import DEFAULT_TIMEOUT, pipe_drawing
 from .scene import Scene
 from .svg_template import SvgTemplate, svg_document
 
@@ -59,8 +59,9 @@ class Layout:
         self.scene = scene
         self.style = style or DotStyle()
         self.reserved = reserve(frames)
-        self.source = dot_graph(scene, self.reserved, self.style).source
-        svg = pipe(self.source, "svg", timeout, waiting).decode("utf-8")
+        graph = dot_graph(scene, self.reserved, self.style)
+        self.source = graph.source
+        svg = pipe_drawing(graph, "svg", timeout, waiting).decode("utf-8")
         self.template = SvgTemplate(svg, scene, self.reserved, self.style.scale)
 
     @property

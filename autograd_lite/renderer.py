@@ -42,6 +42,16 @@ class RendererNotFoundError(RuntimeError):
     """Neither ``dot`` nor ``graphviz-pure`` could be found."""
 
 
+ORDER_HINTS: dict[str, str] = {"mclimit": "0.2", "remincross": "false"}
+"""Graph attributes that keep nodes in the order they are declared: little
+crossing minimisation, none after the clusters are placed. With them dot
+keeps an MLP's neurons in index order (``dot.py``). graphviz-pure sometimes
+fails on them ("lost edge"): ``pipe_drawing`` then tries ``LOOSER_HINTS``."""
+
+LOOSER_HINTS: tuple[dict[str, str], ...] = ({"mclimit": "0.3", "remincross": "false"}, {})
+"""What ``pipe_drawing`` tries, in turn, after the ``ORDER_HINTS`` fail."""
+
+
 class RenderError(RuntimeError):
     """The renderer failed or took longer than the timeout."""
 
@@ -101,7 +111,7 @@ def pipe(
     if fmt not in IMAGE_FORMATS:
         raise ValueError(f"can't render to {fmt!r}; formats: {', '.join(IMAGE_FORMATS)}")
     if timeout is not None and timeout <= 0:
-        raise RenderError(_late(find_renderer(), timeout))
+        raise RenderTimeout(_late(find_renderer(), timeout))
     program = find_renderer()
     process = subprocess.Popen(
         [program, f"-T{fmt}"],
@@ -141,13 +151,51 @@ def _wait(
             if timeout is not None and elapsed >= timeout:
                 process.kill()
                 process.communicate()
-                raise RenderError(_late(program, timeout)) from None
+                raise RenderTimeout(_late(program, timeout)) from None
             if waiting is not None:
                 waiting(elapsed)
         except BaseException:
             process.kill()
             process.communicate()
             raise
+
+
+class RenderTimeout(RenderError):
+    """The renderer ran past its time budget and was stopped."""
+
+
+def pipe_drawing(
+    graph: graphviz.Digraph,
+    fmt: str,
+    timeout: float | None = DEFAULT_TIMEOUT,
+    waiting: Callable[[float], None] | None = None,
+) -> bytes:
+    """``pipe`` of a drawing; if the renderer fails on its ``ORDER_HINTS``, with looser ones.
+
+    >>> g = graphviz.Digraph(graph_attr=ORDER_HINTS)
+    >>> g.edge("a", "b")
+    >>> pipe_drawing(g, "svg").startswith(b"<?xml")
+    True
+    """
+    sources = [graph.source]
+    if all(graph.graph_attr.get(k) == v for k, v in ORDER_HINTS.items()):
+        sources += [_with_hints(graph, hints) for hints in LOOSER_HINTS]
+    for source in sources[:-1]:
+        try:
+            return pipe(source, fmt, timeout, waiting)
+        except RenderTimeout:
+            raise
+        except RenderError:
+            pass  # e.g. graphviz-pure's "lost edge": try looser hints
+    return pipe(sources[-1], fmt, timeout, waiting)
+
+
+def _with_hints(graph: graphviz.Digraph, hints: dict[str, str]) -> str:
+    looser = graph.copy()
+    for key in ORDER_HINTS:
+        looser.graph_attr.pop(key, None)
+    looser.graph_attr.update(hints)
+    return looser.source
 
 
 def _late(program: str, timeout: float | None) -> str:
@@ -166,13 +214,13 @@ class Drawing(graphviz.Digraph):
     """
 
     def _repr_image_svg_xml(self) -> str:
-        return pipe(self.source, "svg").decode("utf-8")
+        return pipe_drawing(self, "svg").decode("utf-8")
 
     def _repr_image_png(self) -> bytes:
-        return pipe(self.source, "png")
+        return pipe_drawing(self, "png")
 
     def _repr_image_jpeg(self) -> bytes:
-        return pipe(self.source, "jpeg")
+        return pipe_drawing(self, "jpeg")
 
 
 __all__ = [
@@ -185,6 +233,7 @@ __all__ = [
     "SOURCE_FORMATS",
     "find_renderer",
     "pipe",
+    "pipe_drawing",
     "script_dirs",
     "write_atomic",
 ]

@@ -29,7 +29,7 @@ from .renderer import (
     SOURCE_FORMATS,
     RendererNotFoundError,
     RenderError,
-    pipe,
+    pipe_drawing,
     write_atomic,
 )
 from .value import Value
@@ -44,7 +44,7 @@ def to_svg(
     RendererNotFoundError when neither ``dot`` nor ``graphviz-pure`` is
     installed, RenderError when the renderer fails or exceeds ``timeout`` s.
     """
-    return pipe(_source(root, options), "svg", timeout).decode("utf-8")
+    return pipe_drawing(_drawing(root, options), "svg", timeout).decode("utf-8")
 
 
 def render(
@@ -80,20 +80,23 @@ def render(
         raise ValueError(f"can't tell the format of {str(path)!r}: use a suffix from {known}")
     if not target.parent.is_dir():
         raise FileNotFoundError(f"no such directory: {str(target.parent)!r} (for {str(path)!r})")
-    source = _source(root, options)
-    data = source.encode("utf-8") if fmt in SOURCE_FORMATS else pipe(source, fmt, timeout)
+    graph = _drawing(root, options)
+    if fmt in SOURCE_FORMATS:
+        data = graph.source.encode("utf-8")
+    else:
+        data = pipe_drawing(graph, fmt, timeout)
     written = write_atomic(target, data).resolve()
     if verbose or (verbose is None and _interactive()):
         print(f"wrote {written}")
     return written
 
 
-def _source(root: Any, options: dict) -> str:
+def _drawing(root: Any, options: dict) -> graphviz.Digraph:
     if isinstance(root, graphviz.Digraph):
         if options:
             raise TypeError(f"options {sorted(options)} apply to a Value, not a drawn graph")
-        return root.source
-    return draw(root, **options).source
+        return root
+    return draw(root, **options)
 
 
 def _interactive() -> bool:

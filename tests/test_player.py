@@ -207,7 +207,7 @@ def test_a_graph_over_the_drawing_limit_shows_the_message_without_drawing(monkey
         raise AssertionError("the renderer must not be called for a graph over the limit")
 
     monkeypatch.setattr(renderer_module, "pipe", no_renderer)
-    monkeypatch.setattr("autograd_lite.layout.pipe", no_renderer)
+    monkeypatch.setattr("autograd_lite.layout.pipe_drawing", no_renderer)
     html = Stepper(chain(400))._repr_html_()  # 1201 nodes drawn, 1602 steps
     assert 'class="agl-refusal"' in html and "GraphTooLargeError" in html
     assert "more than max_nodes=1000" in html

@@ -173,10 +173,10 @@ def test_a_failed_render_leaves_the_old_file_and_no_temp_file(
     target = tmp_path / "f.svg"
     target.write_text("old")
 
-    def broken(source: str, fmt: str, timeout: float | None = None) -> bytes:
+    def broken(source: str, fmt: str, timeout: float | None = None, waiting=None) -> bytes:
         raise RenderError("boom")
 
-    monkeypatch.setattr(autograd_lite.viz, "pipe", broken)
+    monkeypatch.setattr(renderer_module, "pipe", broken)  # what render's pipe_drawing calls
     with pytest.raises(RenderError):
         render(lecture_graph(), target)
     assert target.read_text() == "old"
@@ -251,3 +251,34 @@ def test_timeout_is_a_render_error_and_stops_the_renderer(
     pid = int((tmp_path / "pid").read_text())
     with pytest.raises(ProcessLookupError):  # and the renderer was stopped, not left running
         os.kill(pid, 0)
+
+
+def test_a_drawing_the_renderer_cannot_lay_out_with_the_order_hints_renders_with_looser_ones(
+    monkeypatch: pytest.MonkeyPatch,
+):
+    tried = []
+
+    def picky(source: str, fmt: str, timeout=None, waiting=None) -> bytes:
+        tried.append(source)
+        if "mclimit=0.2" in source or "mclimit=0.3" in source:
+            raise RenderError("graphviz-pure -Tsvg failed (exit 1): Error: lost v11 o12 edge")
+        return b"<svg/>"
+
+    monkeypatch.setattr(renderer_module, "pipe", picky)
+    graph = autograd_lite.draw(Value(2.0, label="x") * 3)
+    assert renderer_module.pipe_drawing(graph, "svg") == b"<svg/>"
+    assert len(tried) == 3  # the order hints, the looser ones, then none
+    assert "remincross" not in tried[-1] and "mclimit" not in tried[-1]
+
+
+def test_a_render_that_runs_out_of_time_is_not_tried_again(monkeypatch: pytest.MonkeyPatch):
+    tried = []
+
+    def slow(source: str, fmt: str, timeout=None, waiting=None) -> bytes:
+        tried.append(source)
+        raise renderer_module.RenderTimeout("graphviz-pure did not finish within 1 s")
+
+    monkeypatch.setattr(renderer_module, "pipe", slow)
+    with pytest.raises(RenderError, match="did not finish"):
+        renderer_module.pipe_drawing(autograd_lite.draw(Value(2.0, label="x") * 3), "svg")
+    assert len(tried) == 1

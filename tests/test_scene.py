@@ -97,8 +97,11 @@ def test_small_fan_out_stays_one_node_with_edges():
 
 
 def mlp(sizes: list[int]) -> Value:
+    """An MLP's output (the sum of its outputs if it has several), backpropagated."""
     nn = pytest.importorskip("nn")
     out = nn.MLP(2, sizes, seed=0)([2.0, -1.0])
+    if isinstance(out, list):
+        out = nn.total(out)
     out.backward()
     return out
 
@@ -160,13 +163,23 @@ def test_expanded_mlp_neurons_in_index_order_and_inputs_left_of_the_first_layer(
         assert x < layer0[0], name  # the input's record stands left of the first layer
 
 
-@pytest.mark.parametrize("sizes", [[4, 1], [16, 16, 1]])
+@pytest.mark.parametrize("sizes", [[4, 1], [16, 16, 1], [8, 3], [6, 2], [7, 5, 2]])
 def test_collapsed_mlp_neurons_in_index_order(sizes):
     out = mlp(sizes)
     root = ET.fromstring(to_svg(out, collapse="neuron"))
     for layer, width in enumerate(sizes):
         ys = [box_of(root, f"layers.{layer}.neurons.{k}")[1] for k in range(width)]
         assert ys == sorted(ys), layer  # today's bug: 7 ... 0, 15 ... 8
+
+
+@pytest.mark.parametrize("sizes", [[3, 3, 3], [6, 2], [8, 8, 1], [2, 2], [5, 5, 1]])
+def test_expanded_mlp_neurons_in_index_order_in_every_layer(sizes, only_graphviz_pure: None):
+    out = mlp(sizes)
+    root = ET.fromstring(to_svg(out, max_nodes=None))
+    for layer, width in enumerate(sizes):
+        if width > 1:
+            tops = [box_of(root, f"layers.{layer}.neurons.{k}")[1] for k in range(width)]
+            assert tops == sorted(tops), layer
 
 
 @pytest.mark.slow
