@@ -48,8 +48,15 @@ crossing minimisation, none after the clusters are placed. With them dot
 keeps an MLP's neurons in index order (``dot.py``). graphviz-pure sometimes
 fails on them ("lost edge"): ``pipe_drawing`` then tries ``LOOSER_HINTS``."""
 
-LOOSER_HINTS: tuple[dict[str, str], ...] = ({"mclimit": "0.3", "remincross": "false"}, {})
-"""What ``pipe_drawing`` tries, in turn, after the ``ORDER_HINTS`` fail."""
+LOOSER_HINTS: tuple[dict[str, str], ...] = (
+    {"newrank": "true", **ORDER_HINTS},
+    {"mclimit": "0.3", "remincross": "false"},
+    {},
+)
+"""What ``pipe_drawing`` tries, in turn, after the ``ORDER_HINTS`` fail. The
+first keeps the order where graphviz-pure loses an edge on the plain hints
+(a wide expanded layer feeding a narrow one, as in ``MLP(2, [12, 1])``); it is
+not the default because it scrambles small layers."""
 
 
 class RenderError(RuntimeError):

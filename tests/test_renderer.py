@@ -260,14 +260,15 @@ def test_a_drawing_the_renderer_cannot_lay_out_with_the_order_hints_renders_with
 
     def picky(source: str, fmt: str, timeout=None, waiting=None) -> bytes:
         tried.append(source)
-        if "mclimit=0.2" in source or "mclimit=0.3" in source:
+        if "mclimit=" in source:
             raise RenderError("graphviz-pure -Tsvg failed (exit 1): Error: lost v11 o12 edge")
         return b"<svg/>"
 
     monkeypatch.setattr(renderer_module, "pipe", picky)
     graph = autograd_lite.draw(Value(2.0, label="x") * 3)
     assert renderer_module.pipe_drawing(graph, "svg") == b"<svg/>"
-    assert len(tried) == 3  # the order hints, the looser ones, then none
+    assert len(tried) == 4  # the order hints, with newrank, looser ones, then none
+    assert "newrank=true" in tried[1] and "newrank" not in tried[2]
     assert "remincross" not in tried[-1] and "mclimit" not in tried[-1]
 
 

@@ -172,7 +172,9 @@ def test_collapsed_mlp_neurons_in_index_order(sizes):
         assert ys == sorted(ys), layer  # today's bug: 7 ... 0, 15 ... 8
 
 
-@pytest.mark.parametrize("sizes", [[3, 3, 3], [6, 2], [8, 8, 1], [2, 2], [5, 5, 1]])
+@pytest.mark.parametrize(
+    "sizes", [[3, 3, 3], [6, 2], [8, 8, 1], [2, 2], [5, 5, 1], [12, 1], [10, 4], [32, 1]]
+)
 def test_expanded_mlp_neurons_in_index_order_in_every_layer(sizes, only_graphviz_pure: None):
     out = mlp(sizes)
     root = ET.fromstring(to_svg(out, max_nodes=None))
