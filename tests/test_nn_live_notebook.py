@@ -1,8 +1,9 @@
 """fit(..., live=True) in a real notebook: run in a kernel, exported by nbconvert, seen in Chromium.
 
 The notebook is built with nbformat and executed by nbclient in a kernel
-that runs this interpreter (a kernelspec written for the test), with no
-ipywidgets installed; every message the kernel sends is recorded.
+that runs this interpreter (a kernelspec written for the test), as if
+ipywidgets were not installed (its first cell hides it; the widget bar is
+``test_nn_progress_widgets.py``); every message the kernel sends is recorded.
 """
 
 from __future__ import annotations
@@ -26,7 +27,7 @@ SVG = "{http://www.w3.org/2000/svg}"
 EPOCHS = 50
 
 CELLS = [
-    "import sys\nprint(sys.executable)",
+    "import sys\nsys.modules['ipywidgets'] = None  # as if not installed\nprint(sys.executable)",
     f"""\
 from nn import MLP, Adam, fit, hinge, make_moons, to_signed
 X, y = make_moons(60, noise=0.1, seed=0)
