@@ -39,6 +39,7 @@ from typing import Any
 
 import graphviz
 
+from .box_stacking import stacks_boxes_reversed
 from .drawable_text import literal
 from .frame import COLOR_MODES, Frame, NodeLook, frame_of, shade
 from .palette import (
@@ -251,10 +252,11 @@ def dot_graph(scene: Scene, frame: Frame, style: DotStyle) -> Drawing:
             column.attr(rank="min")
             for node in first:
                 _emit_node(column, node, frame.nodes[node.id], style)
+    declared = Declared(_stacks_neurons(scene) and stacks_boxes_reversed())
     for item in scene.items:
-        _emit_item(g, item, frame, style, {node.id for node in first})
+        _emit_item(g, item, frame, style, {node.id for node in first}, declared)
     _emit_edges(g, scene, frame, style)
-    _keep_neurons_in_order(g, scene)
+    _keep_neurons_in_order(g, scene, declared)
     if style.legend:
         _legend(g, scene, frame, style)
     return g
@@ -274,7 +276,35 @@ def _network_inputs(scene: Scene) -> list[SceneNode]:
             and n.value in boxed]  # fmt: skip
 
 
-def _emit_item(target: Any, item: Any, frame: Frame, style: DotStyle, skip: set) -> None:
+class Declared:
+    """The order a box's items are declared in.
+
+    A layer's neuron boxes are declared last first when the renderer stacks
+    inner boxes in reverse (``box_stacking``), so that on every renderer
+    they read 0, 1, 2, ... from the top.
+    """
+
+    def __init__(self, neurons_last_first: bool) -> None:
+        self.neurons_last_first = neurons_last_first
+
+    def items(self, box: SceneCluster) -> list:
+        if self.neurons_last_first and _neuron_boxes_only(box):
+            return box.items[::-1]
+        return list(box.items)
+
+
+def _neuron_boxes_only(box: SceneCluster) -> bool:
+    return box.kind == "layer" and all(isinstance(i, SceneCluster) for i in box.items)
+
+
+def _stacks_neurons(scene: Scene) -> bool:
+    """True when some layer's box holds two or more neuron boxes (the renderer's way matters)."""
+    return any(_neuron_boxes_only(box) and len(box.items) > 1 for box in scene.clusters)
+
+
+def _emit_item(
+    target: Any, item: Any, frame: Frame, style: DotStyle, skip: set, declared: Declared
+) -> None:
     if isinstance(item, SceneCluster):
         with target.subgraph(name=item.id) as sub:
             sub.attr(
@@ -287,8 +317,8 @@ def _emit_item(target: Any, item: Any, frame: Frame, style: DotStyle, skip: set)
                 fontsize=style.size(CLUSTER_FONT_SIZE),
                 labeljust="l",
             )
-            for inner in item.items:
-                _emit_item(sub, inner, frame, style, skip)
+            for inner in declared.items(item):
+                _emit_item(sub, inner, frame, style, skip, declared)
     elif item.id not in skip:
         _emit_node(target, item, frame.nodes[item.id], style)
 
@@ -428,7 +458,7 @@ def _top_box(node: SceneNode) -> SceneCluster | None:
 # --- neurons in index order ---------------------------------------------------------
 
 
-def _keep_neurons_in_order(g: Any, scene: Scene) -> None:
+def _keep_neurons_in_order(g: Any, scene: Scene, declared: Declared) -> None:
     """Invisible guides that keep each layer's neurons in index order, top to bottom.
 
     All the neurons of an MLP layer are wired alike, so every order of them
@@ -438,7 +468,7 @@ def _keep_neurons_in_order(g: Any, scene: Scene) -> None:
     one with fewest crossings; in each later layer, neuron i is joined to
     neuron i of the layer before.
     """
-    layers = _layers(scene)
+    layers = _layers(scene, declared)
     if not layers or max(len(neurons) for neurons in layers) < 2:
         return
     for before, after in zip(layers, layers[1:]):
@@ -455,12 +485,12 @@ def _keep_neurons_in_order(g: Any, scene: Scene) -> None:
         g.edge(f"ladder{k}", head, style="invis")
 
 
-def _layers(scene: Scene) -> list[list[tuple[str, str]]]:
+def _layers(scene: Scene, declared: Declared) -> list[list[tuple[str, str]]]:
     """Each layer's neurons in the order they are declared, as ``(first node id, last node id)``."""
     groups: dict[Any, list] = {}  # a layer's group (None: no layer) -> its neurons
     for item in scene.items:
         if isinstance(item, SceneCluster) and item.kind == "layer":
-            groups[item.group] = list(item.items)
+            groups[item.group] = declared.items(item)
         elif item.group is not None and item.group.kind == "neuron":
             groups.setdefault(item.group.parent, []).append(item)  # not in a layer's box
     layers = []

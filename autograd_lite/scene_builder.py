@@ -212,7 +212,6 @@ class SceneBuilder:
                 self._add_value(item, box)
             else:
                 self._add_unit(item, box)
-        self._declare_neurons_last_first()
         self._number_clusters()
         self._add_edges()
         self._anchor_copies()
@@ -314,17 +313,6 @@ class SceneBuilder:
             self.boxes[group] = found
             (self.scene.items if outer is None else outer.items).append(found)
         return found
-
-    def _declare_neurons_last_first(self) -> None:
-        """Inside a layer's box, declare the neuron boxes from the last to the first.
-
-        Where nothing else decides, graphviz (16, and graphviz-pure) stacks
-        a box's inner boxes in reverse declaration order; declared last to
-        first, a layer's neurons read 0, 1, 2, ... from the top.
-        """
-        for box in self.boxes.values():
-            if box.kind == "layer" and all(isinstance(i, SceneCluster) for i in box.items):
-                box.items.reverse()
 
     def _number_clusters(self) -> None:
         """``cluster_0``, ``cluster_1``, ... in the order the boxes are declared."""
