@@ -52,7 +52,13 @@ import graphviz  # noqa: E402
 
 from autograd_lite import Value, draw, parse  # noqa: E402
 from autograd_lite.expression import output_of  # noqa: E402
-from autograd_lite.renderer import RenderError, find_renderer, pipe, script_dirs  # noqa: E402
+from autograd_lite.renderer import (  # noqa: E402
+    RenderError,
+    find_renderer,
+    pipe,
+    pipe_drawing,
+    script_dirs,
+)
 from autograd_lite.steps import Stepper  # noqa: E402
 
 SAMPLE = (1.2, -0.45)  # a point of the moons data set, label +1
@@ -270,7 +276,7 @@ def main(argv: list[str] | None = None) -> int:
         ("collapse=layer", {"collapse": "layer"}),
     ):
         t_draw, g = median_time(lambda o=options: draw(loss, **o), args.repeat)
-        t_render, svg = median_time(lambda g=g: pipe(g.source, "svg"), args.repeat)
+        t_render, svg = median_time(lambda g=g: pipe_drawing(g, "svg"), args.repeat)
         nodes = len(NODE_LINE.findall(g.source))
         ratio = ""
         if anchor_render is not None and name.startswith("full"):
