@@ -87,7 +87,7 @@ graphviz-pure 0.2.2 loses one such edge in the 1,627-node drawing of
 MLP(2, [16, 16, 1])'s loss ("lost edge"), so bigger drawings go without."""
 
 COPY_EDGE_WEIGHT = 8
-"""With copies of shared leaves in a drawing, the other edges pull this much
+"""With copies of shared values in a drawing, the other edges pull this much
 harder to be straight, so a long chain runs level instead of climbing
 beside its copies."""
 

@@ -1,10 +1,10 @@
-"""How a scene is built: roles, boxes, copies of shared leaves, edges (see ``scene.py``).
+"""How a scene is built: roles, boxes, copies of shared values, edges (see ``scene.py``).
 
 The rules, each a small function:
 
 * ``roles``: what each value is (input, parameter, constant, output, intermediate);
 * ``collapsed_units``: which nn modules are drawn as one node;
-* ``leaves_to_copy``: which leaves are drawn as a copy beside each use;
+* ``values_to_copy``: which shared values are drawn as a copy beside each use;
 * ``SceneBuilder``: places every node in its box, in an order that reads
   inputs, layer 0, layer 1, ..., loss, then adds the edges.
 
@@ -26,11 +26,12 @@ from .scene import Scene, SceneCluster, SceneEdge, SceneNode
 
 COPY_MIN_USES = 4
 COPY_MIN_SPAN = 60
-"""A leaf feeding at least ``COPY_MIN_USES`` nodes whose edges would run across
-more than ``COPY_MIN_SPAN`` layers in all is drawn as a small copy beside
-each use. Long edges from one node to many far-apart layers are what make
-layered layout slow (dot's crossing minimisation works on every layer each
-edge crosses), and they tangle the picture."""
+"""A value (a leaf, or one computed once) feeding at least ``COPY_MIN_USES``
+nodes whose edges would run across more than ``COPY_MIN_SPAN`` layers in all
+is drawn as a small copy beside each use. Long edges from one node to many
+far-apart layers are what make layered layout slow (dot's crossing
+minimisation works on every layer each edge crosses), and they tangle the
+picture."""
 
 
 # --- rules -------------------------------------------------------------------------
@@ -102,20 +103,21 @@ def too_large_message(
     )
 
 
-def leaves_to_copy(order: list, drawn: set) -> list:
-    """The leaves to draw as copies beside their uses (see ``COPY_MIN_USES``), in order.
+def values_to_copy(order: list, drawn: set) -> list:
+    """The values to draw as copies beside their uses (see ``COPY_MIN_USES``), in order.
 
     ``drawn`` holds the values drawn with an operation of their own; a
-    leaf's uses are those among its children. A node's layer is its depth
-    (the longest path to it from a leaf); a leaf's span is how far its uses
-    lie beyond the nearest one, summed.
+    value to copy is a leaf or one of those, and its uses are those of its
+    children drawn. A node's layer is its depth (the longest path to it
+    from a leaf); a value's span is how far its uses lie beyond the nearest
+    one, summed.
     """
     depth = depths(order)
     users: dict[Any, list] = {}
     for node in order:
         if node in drawn:
             for p in _unique(node.parents):
-                if not p.parents:
+                if not p.parents or p in drawn:
                     users.setdefault(p, []).append(node)
     chosen = []
     for leaf, uses in users.items():
@@ -198,7 +200,7 @@ class SceneBuilder:
         self.owner = owners(scene.groups) if cluster and scene.collapse is None else {}
         self.cluster_units = cluster and scene.collapse == "neuron"
         drawn = {n for n in order if n.parents and n not in scene.hidden}
-        shared = leaves_to_copy(order, drawn) + leaves_into_boxes(order, self.owner)
+        shared = values_to_copy(order, drawn) + leaves_into_boxes(order, self.owner)
         shared = [n for n in order if n in set(shared) and n not in self.owner] if copies else []
         self.copied = {leaf: marker(k) for k, leaf in enumerate(shared)}
         self.copy_at: dict[tuple[Any, Any], str] = {}  # (leaf, the value it feeds) -> copy id
@@ -385,7 +387,7 @@ __all__ = [
     "SceneBuilder",
     "collapsed_units",
     "drawn_size",
-    "leaves_to_copy",
+    "values_to_copy",
     "marker",
     "roles",
     "too_large_message",

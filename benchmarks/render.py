@@ -170,6 +170,12 @@ def fan_out(lines: int) -> Value:
     return output_of(parse(text, x=0.5, y=-1))
 
 
+def interior_fan_out(lines: int) -> Value:
+    """h = x * 2; v1 = x*y + h; v2 = v1*y + h; ...: a computed value h feeds every line."""
+    steps = ["h = x * 2", "v1 = x*y + h"] + [f"v{k} = v{k - 1}*y + h" for k in range(2, lines + 1)]
+    return output_of(parse("; ".join(steps), x=0.5, y=-0.5))
+
+
 def mlp(sizes: list[int]) -> Value:
     try:
         from nn import MLP
@@ -186,6 +192,8 @@ SHAPES: list[tuple[str, Callable[[], Value], dict]] = [
     ("fan-out 10 lines", lambda: fan_out(10), {}),
     ("fan-out 30 lines", lambda: fan_out(30), {}),
     ("fan-out 30, no copies", lambda: fan_out(30), {"copies": False}),
+    ("fan-out 30, computed h", lambda: interior_fan_out(30), {}),
+    ("same, no copies", lambda: interior_fan_out(30), {"copies": False}),
     ("MLP(2,[4,1])", lambda: mlp([4, 1]), {}),
     ("MLP(2,[8,8,1])", lambda: mlp([8, 8, 1]), {}),
 ]

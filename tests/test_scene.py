@@ -86,6 +86,44 @@ def test_a_leaf_feeding_thirty_far_apart_nodes_is_drawn_as_copies_beside_each_us
     assert f'fillcolor="{record}"' in copy and 'label="x \u2460"' in copy
 
 
+INTERIOR_THIRTY = "h = x * 2; " + THIRTY_LINES.replace("+ x", "+ h")
+
+
+def test_an_interior_value_feeding_thirty_far_apart_nodes_is_drawn_as_copies_too():
+    values = parse(INTERIOR_THIRTY, x=0.5, y=-0.5)
+    h, x = values["h"], values["x"]
+    s = build_scene(output_of(values))
+    of_h = [n for n in s.nodes.values() if n.kind == "copy" and n.value is h]
+    assert len(of_h) == 30  # one per use, as for a leaf
+    assert {c.text for c in of_h} == {"h"}
+    assert {c.marker for c in of_h} == {s.nodes[s.id_of(h)].marker} != {""}  # h's own mark
+    record, op = s.id_of(h), s.ops[h]
+    # h keeps its operation, fed from x's record and the constant 2's
+    into_h = sorted(s.nodes[e.tail].value.data for e in s.edges.values() if e.head == op)
+    assert into_h == [0.5, 2.0] and s.id_of(x) in {e.tail for e in s.edges.values()}
+    # and every edge out of h starts at a copy beside its use, none at h's record
+    assert not [e for e in s.edges.values() if e.tail == record]
+    assert sorted(e.tail for e in s.edges.values() if e.tail in {c.id for c in of_h}) == sorted(
+        c.id for c in of_h
+    )  # one edge out of each copy
+
+
+def test_the_interior_fan_out_renders_with_its_record_before_its_copies(only_graphviz_pure):
+    values = parse(INTERIOR_THIRTY, x=0.5, y=-0.5)
+    h = values["h"]
+    out = output_of(values)
+    out.backward()
+    s = build_scene(out)
+    root = ET.fromstring(to_svg(out))
+    xs = {}
+    for g in root.iter(f"{SVG}g"):
+        if g.get("class") == "node" and g.get("id"):
+            xs[g.get("id")] = min(float(t.get("x")) for t in g.iter(f"{SVG}text"))
+    copies = [n.id for n in s.nodes.values() if n.kind == "copy" and n.value is h]
+    assert len(copies) == 30 and set(copies) <= xs.keys()  # every copy is drawn
+    assert xs[s.id_of(h)] < min(xs[c] for c in copies)  # h's record, then its uses
+
+
 def test_small_fan_out_stays_one_node_with_edges():
     values = parse("f = x * y + exp(x * y)", x=0.5, y=-1.5)
     s = build_scene(values["f"])
