@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import io
 import os
+import shutil
 import signal
 import subprocess
 import sys
@@ -46,6 +47,16 @@ def run_cli(*args: str, env: dict | None = None, **options) -> subprocess.Comple
 # --- Ctrl-C -----------------------------------------------------------------------
 
 
+def slow_renderer(folder: Path) -> Path:
+    """A folder holding a `dot` that takes ten minutes (so a command waits on it);
+    it writes its process id to ``folder/pid``."""
+    folder.mkdir()
+    dot = folder / "dot"
+    dot.write_text(f"#!/bin/sh\necho $$ > {folder / 'pid'}\nexec {shutil.which('sleep')} 600\n")
+    dot.chmod(0o755)
+    return folder
+
+
 @pytest.mark.slow
 @pytest.mark.parametrize(
     "args",
@@ -58,16 +69,20 @@ def run_cli(*args: str, env: dict | None = None, **options) -> subprocess.Comple
     ids=["trace", "draw", "slides", "demo"],
 )
 def test_ctrl_c_exits_130_with_one_line_and_no_temporary_files(tmp_path, args):
+    env = dict(os.environ)
+    if args[0] == "draw":  # FANOUT now lays out in a moment: Ctrl-C it while `dot` runs
+        env["PATH"] = f"{slow_renderer(tmp_path / 'bin')}{os.pathsep}{env['PATH']}"
     child = subprocess.Popen(
         [sys.executable, "-c", BOOT, *args],
         cwd=tmp_path,
         stdout=subprocess.DEVNULL,
         stderr=subprocess.PIPE,
         text=True,
+        env=env,
     )
     try:
         assert child.stderr.readline() == "ready\n"
-        time.sleep(1.5)  # well inside the command, which would run for minutes
+        time.sleep(1.5)  # well inside the command, which runs for seconds at least
         assert child.poll() is None
         child.send_signal(signal.SIGINT)
         err = child.stderr.read()
@@ -78,6 +93,9 @@ def test_ctrl_c_exits_130_with_one_line_and_no_temporary_files(tmp_path, args):
     assert err == f"autograd-lite {args[0]}: interrupted\n"
     hidden = [p.name for p in tmp_path.rglob(".*")]
     assert hidden == []
+    if args[0] == "draw":  # and the renderer was stopped, not left running
+        with pytest.raises(ProcessLookupError):
+            os.kill(int((tmp_path / "bin" / "pid").read_text()), 0)
 
 
 # --- a full disk --------------------------------------------------------------------
