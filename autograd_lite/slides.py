@@ -11,6 +11,7 @@ the picture for the step shown, so nothing moves between steps and a
 
 Arrow keys, Page Up/Down, Space, Home/End and clicks (right half: next,
 left half: back) move through it, ``P`` plays, ``F`` goes full screen,
+``Z`` shows a graph too big to read whole at its own size, following the step,
 clicking a node shows every contribution to its grad; ``deck.html#s7``
 opens at step 7. With ``predict=True`` each step's number is first a
 question (``?``) and the next key (or Enter) reveals it. Without

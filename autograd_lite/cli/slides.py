@@ -36,7 +36,8 @@ def add_parser(subparsers: Any) -> None:
         description="Write one self-contained HTML file with a slide per forward and "
         "backward step of EXPR: the graph with the step highlighted, the chain-rule "
         "line and the grads so far. Arrow keys, Page Up/Down, Space, Home/End or clicks "
-        "move through it, P plays it, clicking a node shows the terms of its grad; "
+        "move through it, P plays it, Z follows the step up close on a big graph, "
+        "clicking a node shows the terms of its grad; "
         "it loads nothing from the network.",
         epilog=EXAMPLE,
         formatter_class=argparse.RawDescriptionHelpFormatter,

@@ -21,8 +21,12 @@
     next: "M4 2v12l8-6z",
     last: "M11 2h2v12h-2zM2 2v12l8-6z",
     play: "M4 2v12l10-6z",
-    pause: "M3 2h4v12H3zM9 2h4v12H9z"
+    pause: "M3 2h4v12H3zM9 2h4v12H9z",
+    zoom: "M6.5 1a5.5 5.5 0 1 0 3.16 10l3.92 3.92 1.42-1.42-3.92-3.92A5.5 5.5 0 0 0 6.5 1zm0 2a3.5 3.5 0 1 1 0 7 3.5 3.5 0 0 1 0-7z"
   };
+  var CLOSE_SCALE = 1;  // up close (Z): one unit of the drawing per pixel, its own size
+  var CLOSE_MARGIN = 24;  // units kept around the step's nodes when they fit
+  var NOTEBOOK_CLOSE_HEIGHT = 480;  // px: a notebook player's picture up close, at most
 
   // --- small DOM helpers -----------------------------------------------------------
 
@@ -39,6 +43,7 @@
     svg.setAttribute("aria-hidden", "true");
     var path = document.createElementNS(SVG_NS, "path");
     path.setAttribute("d", ICONS[name]);
+    path.setAttribute("fill-rule", "evenodd");
     svg.appendChild(path);
     return svg;
   }
@@ -182,6 +187,9 @@
     this.data = data;
     this.deck = root.classList.contains("agl-deck");
     this.svg = root.querySelector(".agl-graph svg.agl-drawing") || mountDrawing(root, data.svg);
+    this.wholeAttr = this.svg.getAttribute("viewBox");
+    this.wholeView = viewOf(this.svg);
+    this.close = false;
     this.items = indexDrawing(this.svg);
     this.frames = makeFrames(data);
     this.pos = 0;
@@ -211,6 +219,7 @@
     this.asked = ask;
     this.paint(touched);
     this.update();
+    if (this.close) { this.follow(); }
   };
 
   Player.prototype.markOverlay = function (touched) {
@@ -281,6 +290,7 @@
       self.settle();
       self.table = buildTable(self.grads, self.data, 3);
       updateTable(self.table, self.data, self.pos, self.asked);
+      self.follow();
     }, 150);
   };
 
@@ -309,6 +319,8 @@
     add("next", "next (\u2192 or Space)", function () { self.next(); });
     add("last", "last step (End)", function () { self.stop(); self.go(self.data.steps); });
     add("play", "play / pause (P)", function () { self.toggle(); });
+    add("zoom", "up close: follow the step at full size (Z)", function () { self.toggleClose(); });
+    this.buttons.zoom.setAttribute("aria-pressed", "false");
     this.speedMenu = nav.appendChild(speedMenu(function (i) { self.speed = i; }));
     if (this.data.predict) {
       this.revealButton = nav.appendChild(el("button", "agl-reveal", "reveal"));
@@ -638,13 +650,97 @@
     this.speedMenu.value = String(this.speed);
   };
 
+  // --- up close (Z): the drawing at its own size, following the step ---------------------
+
+  function viewOf(svg) {
+    var v = (svg.getAttribute("viewBox") || "").trim().split(/[\s,]+/).map(Number);
+    return v.length === 4 && v.every(isFinite) ? v : null;
+  }
+
+  function setView(svg, view) {
+    if (view) { svg.setAttribute("viewBox", view.join(" ")); }
+  }
+
+  Player.prototype.toggleClose = function () {
+    this.close = !this.close;
+    this.buttons.zoom.setAttribute("aria-pressed", String(this.close));
+    this.buttons.zoom.classList.toggle("on", this.close);
+    this.root.classList.toggle("agl-close", this.close);
+    this.follow();
+  };
+
+  // Up close, a window of the drawing the shape of its box, at CLOSE_SCALE, around
+  // this step's highlighted nodes (or its target, if they don't all fit); else all of it.
+  // A drawing that already shows at least that size is left whole.
+  Player.prototype.follow = function () {
+    var whole = this.wholeView;
+    if (this.wholeAttr) { this.svg.setAttribute("viewBox", this.wholeAttr); }
+    if (!this.deck) { this.svg.style.height = ""; }
+    var box = this.svg.getBoundingClientRect();
+    if (!this.close || !whole || box.width <= 0 || box.height <= 0) { return; }
+    if (!this.deck && box.width / whole[2] < CLOSE_SCALE) {
+      // a notebook's picture is as tall as the whole graph's shape makes it: up close,
+      // as tall as the drawing at full size, within the usual bound
+      this.svg.style.height = Math.min(whole[3] * CLOSE_SCALE, NOTEBOOK_CLOSE_HEIGHT) + "px";
+      box = this.svg.getBoundingClientRect();
+    }
+    var shown = Math.min(box.width / whole[2], box.height / whole[3]);
+    if (shown >= CLOSE_SCALE) { return; }
+    var w = box.width / CLOSE_SCALE, h = box.height / CLOSE_SCALE;
+    var spot = this.spotlight(w, h);
+    if (!spot) { return; }
+    var x = within(spot[0] - w / 2, whole[0], whole[2], w);
+    var y = within(spot[1] - h / 2, whole[1], whole[3], h);
+    setView(this.svg, [x, y, w, h].map(function (v) { return Number(v.toFixed(2)); }));
+  };
+
+  // The left edge of a window `size` wide centred near `start`, kept on the drawing.
+  function within(start, lo, length, size) {
+    if (size >= length) { return lo + (length - size) / 2; }
+    return Math.max(lo, Math.min(lo + length - size, start));
+  }
+
+  // The centre, in drawing units, of what this step highlights, if it fits a w by h
+  // window; else of its target node; null when nothing is highlighted.
+  Player.prototype.spotlight = function (w, h) {
+    var marked = [], target = [];
+    for (var id in this.items) {
+      var item = this.items[id];
+      if (item.edge) { continue; }
+      var cls = " " + item.group.getAttribute("class") + " ";
+      if (cls.indexOf(" hl ") >= 0) { marked.push(item.group); }
+      if (cls.indexOf(" target ") >= 0) { target.push(item.group); }
+    }
+    var all = this.extent(marked);
+    if (!all) { return null; }
+    var fits = all[2] - all[0] + 2 * CLOSE_MARGIN <= w && all[3] - all[1] + 2 * CLOSE_MARGIN <= h;
+    var spot = fits || !target.length ? all : this.extent(target);
+    return [(spot[0] + spot[2]) / 2, (spot[1] + spot[3]) / 2];
+  };
+
+  // [x0, y0, x1, y1] around the groups, in the drawing's units (its viewBox's).
+  Player.prototype.extent = function (groups) {
+    if (!groups.length) { return null; }
+    var toUnits = this.svg.getScreenCTM().inverse(), p = this.svg.createSVGPoint();
+    var out = [Infinity, Infinity, -Infinity, -Infinity];
+    groups.forEach(function (g) {
+      var r = g.getBoundingClientRect();
+      [[r.left, r.top], [r.right, r.bottom]].forEach(function (c) {
+        p.x = c[0]; p.y = c[1];
+        var q = p.matrixTransform(toUnits);
+        out = [Math.min(out[0], q.x), Math.min(out[1], q.y), Math.max(out[2], q.x), Math.max(out[3], q.y)];
+      });
+    });
+    return out;
+  };
+
   // --- keys: only on a player that has focus --------------------------------------------
 
   var KEYS = {
     ArrowRight: "next", Right: "next", PageDown: "next", n: "next",
     ArrowLeft: "back", Left: "back", PageUp: "back", Backspace: "back",
     Home: "first", End: "last", Enter: "reveal", p: "play", P: "play",
-    "+": "faster", "=": "faster", "-": "slower", Escape: "close"
+    "+": "faster", "=": "faster", "-": "slower", Escape: "close", z: "zoom", Z: "zoom"
   };
   var DECK_KEYS = { ArrowDown: "next", Down: "next", ArrowUp: "back", Up: "back", f: "full", F: "full" };
 
@@ -672,6 +768,7 @@
       case "slower": this.faster(-1); break;
       case "close": this.inspect(-1); break;
       case "full": fullScreen(); break;
+      case "zoom": this.toggleClose(); break;
     }
   };
 
@@ -727,6 +824,7 @@
     head.appendChild(el("span", "agl-title", this.data.title));
     head.appendChild(el("span", "agl-count", k + " / " + this.data.steps));
     var picture = page.appendChild(el("div", "agl-graph")).appendChild(this.svg.cloneNode(true));
+    if (this.wholeAttr) { picture.setAttribute("viewBox", this.wholeAttr); }  // the whole graph
     var items = indexDrawing(picture);
     for (var id in items) {
       var look = frames.now[items[id].edge ? "e" : "n"][id];
@@ -745,7 +843,7 @@
   Player.prototype.deckSetup = function () {
     var self = this, printed = null;
     fit();
-    window.addEventListener("resize", fit);
+    window.addEventListener("resize", function () { fit(); self.follow(); });
     window.addEventListener("hashchange", function () {
       var k = hashStep(self.data.steps);
       if (k !== null && k !== self.pos) { self.go(k, self.data.predict); }

@@ -1,0 +1,146 @@
+"""Up close (Z): a graph too big to read whole is shown at its own size, following the step.
+
+In Chromium at 1280 x 720: the thirty-line deck (x and y drawn as copies
+beside each use) shrinks to fit and its text is a few pixels high; up
+close, the step's nodes are drawn at full size and stay in view as the
+deck moves on. Text sizes are the text's bounding boxes, in CSS pixels.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from autograd_lite import parse
+from autograd_lite.expression import output_of
+from autograd_lite.slides import write_slides
+from autograd_lite.steps import Stepper
+
+pytestmark = pytest.mark.slow
+
+THIRTY_LINES = "; ".join(["v1 = x*y + x"] + [f"v{k} = v{k - 1}*y + x" for k in range(2, 31)])
+
+# The highlighted nodes' text height and whether each lies inside the graph's box.
+SEEN = """root => {
+    const area = root.querySelector(".agl-graph").getBoundingClientRect();
+    const svg = root.querySelector(".agl-graph svg");
+    const out = {view: svg.getAttribute("viewBox"), step: Number(root.dataset.step), marked: []};
+    for (const g of root.querySelectorAll(".agl-graph g.node.hl")) {
+        const r = g.getBoundingClientRect();
+        const texts = [...g.querySelectorAll("text")].filter(t => t.textContent.trim());
+        out.marked.push({
+            id: g.dataset.id,
+            target: g.classList.contains("target"),
+            text: Math.min(...texts.map(t => t.getBoundingClientRect().height)),
+            inside: r.left >= area.left - 1 && r.right <= area.right + 1
+                && r.top >= area.top - 1 && r.bottom <= area.bottom + 1,
+        });
+    }
+    return out;
+}"""
+
+
+def open_page(browser, path: Path, step: int):
+    ctx = browser.new_context(viewport={"width": 1280, "height": 720})
+    page = ctx.new_page()
+    errors: list[str] = []
+    page.on("pageerror", lambda e: errors.append(str(e)))
+    page.on("console", lambda m: m.type == "error" and errors.append(m.text))
+    page.goto(f"{path.as_uri()}#s{step}")
+    page.wait_for_selector("[data-agl-ready]")
+    return ctx, page, errors
+
+
+@pytest.fixture(scope="module")
+def deck(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    path = tmp_path_factory.mktemp("close-up") / "deck.html"
+    write_slides(output_of(parse(THIRTY_LINES, x=0.5, y=-1)), path)
+    return path
+
+
+def test_up_close_the_steps_nodes_are_read_at_full_size(browser, deck):
+    ctx, page, errors = open_page(browser, deck, 150)
+    try:
+        root = page.query_selector(".agl-deck")
+        whole = root.evaluate(SEEN)
+        assert whole["marked"] and max(m["text"] for m in whole["marked"]) < 8  # unreadable
+        page.keyboard.press("z")
+        close = root.evaluate(SEEN)
+        assert close["view"] != whole["view"]
+        targets = [m for m in close["marked"] if m["target"]]
+        assert targets and all(m["inside"] and m["text"] >= 14 for m in targets), close
+        assert page.get_attribute(".agl-zoom", "aria-pressed") == "true"
+        page.keyboard.press("z")  # and back to the whole graph
+        assert root.evaluate(SEEN)["view"] == whole["view"]
+        assert page.get_attribute(".agl-zoom", "aria-pressed") == "false"
+        assert errors == []
+    finally:
+        ctx.close()
+
+
+def test_up_close_the_view_follows_every_step_forward_and_back(browser, deck):
+    ctx, page, errors = open_page(browser, deck, 0)
+    try:
+        root = page.query_selector(".agl-deck")
+        page.click(".agl-zoom")
+        steps = len(Stepper(output_of(parse(THIRTY_LINES, x=0.5, y=-1))).steps)
+        seen_views = set()
+        for key, times in (("ArrowRight", steps), ("ArrowLeft", 25)):
+            for _ in range(times):
+                page.keyboard.press(key)
+                now = root.evaluate(SEEN)
+                for m in now["marked"]:
+                    if m["target"] or len(now["marked"]) == 1:
+                        assert m["inside"] and m["text"] >= 14, (now["step"], m)
+                seen_views.add(now["view"])
+        assert len(seen_views) > 10  # it moved along the thirty lines
+        assert errors == []
+    finally:
+        ctx.close()
+
+
+def test_a_graph_that_already_reads_at_full_size_is_left_whole(browser, tmp_path: Path):
+    path = tmp_path / "lecture.html"
+    write_slides(parse("q = x + y; f = q * z", x=-2, y=5, z=-4)["f"], path)
+    ctx, page, errors = open_page(browser, path, 4)
+    try:
+        root = page.query_selector(".agl-deck")
+        before = root.evaluate(SEEN)
+        page.keyboard.press("z")
+        after = root.evaluate(SEEN)
+        assert after["view"] == before["view"]
+        assert errors == []
+    finally:
+        ctx.close()
+
+
+def test_in_a_notebook_player_z_zooms_only_the_player_that_has_focus(browser, tmp_path: Path):
+    stepper = Stepper(output_of(parse(THIRTY_LINES, x=0.5, y=-1)))
+    html = stepper._repr_html_()
+    path = tmp_path / "notebook.html"
+    path.write_text(
+        '<!DOCTYPE html><html lang="en"><head><meta charset="utf-8"><title>nb</title></head>'
+        f'<body><input id="cell" value="a cell">{html}</body></html>',
+        encoding="utf-8",
+    )
+    ctx, page, errors = open_page(browser, path, 0)
+    try:
+        root = page.query_selector(".agl-player")
+        whole = root.evaluate(SEEN)
+        page.focus("#cell")
+        page.keyboard.press("z")  # typed into the cell: the player is not touched
+        assert sorted(page.input_value("#cell")) == sorted("a cellz")
+        assert root.evaluate(SEEN)["view"] == whole["view"]
+        assert page.get_attribute(".agl-zoom", "aria-pressed") == "false"
+        root.click(position={"x": 5, "y": 5})
+        for _ in range(120):
+            page.keyboard.press("ArrowRight")
+        page.keyboard.press("z")
+        close = root.evaluate(SEEN)
+        assert close["view"] != whole["view"]
+        targets = [m for m in close["marked"] if m["target"]]
+        assert targets and all(m["inside"] and m["text"] >= 14 for m in targets), close
+        assert errors == []
+    finally:
+        ctx.close()
