@@ -99,7 +99,8 @@ class Player:
     """The player of ``stepper`` at its current position, as HTML (see the module doc).
 
     ``predict``: each step's number is hidden until a key (Enter, or the
-    next key) reveals it. ``title`` heads it; ``timeout`` bounds the
+    next key) reveals it. ``close_up``: a graph too big to read whole opens
+    at its own size, following the step (Z toggles it). ``title`` heads it; ``timeout`` bounds the
     layout (seconds); ``max_steps`` refuses long graphs before any work;
     ``options`` are ``draw``'s (``rankdir="TB"``, ``scale=1.5``, ...),
     over ``NOTEBOOK_LOOK``.
@@ -110,6 +111,7 @@ class Player:
         stepper: Stepper,
         *,
         predict: bool = False,
+        close_up: bool = False,
         title: str | None = None,
         timeout: float | None = DEFAULT_TIMEOUT,
         max_steps: int | None = DEFAULT_MAX_STEPS,
@@ -119,8 +121,11 @@ class Player:
             raise TypeError(f"Player() takes a Stepper, got {type(stepper).__name__}")
         if not isinstance(predict, bool):
             raise TypeError(f"predict must be True or False, got {predict!r}")
+        if not isinstance(close_up, bool):
+            raise TypeError(f"close_up must be True or False, got {close_up!r}")
         self.stepper = stepper
         self.predict = predict
+        self.close_up = close_up
         self.start = stepper.position
         self.title = f"Backprop of {stepper.name(stepper.root)}" if title is None else str(title)
         self.timeout = timeout
@@ -129,7 +134,7 @@ class Player:
         check_drawing_options(self.options)  # unknown options fail here, at once
 
     def __repr__(self) -> str:
-        mode = ", predict" if self.predict else ""
+        mode = (", predict" if self.predict else "") + (", close up" if self.close_up else "")
         root = self.stepper.name(self.stepper.root)
         return f"<Player of {root}: step {self.start} of {len(self.stepper)}{mode}>"
 
@@ -149,6 +154,7 @@ class Player:
             s, layout, frames, questions,
             start=self.start, predict=self.predict, title=self.title,
             id_prefix=f"agl{secrets.token_hex(4)}-", shown=self.start, mode="notebook",
+            close_up=self.close_up,
         )  # fmt: skip
 
     def _repr_html_(self) -> str:
@@ -186,6 +192,7 @@ def player_markup(
     mode: str,
     inline: bool = True,
     svg_attrs: dict[str, Any] | None = None,
+    close_up: bool = False,
 ) -> str:
     """The player's HTML: the picture and the narration of position ``shown`` (both
     readable without JavaScript), the data of every step (the script opens at
@@ -200,6 +207,7 @@ def player_markup(
     data = player_data(
         stepper, layout.scene, frames, questions,
         start=start, scale=layout.style.scale, predict=predict, title=title,
+        close_up=close_up,
     )  # fmt: skip
     attrs = {"class": "agl-drawing", "role": "img", "aria-label": f"the graph of {title}"}
     if mode == "notebook":

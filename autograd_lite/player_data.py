@@ -67,13 +67,15 @@ def player_data(
     scale: float,
     predict: bool = False,
     title: str = "",
+    close_up: bool = False,
 ) -> dict[str, Any]:
     """Everything a player page needs besides its one SVG (see the module doc).
 
     ``scene``, ``frames`` and ``questions`` are ``Stepper.scene``,
     ``Stepper.frames`` and ``Stepper.question_frames`` with the options the
     SVG was laid out with (``scale`` is that layout's); ``start`` is the
-    position shown first.
+    position shown first; ``close_up``: a graph too big to read whole opens
+    up close (the Z key), following the step.
     """
     if len(frames) != len(stepper) + 1 or len(questions) != len(frames):
         raise ValueError("player_data needs one frame and one question (or None) per position")
@@ -87,6 +89,7 @@ def player_data(
         "forward": stepper.forward_count,
         "start": start,
         "predict": bool(predict),
+        "close": bool(close_up),
         "style": pens(scale),
         "base": looks[0],
         "changes": [None] + [changes(looks[k - 1], looks[k]) for k in range(1, len(looks))],

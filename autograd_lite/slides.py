@@ -81,6 +81,7 @@ def slides_html(
     digits: int | None = None,
     number_format: str | Callable[[float], str] | None = None,
     predict: bool = False,
+    close_up: bool = False,
     max_steps: int | None = DEFAULT_MAX_STEPS,
     timeout: float | None = DEFAULT_TIMEOUT,
     progress: bool | None = None,
@@ -93,7 +94,8 @@ def slides_html(
     step, so every grad is what ``backward()`` gives; a Stepper (its own
     format and notation apply) is put back at the position it had.
     ``predict``: each step's number is hidden until the next key (or
-    Enter) reveals it. ``options`` go to ``draw`` (``rankdir="TB"``,
+    Enter) reveals it. ``close_up``: a graph too big to read whole opens at
+    its own size, following the step (Z toggles it). ``options`` go to ``draw`` (``rankdir="TB"``,
     ``color="grad"``, ``scale=2``...), over ``PROJECTOR``.
 
     ``timeout`` is the budget in seconds for the whole deck (layout and
@@ -105,6 +107,8 @@ def slides_html(
     """
     if not isinstance(predict, bool):
         raise TypeError(f"predict must be True or False, got {predict!r}")
+    if not isinstance(close_up, bool):
+        raise TypeError(f"close_up must be True or False, got {close_up!r}")
     if isinstance(graph, Stepper):
         if digits is not None or number_format is not None:
             raise ValueError("a Stepper has its own number format; give digits to the Stepper")
@@ -116,7 +120,7 @@ def slides_html(
     budget = Budget(timeout, "making the slides")
     options = {**PROJECTOR, **options}
     try:
-        body = _deck(stepper, str(title), options, predict, budget, progress)
+        body = _deck(stepper, str(title), options, (predict, close_up), budget, progress)
     finally:
         stepper.jump(start)
     return (
@@ -162,11 +166,15 @@ def _deck(
     stepper: Stepper,
     title: str,
     options: dict,
-    predict: bool,
+    modes: tuple[bool, bool],
     budget: Budget,
     progress: bool | None,
 ) -> str:
-    """The player (one layout of the graph, the looks of every step), then the no-JS pages."""
+    """The player (one layout of the graph, the looks of every step), then the no-JS pages.
+
+    ``modes``: ``(predict, close_up)``, as ``slides_html`` takes them.
+    """
+    predict, close_up = modes
     total = len(stepper)
     stepper.scene(**{k: v for k, v in options.items() if k in SCENE_OPTIONS})  # the size limit
     with waiting_bar("slides: laying out the graph", budget.left(), enabled=progress) as wait:
@@ -185,6 +193,7 @@ def _deck(
         stepper, layout, frames, questions,
         start=0, predict=predict, title=title, id_prefix=DECK_IDS, shown=total,
         mode="deck", inline=False, svg_attrs={"style": cap} if width and height else None,
+        close_up=close_up,
     )  # fmt: skip
     lead = (
         '<p class="agl-nojs agl-nojs-lead">JavaScript is off, so the graph below shows every '

@@ -633,12 +633,14 @@ class Stepper:
 
     # --- the player -------------------------------------------------------------
 
-    def show(self, predict: bool = False, **options: Any) -> Any:
+    def show(self, predict: bool = False, close_up: bool = False, **options: Any) -> Any:
         """The backprop player at this position (``player.Player``): a notebook shows it.
 
         ``predict=True`` hides each step's number until a key reveals it, so
-        a class can call it out first. ``options``: ``title``, ``timeout``,
-        ``max_steps`` and ``draw``'s.
+        a class can call it out first; ``close_up=True`` opens a graph too
+        big to read whole at its own size, following the step (the Z key
+        toggles it). ``options``: ``title``, ``timeout``, ``max_steps`` and
+        ``draw``'s.
 
         >>> from autograd_lite import Value
         >>> Stepper(Value(2.0, label="x") * 3).show(predict=True)
@@ -646,7 +648,7 @@ class Stepper:
         """
         from .player import Player
 
-        return Player(self, predict=predict, **options)
+        return Player(self, predict=predict, close_up=close_up, **options)
 
     def _repr_html_(self) -> str:
         """A notebook shows a Stepper as its player (``show()``)."""

@@ -144,3 +144,54 @@ def test_in_a_notebook_player_z_zooms_only_the_player_that_has_focus(browser, tm
         assert errors == []
     finally:
         ctx.close()
+
+
+def test_a_deck_written_close_up_opens_up_close(browser, tmp_path: Path):
+    from autograd_lite.cli import main
+
+    path = tmp_path / "deck.html"
+    assert main(["slides", THIRTY_LINES, "x=0.5", "y=-1", "--close-up", "-o", str(path)]) == 0
+    ctx, page, errors = open_page(browser, path, 120)
+    try:
+        root = page.query_selector(".agl-deck")
+        assert page.get_attribute(".agl-zoom", "aria-pressed") == "true"
+        now = root.evaluate(SEEN)
+        targets = [m for m in now["marked"] if m["target"]]
+        assert targets and all(m["inside"] and m["text"] >= 14 for m in targets), now
+        page.keyboard.press("z")  # Z still shows it whole
+        whole = root.evaluate(SEEN)
+        assert max(m["text"] for m in whole["marked"]) < 8
+        assert errors == []
+    finally:
+        ctx.close()
+
+
+def test_show_close_up_opens_a_notebook_player_up_close(browser, tmp_path: Path):
+    stepper = Stepper(output_of(parse(THIRTY_LINES, x=0.5, y=-1)))
+    for _ in range(130):
+        stepper.next()
+    player = stepper.show(close_up=True)
+    assert repr(player).endswith("step 130 of 183, close up>")
+    path = tmp_path / "notebook.html"
+    path.write_text(
+        '<!DOCTYPE html><html lang="en"><head><meta charset="utf-8"><title>nb</title></head>'
+        f"<body>{player._repr_html_()}</body></html>",
+        encoding="utf-8",
+    )
+    ctx, page, errors = open_page(browser, path, 0)
+    try:
+        now = page.query_selector(".agl-player").evaluate(SEEN)
+        assert now["step"] == 130
+        targets = [m for m in now["marked"] if m["target"]]
+        assert targets and all(m["inside"] and m["text"] >= 14 for m in targets), now
+        assert errors == []
+    finally:
+        ctx.close()
+
+
+def test_close_up_must_be_a_bool():
+    stepper = Stepper(parse("q = x + y; f = q * z", x=-2, y=5, z=-4)["f"])
+    with pytest.raises(TypeError, match="close_up must be True or False"):
+        stepper.show(close_up="yes")
+    with pytest.raises(TypeError, match="close_up must be True or False"):
+        write_slides(stepper, "never-written.html", close_up=1)

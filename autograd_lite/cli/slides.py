@@ -56,6 +56,12 @@ def add_parser(subparsers: Any) -> None:
         help="hide each step's number until the next key (or Enter) reveals it, "
         "so a class can call it out first",
     )
+    parser.add_argument(
+        "--close-up",
+        action="store_true",
+        help="open a graph too big to read whole at its own size, following the step "
+        "(the Z key toggles it in the deck)",
+    )
     add_number_arguments(parser, narration=False)
     parser.add_argument(
         "--rankdir", choices=("LR", "TB"), default="LR", help="layout direction (default LR)"
@@ -102,6 +108,7 @@ def run(args: argparse.Namespace) -> int:
             "scale": args.scale,
             "timeout": args.timeout,
             "predict": args.predict,
+            "close_up": args.close_up,
         }
         if args.output is None:
             write_bytes(slides_html(stepper, **options).encode("utf-8"))

@@ -189,7 +189,7 @@
     this.svg = root.querySelector(".agl-graph svg.agl-drawing") || mountDrawing(root, data.svg);
     this.wholeAttr = this.svg.getAttribute("viewBox");
     this.wholeView = viewOf(this.svg);
-    this.close = false;
+    this.close = Boolean(data.close);
     this.items = indexDrawing(this.svg);
     this.frames = makeFrames(data);
     this.pos = 0;
@@ -320,7 +320,9 @@
     add("last", "last step (End)", function () { self.stop(); self.go(self.data.steps); });
     add("play", "play / pause (P)", function () { self.toggle(); });
     add("zoom", "up close: follow the step at full size (Z)", function () { self.toggleClose(); });
-    this.buttons.zoom.setAttribute("aria-pressed", "false");
+    this.buttons.zoom.setAttribute("aria-pressed", String(this.close));
+    this.buttons.zoom.classList.toggle("on", this.close);
+    this.root.classList.toggle("agl-up-close", this.close);
     this.speedMenu = nav.appendChild(speedMenu(function (i) { self.speed = i; }));
     if (this.data.predict) {
       this.revealButton = nav.appendChild(el("button", "agl-reveal", "reveal"));
@@ -665,7 +667,7 @@
     this.close = !this.close;
     this.buttons.zoom.setAttribute("aria-pressed", String(this.close));
     this.buttons.zoom.classList.toggle("on", this.close);
-    this.root.classList.toggle("agl-close", this.close);
+    this.root.classList.toggle("agl-up-close", this.close);
     this.follow();
   };
 
@@ -843,6 +845,7 @@
   Player.prototype.deckSetup = function () {
     var self = this, printed = null;
     fit();
+    this.follow();  // the slide's size is known now
     window.addEventListener("resize", function () { fit(); self.follow(); });
     window.addEventListener("hashchange", function () {
       var k = hashStep(self.data.steps);
