@@ -195,3 +195,25 @@ def test_close_up_must_be_a_bool():
         stepper.show(close_up="yes")
     with pytest.raises(TypeError, match="close_up must be True or False"):
         write_slides(stepper, "never-written.html", close_up=1)
+
+
+def test_printing_a_deck_up_close_prints_the_whole_graph_on_every_page(browser, deck):
+    ctx, page, errors = open_page(browser, deck, 120)
+    try:
+        whole = page.get_attribute(".agl-deck .agl-graph svg", "viewBox")
+        page.keyboard.press("z")
+        assert page.get_attribute(".agl-deck .agl-graph svg", "viewBox") != whole
+        printed = page.evaluate(
+            """() => {
+                window.dispatchEvent(new Event("beforeprint"));
+                const views = [...document.querySelectorAll(".agl-print .agl-graph svg")]
+                    .map(s => s.getAttribute("viewBox"));
+                window.dispatchEvent(new Event("afterprint"));
+                return views;
+            }"""
+        )
+        assert len(printed) == 184 and set(printed) == {whole}
+        assert page.get_attribute(".agl-deck .agl-graph svg", "viewBox") != whole  # still close
+        assert errors == []
+    finally:
+        ctx.close()
