@@ -179,6 +179,9 @@ def pipe_drawing(
 ) -> bytes:
     """``pipe`` of a drawing; if the renderer fails on its ``ORDER_HINTS``, with looser ones.
 
+    ``timeout`` bounds all the tries together, and ``waiting`` hears the
+    seconds since the first began.
+
     >>> g = graphviz.Digraph(graph_attr=ORDER_HINTS)
     >>> g.edge("a", "b")
     >>> pipe_drawing(g, "svg").startswith(b"<?xml")
@@ -187,14 +190,33 @@ def pipe_drawing(
     sources = [graph.source]
     if all(graph.graph_attr.get(k) == v for k, v in ORDER_HINTS.items()):
         sources += [_with_hints(graph, hints) for hints in LOOSER_HINTS]
+    started = time.monotonic()
     for source in sources[:-1]:
         try:
-            return pipe(source, fmt, timeout, waiting)
+            return _pipe_by(started, source, fmt, timeout, waiting)
         except RenderTimeout:
             raise
         except RenderError:
             pass  # e.g. graphviz-pure's "lost edge": try looser hints
-    return pipe(sources[-1], fmt, timeout, waiting)
+    return _pipe_by(started, sources[-1], fmt, timeout, waiting)
+
+
+def _pipe_by(
+    started: float,
+    source: str,
+    fmt: str,
+    timeout: float | None,
+    waiting: Callable[[float], None] | None,
+) -> bytes:
+    """``pipe`` with what is left of ``timeout`` seconds counted from ``started``."""
+    spent = time.monotonic() - started
+    heard = None if waiting is None else (lambda elapsed: waiting(spent + elapsed))
+    if timeout is None:
+        return pipe(source, fmt, None, heard)
+    try:
+        return pipe(source, fmt, max(timeout - spent, 1e-9), heard)
+    except RenderTimeout:
+        raise RenderTimeout(_late(find_renderer(), timeout)) from None  # the whole budget
 
 
 def _with_hints(graph: graphviz.Digraph, hints: dict[str, str]) -> str:

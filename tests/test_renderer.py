@@ -8,6 +8,7 @@ import stat
 import subprocess
 import sys
 import textwrap
+import time
 import xml.etree.ElementTree as ET
 from pathlib import Path
 
@@ -283,3 +284,21 @@ def test_a_render_that_runs_out_of_time_is_not_tried_again(monkeypatch: pytest.M
     with pytest.raises(RenderError, match="did not finish"):
         renderer_module.pipe_drawing(autograd_lite.draw(Value(2.0, label="x") * 3), "svg")
     assert len(tried) == 1
+
+
+def test_the_looser_tries_share_one_time_budget(monkeypatch: pytest.MonkeyPatch):
+    given: list[float] = []
+
+    def slow_then_failing(source: str, fmt: str, timeout=None, waiting=None) -> bytes:
+        given.append(timeout)
+        if len(given) == 1:
+            time.sleep(0.3)
+            raise RenderError("graphviz-pure -Tsvg failed (exit 1): Error: lost v11 o12 edge")
+        raise renderer_module.RenderTimeout("graphviz-pure did not finish within 0.5 s")
+
+    monkeypatch.setattr(renderer_module, "pipe", slow_then_failing)
+    graph = autograd_lite.draw(Value(2.0, label="x") * 3)
+    with pytest.raises(RenderError, match=r"did not finish within 1 s;"):  # the whole budget
+        renderer_module.pipe_drawing(graph, "svg", timeout=1.0)
+    assert 0.99 < given[0] <= 1.0 and len(given) == 2
+    assert given[1] <= 0.7  # what the first try left, not a fresh second
