@@ -100,8 +100,9 @@ class Player:
 
     ``predict``: each step's number is hidden until a key (Enter, or the
     next key) reveals it. ``close_up``: a graph too big to read whole opens
-    at its own size, following the step (Z toggles it). ``title`` heads it; ``timeout`` bounds the
-    layout (seconds); ``max_steps`` refuses long graphs before any work;
+    at its own size, following the step (Z toggles it). ``title`` heads
+    it; ``timeout`` bounds the layout (seconds); ``max_steps`` refuses long
+    graphs before any work;
     ``options`` are ``draw``'s (``rankdir="TB"``, ``scale=1.5``, ...),
     over ``NOTEBOOK_LOOK``.
     """

@@ -95,8 +95,9 @@ def slides_html(
     format and notation apply) is put back at the position it had.
     ``predict``: each step's number is hidden until the next key (or
     Enter) reveals it. ``close_up``: a graph too big to read whole opens at
-    its own size, following the step (Z toggles it). ``options`` go to ``draw`` (``rankdir="TB"``,
-    ``color="grad"``, ``scale=2``...), over ``PROJECTOR``.
+    its own size, following the step (Z toggles it). ``options`` go to
+    ``draw`` (``rankdir="TB"``, ``color="grad"``, ``scale=2``...), over
+    ``PROJECTOR``.
 
     ``timeout`` is the budget in seconds for the whole deck (layout and
     steps; None: no limit): past it, RenderError says how far it got.
@@ -120,7 +121,9 @@ def slides_html(
     budget = Budget(timeout, "making the slides")
     options = {**PROJECTOR, **options}
     try:
-        body = _deck(stepper, str(title), options, (predict, close_up), budget, progress)
+        body = _deck(
+            stepper, str(title), options, budget, progress, predict=predict, close_up=close_up
+        )
     finally:
         stepper.jump(start)
     return (
@@ -166,15 +169,13 @@ def _deck(
     stepper: Stepper,
     title: str,
     options: dict,
-    modes: tuple[bool, bool],
     budget: Budget,
     progress: bool | None,
+    *,
+    predict: bool,
+    close_up: bool,
 ) -> str:
-    """The player (one layout of the graph, the looks of every step), then the no-JS pages.
-
-    ``modes``: ``(predict, close_up)``, as ``slides_html`` takes them.
-    """
-    predict, close_up = modes
+    """The player (one layout of the graph, the looks of every step), then the no-JS pages."""
     total = len(stepper)
     stepper.scene(**{k: v for k, v in options.items() if k in SCENE_OPTIONS})  # the size limit
     with waiting_bar("slides: laying out the graph", budget.left(), enabled=progress) as wait:
