@@ -66,6 +66,24 @@ def browser() -> Iterator[Any]:
         launched.close()
 
 
+@pytest.fixture
+def stand_in_dot(tmp_path: Any) -> Any:
+    """``make(script)``: a folder (to put on PATH) holding a ``dot`` that runs the
+    shell ``script`` instead of Graphviz; POSIX only."""
+    if os.name != "posix":
+        pytest.skip("uses a shell script as a stand-in for dot")
+
+    def make(script: str) -> Any:
+        folder = tmp_path / "stand-in"
+        folder.mkdir(exist_ok=True)
+        dot = folder / "dot"
+        dot.write_text("#!/bin/sh\n" + script)
+        dot.chmod(0o755)
+        return folder
+
+    return make
+
+
 @pytest.fixture(scope="session")
 def this_python_kernel() -> Any:
     """``make(where)``: a Jupyter kernel manager whose kernel runs this interpreter (so this

@@ -11,7 +11,6 @@ import re
 import shutil
 import subprocess
 import xml.etree.ElementTree as ET
-from pathlib import Path
 
 import pytest
 
@@ -20,16 +19,6 @@ from autograd_lite.box_stacking import stacks_boxes_reversed
 
 SVG = "{http://www.w3.org/2000/svg}"
 XLINK = "{http://www.w3.org/1999/xlink}"
-
-
-def fake_renderer(tmp_path: Path, script: str) -> Path:
-    """Put a program called ``dot`` that runs ``script`` first on PATH (and nothing else)."""
-    folder = tmp_path / "bin"
-    folder.mkdir()
-    program = folder / "dot"
-    program.write_text("#!/bin/sh\n" + script)
-    program.chmod(0o755)
-    return folder
 
 
 def plain_layout(first_on_top: bool) -> str:
@@ -75,26 +64,26 @@ def test_graphviz_pure_is_found_to_stack_the_last_declared_box_on_top(monkeypatc
 
 
 def test_a_renderer_that_keeps_the_declared_order_gets_the_neurons_in_index_order(
-    monkeypatch, tmp_path
+    monkeypatch, stand_in_dot
 ):
     layout = plain_layout(first_on_top=True)
-    monkeypatch.setenv("PATH", str(fake_renderer(tmp_path, f"cat >/dev/null\necho '{layout}'\n")))
+    monkeypatch.setenv("PATH", str(stand_in_dot(f"cat >/dev/null\necho '{layout}'\n")))
     assert stacks_boxes_reversed() is False
     source = draw(mlp_output([4, 1])).source
     assert declared_neurons(source, 0) == [0, 1, 2, 3]
 
 
 def test_a_renderer_that_fails_the_probe_is_taken_to_stack_like_graphviz_pure(
-    monkeypatch, tmp_path
+    monkeypatch, stand_in_dot
 ):
-    monkeypatch.setenv("PATH", str(fake_renderer(tmp_path, "echo broken >&2\nexit 3\n")))
+    monkeypatch.setenv("PATH", str(stand_in_dot("echo broken >&2\nexit 3\n")))
     assert stacks_boxes_reversed() is True
 
 
 def test_a_renderer_that_prints_no_layout_is_taken_to_stack_like_graphviz_pure(
-    monkeypatch, tmp_path
+    monkeypatch, stand_in_dot
 ):
-    monkeypatch.setenv("PATH", str(fake_renderer(tmp_path, "cat >/dev/null\necho 'graph 1 2 3'\n")))
+    monkeypatch.setenv("PATH", str(stand_in_dot("cat >/dev/null\necho 'graph 1 2 3'\n")))
     assert stacks_boxes_reversed() is True
 
 

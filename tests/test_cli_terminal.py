@@ -47,16 +47,6 @@ def run_cli(*args: str, env: dict | None = None, **options) -> subprocess.Comple
 # --- Ctrl-C -----------------------------------------------------------------------
 
 
-def slow_renderer(folder: Path) -> Path:
-    """A folder holding a `dot` that takes ten minutes (so a command waits on it);
-    it writes its process id to ``folder/pid``."""
-    folder.mkdir()
-    dot = folder / "dot"
-    dot.write_text(f"#!/bin/sh\necho $$ > {folder / 'pid'}\nexec {shutil.which('sleep')} 600\n")
-    dot.chmod(0o755)
-    return folder
-
-
 @pytest.mark.slow
 @pytest.mark.parametrize(
     "args",
@@ -68,10 +58,12 @@ def slow_renderer(folder: Path) -> Path:
     ],
     ids=["trace", "draw", "slides", "demo"],
 )
-def test_ctrl_c_exits_130_with_one_line_and_no_temporary_files(tmp_path, args):
+def test_ctrl_c_exits_130_with_one_line_and_no_temporary_files(tmp_path, args, stand_in_dot):
     env = dict(os.environ)
+    pid = tmp_path / "renderer.pid"
     if args[0] == "draw":  # FANOUT now lays out in a moment: Ctrl-C it while `dot` runs
-        env["PATH"] = f"{slow_renderer(tmp_path / 'bin')}{os.pathsep}{env['PATH']}"
+        slow = stand_in_dot(f"echo $$ > {pid}\nexec {shutil.which('sleep')} 600\n")
+        env["PATH"] = f"{slow}{os.pathsep}{env['PATH']}"
     child = subprocess.Popen(
         [sys.executable, "-c", BOOT, *args],
         cwd=tmp_path,
@@ -95,7 +87,7 @@ def test_ctrl_c_exits_130_with_one_line_and_no_temporary_files(tmp_path, args):
     assert hidden == []
     if args[0] == "draw":  # and the renderer was stopped, not left running
         with pytest.raises(ProcessLookupError):
-            os.kill(int((tmp_path / "bin" / "pid").read_text()), 0)
+            os.kill(int(pid.read_text()), 0)
 
 
 # --- a full disk --------------------------------------------------------------------

@@ -108,15 +108,10 @@ def test_same_bytes_across_processes_with_different_hash_seeds():
     assert outputs[0].startswith(b"<?xml")
 
 
-def test_dot_on_path_is_preferred(monkeypatch: pytest.MonkeyPatch, tmp_path: Path):
-    if os.name != "posix":
-        pytest.skip("uses a shell script as a stand-in for dot")
-    fake = tmp_path / "dot"
-    pure = find_renderer()
-    fake.write_text(f'#!/bin/sh\nexec "{pure}" "$@"\n')
-    fake.chmod(fake.stat().st_mode | stat.S_IXUSR)
-    monkeypatch.setenv("PATH", str(tmp_path))
-    assert find_renderer() == str(fake)
+def test_dot_on_path_is_preferred(monkeypatch: pytest.MonkeyPatch, stand_in_dot):
+    folder = stand_in_dot(f'exec "{find_renderer()}" "$@"\n')
+    monkeypatch.setenv("PATH", str(folder))
+    assert find_renderer() == str(folder / "dot")
     assert "grad not computed" in to_svg(lecture_graph())
 
 
@@ -236,15 +231,11 @@ def test_to_svg_takes_a_drawn_graph_but_not_options_with_it():
 
 
 def test_timeout_is_a_render_error_and_stops_the_renderer(
-    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path, stand_in_dot
 ):
-    if os.name != "posix":
-        pytest.skip("uses a shell script as a stand-in for dot")
     sleep = shutil.which("sleep")
-    fake = tmp_path / "dot"
-    fake.write_text(f'#!/bin/sh\necho $$ > "{tmp_path}/pid"\nexec "{sleep}" 30\n')
-    fake.chmod(fake.stat().st_mode | stat.S_IXUSR)
-    monkeypatch.setenv("PATH", str(tmp_path))
+    folder = stand_in_dot(f'echo $$ > "{tmp_path}/pid"\nexec "{sleep}" 30\n')
+    monkeypatch.setenv("PATH", str(folder))
     seen: list[float] = []
     with pytest.raises(RenderError, match="did not finish within 0.8 s"):
         renderer_module.pipe("digraph { a }", "svg", timeout=0.8, waiting=seen.append)
