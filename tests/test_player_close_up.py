@@ -41,6 +41,23 @@ SEEN = """root => {
 }"""
 
 
+def assert_up_close(seen: dict) -> None:
+    """The step's target node is drawn at full size (text >= 14 px) and in view."""
+    targets = [m for m in seen["marked"] if m["target"]]
+    assert targets and all(m["inside"] and m["text"] >= 14 for m in targets), seen
+
+
+def notebook_page(tmp_path: Path, player_html: str, before: str = "") -> Path:
+    """A page holding ``player_html`` as a notebook's output would, after ``before``."""
+    path = tmp_path / "notebook.html"
+    path.write_text(
+        '<!DOCTYPE html><html lang="en"><head><meta charset="utf-8"><title>nb</title></head>'
+        f"<body>{before}{player_html}</body></html>",
+        encoding="utf-8",
+    )
+    return path
+
+
 def open_page(browser, path: Path, step: int):
     ctx = browser.new_context(viewport={"width": 1280, "height": 720})
     page = ctx.new_page()
@@ -68,8 +85,7 @@ def test_up_close_the_steps_nodes_are_read_at_full_size(browser, deck):
         page.keyboard.press("z")
         close = root.evaluate(SEEN)
         assert close["view"] != whole["view"]
-        targets = [m for m in close["marked"] if m["target"]]
-        assert targets and all(m["inside"] and m["text"] >= 14 for m in targets), close
+        assert_up_close(close)
         assert page.get_attribute(".agl-zoom", "aria-pressed") == "true"
         page.keyboard.press("z")  # and back to the whole graph
         assert root.evaluate(SEEN)["view"] == whole["view"]
@@ -117,14 +133,8 @@ def test_a_graph_that_already_reads_at_full_size_is_left_whole(browser, tmp_path
 
 def test_in_a_notebook_player_z_zooms_only_the_player_that_has_focus(browser, tmp_path: Path):
     stepper = Stepper(output_of(parse(THIRTY_LINES, x=0.5, y=-1)))
-    html = stepper._repr_html_()
-    path = tmp_path / "notebook.html"
-    path.write_text(
-        '<!DOCTYPE html><html lang="en"><head><meta charset="utf-8"><title>nb</title></head>'
-        f'<body><input id="cell" value="a cell">{html}</body></html>',
-        encoding="utf-8",
-    )
-    ctx, page, errors = open_page(browser, path, 0)
+    cell = '<input id="cell" value="a cell">'
+    ctx, page, errors = open_page(browser, notebook_page(tmp_path, stepper._repr_html_(), cell), 0)
     try:
         root = page.query_selector(".agl-player")
         whole = root.evaluate(SEEN)
@@ -139,8 +149,7 @@ def test_in_a_notebook_player_z_zooms_only_the_player_that_has_focus(browser, tm
         page.keyboard.press("z")
         close = root.evaluate(SEEN)
         assert close["view"] != whole["view"]
-        targets = [m for m in close["marked"] if m["target"]]
-        assert targets and all(m["inside"] and m["text"] >= 14 for m in targets), close
+        assert_up_close(close)
         assert errors == []
     finally:
         ctx.close()
@@ -155,9 +164,7 @@ def test_a_deck_written_close_up_opens_up_close(browser, tmp_path: Path):
     try:
         root = page.query_selector(".agl-deck")
         assert page.get_attribute(".agl-zoom", "aria-pressed") == "true"
-        now = root.evaluate(SEEN)
-        targets = [m for m in now["marked"] if m["target"]]
-        assert targets and all(m["inside"] and m["text"] >= 14 for m in targets), now
+        assert_up_close(root.evaluate(SEEN))
         page.keyboard.press("z")  # Z still shows it whole
         whole = root.evaluate(SEEN)
         assert max(m["text"] for m in whole["marked"]) < 8
@@ -172,18 +179,11 @@ def test_show_close_up_opens_a_notebook_player_up_close(browser, tmp_path: Path)
         stepper.next()
     player = stepper.show(close_up=True)
     assert repr(player).endswith("step 130 of 183, close up>")
-    path = tmp_path / "notebook.html"
-    path.write_text(
-        '<!DOCTYPE html><html lang="en"><head><meta charset="utf-8"><title>nb</title></head>'
-        f"<body>{player._repr_html_()}</body></html>",
-        encoding="utf-8",
-    )
-    ctx, page, errors = open_page(browser, path, 0)
+    ctx, page, errors = open_page(browser, notebook_page(tmp_path, player._repr_html_()), 0)
     try:
         now = page.query_selector(".agl-player").evaluate(SEEN)
         assert now["step"] == 130
-        targets = [m for m in now["marked"] if m["target"]]
-        assert targets and all(m["inside"] and m["text"] >= 14 for m in targets), now
+        assert_up_close(now)
         assert errors == []
     finally:
         ctx.close()
