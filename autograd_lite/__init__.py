@@ -17,8 +17,8 @@ from __future__ import annotations
 
 from importlib import import_module
 
-from .grad_mode import no_grad
-from .value import Value
+from .engine.grad_mode import no_grad
+from .engine.value import Value
 
 __version__ = "0.1.0"
 
@@ -30,22 +30,22 @@ _LAZY: dict[str, str] = {
     "compile_batched": ".batched",
     "ExpressionError": ".expression",
     "parse": ".expression",
-    "GradcheckError": ".functional",
-    "central_difference": ".functional",
-    "grad": ".functional",
-    "gradcheck": ".functional",
-    "hessian": ".functional",
-    "value_and_grad": ".functional",
-    "custom_op": ".custom_ops",
-    "log_softmax": ".stable_softmax",
-    "logsumexp": ".stable_softmax",
-    "softmax": ".stable_softmax",
-    "Step": ".steps",
-    "Stepper": ".steps",
-    "draw": ".viz",
-    "render": ".viz",
-    "to_svg": ".viz",
-    "to_text": ".text_tree",
+    "GradcheckError": ".engine.functional",
+    "central_difference": ".engine.functional",
+    "grad": ".engine.functional",
+    "gradcheck": ".engine.functional",
+    "hessian": ".engine.functional",
+    "value_and_grad": ".engine.functional",
+    "custom_op": ".engine.custom_ops",
+    "log_softmax": ".engine.stable_softmax",
+    "logsumexp": ".engine.stable_softmax",
+    "softmax": ".engine.stable_softmax",
+    "Step": ".play.step",
+    "Stepper": ".play.stepper",
+    "draw": ".drawing.viz",
+    "render": ".drawing.viz",
+    "to_svg": ".drawing.viz",
+    "to_text": ".drawing.text_tree",
 }
 
 

@@ -41,8 +41,8 @@ import warnings
 from collections.abc import Callable
 from typing import Any
 
-from . import ops
-from .value import Value, apply
+from .engine import ops
+from .engine.value import Value, apply
 
 MAX_LENGTH = 2000
 """Longest source text accepted, in characters."""

@@ -76,7 +76,7 @@ import numpy as np  # noqa: E402
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from autograd_lite.batched import compile_batched  # noqa: E402
+from autograd_lite.batched.compiler import compile_batched  # noqa: E402
 from nn import (  # noqa: E402
     MLP,
     l2_penalty,

@@ -51,15 +51,15 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 import graphviz  # noqa: E402
 
 from autograd_lite import Value, draw, parse  # noqa: E402
-from autograd_lite.expression import output_of  # noqa: E402
-from autograd_lite.renderer import (  # noqa: E402
+from autograd_lite.drawing.renderer import (  # noqa: E402
     RenderError,
     find_renderer,
     pipe,
     pipe_drawing,
     script_dirs,
 )
-from autograd_lite.steps import Stepper  # noqa: E402
+from autograd_lite.expression import output_of  # noqa: E402
+from autograd_lite.play.stepper import Stepper  # noqa: E402
 
 SAMPLE = (1.2, -0.45)  # a point of the moons data set, label +1
 # What the lecture's drawing shows: no clusters, no edge numbers, no colours.

@@ -19,7 +19,7 @@ from __future__ import annotations
 import numpy as np
 
 from autograd_lite import Value
-from autograd_lite.batched import compile_batched
+from autograd_lite.batched.compiler import compile_batched
 from nn import MLP
 
 

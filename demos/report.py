@@ -29,7 +29,7 @@ from pathlib import Path
 from typing import Any
 
 from autograd_lite import Value, render
-from autograd_lite.viz import RendererNotFoundError
+from autograd_lite.drawing.viz import RendererNotFoundError
 
 
 @dataclass(frozen=True)

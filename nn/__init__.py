@@ -30,12 +30,14 @@ from .data import (
     to_signed,
     xor_table,
 )
+from .history import History
 from .layers import MLP, Layer, Neuron
 from .losses import (
     binary_cross_entropy,
     binary_cross_entropy_with_logits,
     hinge,
     l2_penalty,
+    loss_needs,
     mse,
     nll,
     softmax_cross_entropy,
@@ -51,7 +53,7 @@ from .metrics import (
 )
 from .module import Module
 from .optim import SGD, Adam, AdamW, Optimizer
-from .train import History, evaluate, fit
+from .train import evaluate, fit
 
 __all__ = [
     "Adam",
@@ -76,6 +78,7 @@ __all__ = [
     "hinge",
     "l2_penalty",
     "logit_correct",
+    "loss_needs",
     "make_blobs",
     "make_circles",
     "make_diag",

@@ -2,7 +2,7 @@
 
 The names are the lectures' choices (Grosse, CSC 411 lecture 10): linear,
 relu, softplus (soft ReLU), step (hard threshold), sigmoid (logistic) and
-tanh. Each is the engine's own op record (``autograd_lite.ops``), so its
+tanh. Each is the engine's own op record (``autograd_lite.engine.ops``), so its
 derivative comes from the op's rule; ``linear`` applies nothing. A one-input
 ``custom_op`` is an activation by its name too.
 
@@ -36,8 +36,9 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from autograd_lite import Value, ops
-from autograd_lite.value import apply
+from autograd_lite import Value
+from autograd_lite.engine import ops
+from autograd_lite.engine.value import apply
 
 Activation = Callable[[Value], Value]
 

@@ -15,7 +15,7 @@ times as long as that frame took (``COST_SHARE``), so drawing stays a few
 per cent of the run however fast the epochs are: with millisecond epochs
 that is every couple of hundred epochs, with slow ones every epoch.
 
->>> from nn.train import History
+>>> from nn.history import History
 >>> frames = []
 >>> class Page:                       # stands in for the notebook
 ...     def update(self, bundle, raw): frames.append(bundle)
@@ -35,19 +35,17 @@ import textwrap
 import time
 from collections.abc import Callable
 from html import escape
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 import numpy as np
 
 from . import jupyter
 from .class_grid import ClassGrid, NoRegions, class_grid
+from .history import History
 from .jupyter import Updatable
 from .module import Module
 from .svg_chart import INK, MUTED, Box, svg_document, text, training_curves
 from .svg_regions import decision_regions
-
-if TYPE_CHECKING:
-    from .train import History
 
 MIN_SECONDS = 0.2  # at most 5 frames a second
 COST_SHARE = 0.05  # wait at least 1 / COST_SHARE times as long as the last frame took

@@ -43,12 +43,61 @@ from __future__ import annotations
 
 import math
 import numbers
-from collections.abc import Iterable, Sequence
-from typing import Any
+from collections.abc import Callable, Iterable, Sequence
+from typing import Any, TypeVar
 
 from autograd_lite import Value, logsumexp
 
 Output = Value | Sequence[Value]
+F = TypeVar("F", bound=Callable[..., Value])
+
+# What a loss needs from ``fit``, said by the loss itself (``loss_needs``).
+PER_SAMPLE, WHOLE_BATCH = "per sample", "whole batch"
+NUMBER, CLASS_INDEX = "number", "class index"
+
+
+def loss_needs(*, batch: str = PER_SAMPLE, target: str = NUMBER) -> Callable[[F], F]:
+    """Mark a loss with what ``fit`` must give it; a loss without the mark is per-sample.
+
+    ``batch``: ``PER_SAMPLE`` (``loss(output, target)`` for one example, which
+    ``fit`` averages) or ``WHOLE_BATCH`` (``loss(outputs, targets)`` for the
+    whole batch at once, as ``mse``). ``target``: ``NUMBER`` (a number or a
+    list of them) or ``CLASS_INDEX`` (a class label, which a compiled batch
+    feeds in as a one-hot row). A loss of your own takes the same mark.
+
+    >>> @loss_needs(batch=WHOLE_BATCH)
+    ... def mean_abs(yhats, ys):
+    ...     return total([abs(yh - y) for yh, y in zip(yhats, ys)]) / len(ys)
+    >>> mean_abs.batch, per_sample(mean_abs)(Value(2.0), 5.0).data
+    ('whole batch', 3.0)
+    """
+    if batch not in (PER_SAMPLE, WHOLE_BATCH):
+        raise ValueError(f"batch must be {PER_SAMPLE!r} or {WHOLE_BATCH!r}, got {batch!r}")
+    if target not in (NUMBER, CLASS_INDEX):
+        raise ValueError(f"target must be {NUMBER!r} or {CLASS_INDEX!r}, got {target!r}")
+
+    def mark(loss: F) -> F:
+        loss.batch, loss.target = batch, target  # type: ignore[attr-defined]
+        return loss
+
+    return mark
+
+
+def takes_whole_batch(loss: Callable) -> bool:
+    """Whether ``loss`` takes a whole batch, ``loss(outputs, targets)`` (see ``loss_needs``)."""
+    return getattr(loss, "batch", PER_SAMPLE) == WHOLE_BATCH
+
+
+def takes_class_index(loss: Callable) -> bool:
+    """Whether ``loss``'s target is a class label (see ``loss_needs``)."""
+    return getattr(loss, "target", NUMBER) == CLASS_INDEX
+
+
+def per_sample(loss: Callable) -> Callable[[Any, Any], Value]:
+    """``loss`` of one example: the loss itself, or a whole-batch loss on a batch of one."""
+    if takes_whole_batch(loss):
+        return lambda output, target: loss([output], [target])
+    return loss
 
 
 def squared_error(yhat: Output, y: Any) -> Value:
@@ -64,6 +113,7 @@ def squared_error(yhat: Output, y: Any) -> Value:
     return 0.5 * total([(t - o) ** 2 for o, t in zip(outs, targets)])
 
 
+@loss_needs(batch=WHOLE_BATCH)
 def mse(yhats: Sequence[Output], ys: Sequence[Any]) -> Value:
     """Mean squared error over a batch: mean of (y - yhat)^2 over every output.
 
@@ -186,6 +236,7 @@ def binary_cross_entropy_with_logits(logit: Value, y: Any) -> Value:
     return z.softplus() - target * z
 
 
+@loss_needs(target=CLASS_INDEX)
 def softmax_cross_entropy(logits: Sequence[Value], y: Any) -> Value:
     """The lecture's NLL of softmax(z), from the logits z: logsumexp(z) - z_y.
 
@@ -226,6 +277,7 @@ def softmax_cross_entropy(logits: Sequence[Value], y: Any) -> Value:
     return logsumexp(zs) - zs[k]
 
 
+@loss_needs(target=CLASS_INDEX)
 def nll(logits: Sequence[Value], y: Any) -> Value:
     """Negative log-likelihood -log softmax(z)_y: ``softmax_cross_entropy`` by its other name.
 

@@ -14,7 +14,7 @@ In a notebook nothing goes to stderr, which Jupyter shows in a red box; in a
 log there are no carriage returns, so each line reads on its own. tqdm and
 IPython are imported only when progress is shown.
 
->>> from nn.train import History
+>>> from nn.history import History
 >>> lines = []
 >>> line = TextLine(3, lambda text, final: lines.append(text), started=0.0, interval=2.0,
 ...                 clock=iter([0.5, 1.0, 1.5]).__next__)
@@ -31,12 +31,10 @@ from __future__ import annotations
 import sys
 import time
 from collections.abc import Callable
-from typing import TYPE_CHECKING, Any, Protocol, TextIO
+from typing import Any, Protocol, TextIO
 
 from . import jupyter
-
-if TYPE_CHECKING:
-    from .train import History
+from .history import History
 
 NOTEBOOK_SECONDS = 0.2  # a notebook's text line: at most 5 updates a second
 LOG_SECONDS = 2.0  # a log: a line at most every 2 seconds
@@ -75,7 +73,7 @@ def stderr_is_terminal() -> bool:
 def shown_numbers(history: History) -> dict[str, str]:
     """The last epoch's loss (and accuracy) as the bar shows them.
 
-    >>> from nn.train import History
+    >>> from nn.history import History
     >>> shown_numbers(History(loss=[0.5, 0.123456], accuracy=[0.5, 0.95]))
     {'loss': '0.1235', 'acc': '95.0%'}
     """

@@ -10,7 +10,7 @@ One epoch passes over the data once, in mini-batches. For each batch:
 The history records, per epoch, the mean batch loss and the training
 accuracy of the forward passes made during the epoch (before each batch's
 update, as micrograd's demo reports them). With ``batched=True`` each batch
-runs through a compiled graph instead (``autograd_lite.batched``): the loss
+runs through a compiled graph instead (``autograd_lite.batched.compiler``): the loss
 of one example is traced once and evaluated for the whole batch with numpy;
 the numbers are the scalar path's, up to rounding.
 
@@ -36,16 +36,16 @@ from __future__ import annotations
 import math
 import time
 from collections.abc import Callable
-from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
 
 from autograd_lite import Value, no_grad
-from autograd_lite.batched import BatchedGraph, compile_batched
+from autograd_lite.batched.compiler import BatchedGraph, compile_batched
 
 from . import jupyter, losses
 from .data import batches, check_dataset
+from .history import History
 from .init import random_generator
 from .metrics import Correct, correct_for
 from .module import Module
@@ -63,21 +63,6 @@ from .train_checks import (
 Loss = Callable[[Any, Any], Value]
 
 _LONG_RUN_SECONDS = 2.0
-
-
-@dataclass
-class History:
-    """Per-epoch training loss and accuracy (``None`` entries for regression)."""
-
-    loss: list[float] = field(default_factory=list)
-    accuracy: list[float | None] = field(default_factory=list)
-
-    def __repr__(self) -> str:
-        if not self.loss:
-            return "History(no epochs)"
-        acc = self.accuracy[-1]
-        shown = "" if acc is None else f", accuracy {acc:.1%}"
-        return f"History({len(self.loss)} epochs: loss {self.loss[-1]:.4g}{shown})"
 
 
 def fit(
@@ -216,9 +201,9 @@ def evaluate(
 
 
 def _batch_loss(loss: Loss, outputs: list[Any], targets: np.ndarray) -> Value:
-    """The mean of ``loss`` over a batch (``mse`` takes the whole batch at once)."""
-    if loss is losses.mse:
-        return losses.mse(outputs, list(targets))
+    """The mean of ``loss`` over a batch (a whole-batch loss such as ``mse`` takes it at once)."""
+    if losses.takes_whole_batch(loss):
+        return loss(outputs, list(targets))
     return losses.total([loss(o, t) for o, t in zip(outputs, targets)]) / len(outputs)
 
 
@@ -242,11 +227,11 @@ class _CompiledLoss:
         self, model: Module, loss: Loss, params: list[Value], example: Any, l2: float
     ) -> None:
         self.model, self.params, self.example = model, params, [float(v) for v in example]
-        self.per_example = (lambda o, t: losses.mse([o], [t])) if loss is losses.mse else loss
+        self.per_example = losses.per_sample(loss)
         self.graphs: dict[Any, BatchedGraph] = {}
         self.classes = 0  # with a softmax loss: how many logits the model gives
         self.one_hot_graph: BatchedGraph | None = None
-        if loss is losses.softmax_cross_entropy or loss is losses.nll:
+        if losses.takes_class_index(loss):
             with no_grad():
                 out = model(self.example)
             self.classes = len(out) if isinstance(out, list) else 0

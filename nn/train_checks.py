@@ -135,7 +135,7 @@ def check_targets(
 
 def _try_loss(loss: Callable, out: Any, target: Any, i: int, where: str) -> None:
     try:
-        value = losses.mse([out], [target]) if loss is losses.mse else loss(out, target)
+        value = losses.per_sample(loss)(out, target)
     except (TypeError, ValueError, ArithmeticError, LookupError) as e:
         raise _refusal(
             e,

@@ -32,7 +32,7 @@ def pytest_configure(config: pytest.Config) -> None:
 @pytest.fixture(autouse=True)
 def _op_registry_as_it_was() -> Iterator[None]:
     """Custom ops a test defines are gone after it: the registry is per process."""
-    from autograd_lite import ops
+    from autograd_lite.engine import ops
 
     saved = dict(ops.REGISTRY)
     yield

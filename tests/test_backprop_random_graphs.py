@@ -11,7 +11,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from autograd_lite import Value
-from autograd_lite.backprop import _prepare_backward, chain_rule, topological_order, walk
+from autograd_lite.engine.backprop import _prepare_backward, chain_rule, topological_order, walk
 
 # each step: (operation, index of first operand, index of second operand)
 steps = st.lists(

@@ -17,8 +17,8 @@ from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
 from autograd_lite import Value, compile_batched, custom_op, logsumexp
-from autograd_lite.batched_lowering import LinearStep, lower
-from autograd_lite.batched_program import ProgramStep
+from autograd_lite.batched.lowering import LinearStep, lower
+from autograd_lite.batched.program import ProgramStep
 from nn import (
     MLP,
     SGD,

@@ -16,11 +16,12 @@ import pytest
 from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
-from autograd_lite import Value, log_softmax, logsumexp, ops, softmax
-from autograd_lite.batched import compile_batched
-from autograd_lite.float_math import FLOAT
-from autograd_lite.numpy_math import NUMPY
-from autograd_lite.value import apply
+from autograd_lite import Value, log_softmax, logsumexp, softmax
+from autograd_lite.batched.compiler import compile_batched
+from autograd_lite.batched.numpy_math import NUMPY
+from autograd_lite.engine import ops
+from autograd_lite.engine.float_math import FLOAT
+from autograd_lite.engine.value import apply
 
 TOL = 1e-12
 

@@ -9,7 +9,7 @@ import warnings
 import numpy as np
 import pytest
 
-import autograd_lite.value as value_module
+import autograd_lite.engine.value as value_module
 from autograd_lite import TraceError, Value, compile_batched, no_grad
 
 # --- data-dependent Python code -------------------------------------------------------

@@ -15,7 +15,7 @@ import xml.etree.ElementTree as ET
 import pytest
 
 from autograd_lite import draw, to_svg
-from autograd_lite.box_stacking import stacks_boxes_reversed
+from autograd_lite.drawing.box_stacking import stacks_boxes_reversed
 
 SVG = "{http://www.w3.org/2000/svg}"
 XLINK = "{http://www.w3.org/1999/xlink}"

@@ -15,8 +15,8 @@ import pytest
 from autograd_lite import parse
 from autograd_lite.cli import main
 from autograd_lite.cli.assignments import graph_from_text, parse_assignment, values_from
-from autograd_lite.cli.step import interact
-from autograd_lite.steps import Stepper
+from autograd_lite.cli.step_command import interact
+from autograd_lite.play.stepper import Stepper
 
 LECTURE = ["q = x + y; f = q * z", "x=-2", "y=5", "z=-4"]
 

@@ -16,8 +16,8 @@ from collections.abc import Callable, Sequence
 import pytest
 
 from autograd_lite import Value, draw, to_svg
-from autograd_lite.clusters import find_groups, parameter_module, parent_module
-from autograd_lite.dot import GraphTooLargeError
+from autograd_lite.drawing.clusters import find_groups, parameter_module, parent_module
+from autograd_lite.drawing.dot import GraphTooLargeError
 
 SVG = "{http://www.w3.org/2000/svg}"
 

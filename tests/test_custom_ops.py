@@ -23,10 +23,10 @@ from autograd_lite import (
     grad,
     gradcheck,
     hessian,
-    ops,
     parse,
     to_svg,
 )
+from autograd_lite.engine import ops
 
 # The ops are defined inside the tests (through these fixtures): conftest puts
 # the registry back after each test, so no other test file sees them.

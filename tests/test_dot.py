@@ -9,7 +9,7 @@ import graphviz
 import pytest
 
 from autograd_lite import Value, draw, to_svg
-from autograd_lite.dot import HIGHLIGHT, ROLE_COLORS
+from autograd_lite.drawing.dot import HIGHLIGHT, ROLE_COLORS
 
 
 def lecture_graph() -> tuple[Value, ...]:

@@ -10,7 +10,8 @@ from pathlib import Path
 
 import pytest
 
-from autograd_lite import Value, ops
+from autograd_lite import Value
+from autograd_lite.engine import ops
 from autograd_lite.expression import (
     MAX_DEPTH,
     MAX_LENGTH,

@@ -16,13 +16,13 @@ from pathlib import Path
 import pytest
 
 from autograd_lite import Value, parse
+from autograd_lite.drawing.frame import frame_of
+from autograd_lite.drawing.layout import Layout
+from autograd_lite.drawing.renderer import find_renderer
+from autograd_lite.drawing.scene_builder import build_scene
+from autograd_lite.drawing.svg_template import LayoutError, SvgTemplate
 from autograd_lite.expression import output_of
-from autograd_lite.frame import frame_of
-from autograd_lite.layout import Layout
-from autograd_lite.renderer import find_renderer
-from autograd_lite.scene import build_scene
-from autograd_lite.steps import Stepper
-from autograd_lite.svg_template import LayoutError, SvgTemplate
+from autograd_lite.play.stepper import Stepper
 
 SVG = "{http://www.w3.org/2000/svg}"
 NUMBER = re.compile(r"-?\d+(?:\.\d+)?(?:e-?\d+)?")

@@ -11,10 +11,11 @@ import pytest
 from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 
-from autograd_lite import Value, compile_batched, ops, parse
-from autograd_lite.float_math import BACKEND_FUNCTIONS, FLOAT, FloatMath
-from autograd_lite.numpy_math import NUMPY, NumpyMath
-from autograd_lite.value import VALUE, ValueMath
+from autograd_lite import Value, compile_batched, parse
+from autograd_lite.batched.numpy_math import NUMPY, NumpyMath
+from autograd_lite.engine import ops
+from autograd_lite.engine.float_math import BACKEND_FUNCTIONS, FLOAT, FloatMath
+from autograd_lite.engine.value import VALUE, ValueMath
 
 BUILTIN = {name: op for name, op in ops.REGISTRY.items() if op.builtin}
 POWERS = [ops.power(n) for n in (0, 1, 2, 3, -1, -2, 0.5, 1.5, -0.5, 1 / 3)]

@@ -14,14 +14,14 @@ import autograd_lite
 HEAVY = ("numpy", "graphviz")
 NOT_THE_ENGINE = (
     "autograd_lite.expression",
-    "autograd_lite.dot",
-    "autograd_lite.viz",
-    "autograd_lite.renderer",
-    "autograd_lite.steps",
-    "autograd_lite.slides",
-    "autograd_lite.player",
-    "autograd_lite.batched",
-    "autograd_lite.functional",
+    "autograd_lite.drawing.dot",
+    "autograd_lite.drawing.viz",
+    "autograd_lite.drawing.renderer",
+    "autograd_lite.play.stepper",
+    "autograd_lite.play.slides",
+    "autograd_lite.play.player",
+    "autograd_lite.batched.compiler",
+    "autograd_lite.engine.functional",
 )
 
 
@@ -41,7 +41,7 @@ def test_importing_value_loads_no_numpy_graphviz_parser_or_drawing_code():
 def test_a_public_name_loads_its_module_on_first_use():
     loaded = modules_after("from autograd_lite import parse")
     assert "autograd_lite.expression" in loaded
-    assert "autograd_lite.dot" not in loaded and "graphviz" not in loaded
+    assert "autograd_lite.drawing.dot" not in loaded and "graphviz" not in loaded
 
 
 def test_every_public_name_imports_from_the_package():

@@ -27,7 +27,7 @@ def test_nn_is_importable_as_the_design_fixes_it():
 
 
 def test_the_players_script_and_style_sheets_ship_as_package_data():
-    """Every file of autograd_lite/web/ is named by pyproject's package-data (a wheel holds
+    """Every file of autograd_lite/play/web/ is named by pyproject's package-data (a wheel holds
     only those), and the player reads each of them back."""
     import fnmatch
     from pathlib import Path
@@ -35,13 +35,13 @@ def test_the_players_script_and_style_sheets_ship_as_package_data():
     tomllib = pytest.importorskip("tomllib")
     root = Path(__file__).resolve().parent.parent
     config = tomllib.loads((root / "pyproject.toml").read_text(encoding="utf-8"))
-    patterns = config["tool"]["setuptools"]["package-data"]["autograd_lite"]
-    web = root / "autograd_lite" / "web"
+    patterns = config["tool"]["setuptools"]["package-data"]["autograd_lite.play"]
+    web = root / "autograd_lite" / "play" / "web"
     files = sorted(p.name for p in web.iterdir())
     assert files == ["deck.css", "player.css", "player.js"]
     for name in files:
         assert any(fnmatch.fnmatch(f"web/{name}", p) for p in patterns), name
 
-    from autograd_lite.player import web_file
+    from autograd_lite.play.player import web_file
 
     assert all(web_file(name) == (web / name).read_text(encoding="utf-8") for name in files)

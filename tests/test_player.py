@@ -13,11 +13,11 @@ from html.parser import HTMLParser
 import pytest
 
 from autograd_lite import Value, parse
-from autograd_lite import renderer as renderer_module
-from autograd_lite.player import Player, TooManyStepsError
-from autograd_lite.player_data import encoded, player_data
-from autograd_lite.renderer import RendererNotFoundError
-from autograd_lite.steps import Stepper
+from autograd_lite.drawing import renderer as renderer_module
+from autograd_lite.drawing.renderer import RendererNotFoundError
+from autograd_lite.play.player import Player, TooManyStepsError
+from autograd_lite.play.player_data import encoded, player_data
+from autograd_lite.play.stepper import Stepper
 
 
 def lecture() -> Stepper:
@@ -207,7 +207,7 @@ def test_a_graph_over_the_drawing_limit_shows_the_message_without_drawing(monkey
         raise AssertionError("the renderer must not be called for a graph over the limit")
 
     monkeypatch.setattr(renderer_module, "pipe", no_renderer)
-    monkeypatch.setattr("autograd_lite.layout.pipe_drawing", no_renderer)
+    monkeypatch.setattr("autograd_lite.drawing.layout.pipe_drawing", no_renderer)
     html = Stepper(chain(400))._repr_html_()  # 1201 nodes drawn, 1602 steps
     assert 'class="agl-refusal"' in html and "GraphTooLargeError" in html
     assert "more than max_nodes=1000" in html

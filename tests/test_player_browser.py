@@ -15,7 +15,7 @@ from pathlib import Path
 import pytest
 
 from autograd_lite import parse
-from autograd_lite.steps import Stepper
+from autograd_lite.play.stepper import Stepper
 
 SHAPES = ("polygon", "polyline", "ellipse", "path", "rect", "circle", "line")
 FANOUT = "v1 = x*y + x; v2 = v1*y + x; v3 = v2*y + x"

@@ -14,8 +14,8 @@ import pytest
 
 from autograd_lite import parse
 from autograd_lite.expression import output_of
-from autograd_lite.slides import write_slides
-from autograd_lite.steps import Stepper
+from autograd_lite.play.slides import write_slides
+from autograd_lite.play.stepper import Stepper
 
 pytestmark = pytest.mark.slow
 

@@ -16,8 +16,8 @@ import pytest
 
 import autograd_lite
 from autograd_lite import Value, draw, render, to_svg
-from autograd_lite import renderer as renderer_module
-from autograd_lite.renderer import RendererNotFoundError, RenderError, find_renderer
+from autograd_lite.drawing import renderer as renderer_module
+from autograd_lite.drawing.renderer import RendererNotFoundError, RenderError, find_renderer
 
 SVG = "{http://www.w3.org/2000/svg}"
 PNG_MAGIC = b"\x89PNG\r\n\x1a\n"

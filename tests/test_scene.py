@@ -13,9 +13,9 @@ from pathlib import Path
 import pytest
 
 from autograd_lite import Value, draw, parse, to_svg
+from autograd_lite.drawing.scene_builder import build_scene
 from autograd_lite.expression import output_of
-from autograd_lite.scene import build_scene
-from autograd_lite.steps import Stepper
+from autograd_lite.play.stepper import Stepper
 
 SVG = "{http://www.w3.org/2000/svg}"
 XLINK = "{http://www.w3.org/1999/xlink}"

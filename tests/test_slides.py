@@ -18,10 +18,10 @@ import pytest
 
 from autograd_lite import Value, parse
 from autograd_lite.cli import main
-from autograd_lite.dot import HIGHLIGHT
+from autograd_lite.drawing.dot import HIGHLIGHT
 from autograd_lite.expression import output_of
-from autograd_lite.slides import TooManyStepsError, slides_html, write_slides
-from autograd_lite.steps import Stepper
+from autograd_lite.play.slides import TooManyStepsError, slides_html, write_slides
+from autograd_lite.play.stepper import Stepper
 
 EXPR = "q = x + y; f = q * z"
 VALUES = ["x=-2", "y=5", "z=-4"]
@@ -544,10 +544,10 @@ def test_in_chromium_printing_gives_a_page_per_step(browser, deck_file: Path):
 
 def test_a_deck_past_its_time_budget_stops_with_a_message():
     stepper = lecture_stepper()
-    from autograd_lite.slides import PROJECTOR
+    from autograd_lite.play.slides import PROJECTOR
 
     stepper.layout(**PROJECTOR)  # laid out already: the budget runs out among the slides
-    from autograd_lite.renderer import RenderError
+    from autograd_lite.drawing.renderer import RenderError
 
     with pytest.raises(RenderError, match=r"making the slides took longer than 1e-09 s and was "
                        r"stopped \(at slide 0 of 10\).*--timeout"):  # fmt: skip

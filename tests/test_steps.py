@@ -7,7 +7,7 @@ import math
 import pytest
 
 from autograd_lite import Value, draw, parse
-from autograd_lite.steps import BACKWARD, FORWARD, SEED, Stepper
+from autograd_lite.play.stepper import BACKWARD, FORWARD, SEED, Stepper
 
 
 def lecture():

@@ -8,7 +8,7 @@ from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 
 from autograd_lite import Value
-from autograd_lite.steps import BACKWARD, SEED, Stepper
+from autograd_lite.play.stepper import BACKWARD, SEED, Stepper
 
 BINARY = ["+", "-", "*", "/"]
 UNARY = ["tanh", "sigmoid", "sin", "cos", "relu", "softplus", "neg", "abs", "square", "exp"]

@@ -10,7 +10,7 @@ from __future__ import annotations
 import pytest
 
 from autograd_lite import Value, parse
-from autograd_lite.steps import Stepper
+from autograd_lite.play.stepper import Stepper
 
 
 def lecture() -> Stepper:
@@ -146,7 +146,7 @@ def test_question_frames_refuse_unknown_options():
 
 
 def test_a_question_about_a_field_that_is_not_there_is_refused():
-    from autograd_lite.frame import frame_of
+    from autograd_lite.drawing.frame import frame_of
 
     s = lecture()
     with pytest.raises(ValueError, match="the field must be 'data' or 'grad', got 'value'"):

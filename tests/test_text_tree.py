@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from autograd_lite import Value, parse, to_text
-from autograd_lite.steps import Stepper
+from autograd_lite.play.stepper import Stepper
 
 
 def lecture():

@@ -2,7 +2,8 @@
 
 Each subcommand lives in a module of this package with two functions,
 ``add_parser(subparsers)`` and ``run(args) -> int``, and is listed in
-``COMMANDS``.
+``COMMANDS``
+(the module is named after its command: ``draw_command`` for ``draw``).
 """
 
 from __future__ import annotations
@@ -15,8 +16,14 @@ from collections.abc import Sequence
 from .. import __version__
 from .terminal import guarded
 
-# module name in this package, in the order ``--help`` lists them
-COMMANDS: list[str] = ["trace", "step", "draw", "demo", "slides"]
+# command -> its module in this package, in the order ``--help`` lists them
+COMMANDS: dict[str, str] = {
+    "trace": "trace_command",
+    "step": "step_command",
+    "draw": "draw_command",
+    "demo": "demo_command",
+    "slides": "slides_command",
+}
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -26,8 +33,8 @@ def build_parser() -> argparse.ArgumentParser:
     )
     parser.add_argument("--version", action="version", version=f"autograd-lite {__version__}")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
-    for name in COMMANDS:
-        module = importlib.import_module(f"{__name__}.{name}")
+    for module_name in COMMANDS.values():
+        module = importlib.import_module(f"{__name__}.{module_name}")
         module.add_parser(sub)
     return parser
 

@@ -21,8 +21,8 @@ import sys
 from collections.abc import Iterable
 from typing import TextIO
 
+from ..engine.value import Value
 from ..expression import ExpressionError, output_of, parse
-from ..value import Value
 
 EXPRESSION_HELP = (
     "the expression, in quotes: '(x + y) * z' or 'q = x + y; f = q * z' "

@@ -9,7 +9,7 @@ them to a terminal: the alternate screen, cbreak mode, redraws on resize,
 and everything put back on exit, Ctrl-C included.
 
 >>> from autograd_lite import parse
->>> from autograd_lite.steps import Stepper
+>>> from autograd_lite.play.stepper import Stepper
 >>> screen = StepScreen(Stepper(parse("q = x + y; f = q * z", x=-2, y=5, z=-4)["f"]), "f")
 >>> screen.handle("right"), screen.stepper.position
 (True, 1)
@@ -24,7 +24,7 @@ import signal
 import sys
 from typing import Any, TextIO
 
-from ..steps import Stepper
+from ..play.stepper import Stepper
 from .keys import KeyReader
 
 NEXT = {"right", "n", "space", "enter", "down", "pagedown"}

@@ -20,9 +20,18 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from typing import Any
 
-from .clusters import Group, parameter_labels
+from .clusters import Group, find_groups, parameter_labels
+from .drawable_text import check_graph_text
 from .module_names import short_label, short_title
-from .scene import Scene, SceneCluster, SceneEdge, SceneNode
+from .scene import (
+    COLLAPSE_MODES,
+    DEFAULT_MAX_NODES,
+    GraphTooLargeError,
+    Scene,
+    SceneCluster,
+    SceneEdge,
+    SceneNode,
+)
 
 COPY_MIN_USES = 4
 COPY_MIN_SPAN = 60
@@ -35,6 +44,42 @@ picture."""
 
 
 # --- rules -------------------------------------------------------------------------
+
+
+def build_scene(
+    root: Any,
+    *,
+    cluster: bool = True,
+    collapse: str | None = None,
+    parameters: Iterable[Any] | None = None,
+    names: Mapping[Any, str] | None = None,
+    copies: bool = True,
+    max_nodes: int | None = DEFAULT_MAX_NODES,
+) -> Scene:
+    """The scene of ``root``'s graph; the options are ``draw``'s (see ``dot.draw``).
+
+    Raises GraphTooLargeError when it would draw more than ``max_nodes``
+    values, operations and modules.
+    """
+    if collapse not in COLLAPSE_MODES:
+        raise ValueError(f"collapse must be None, 'neuron' or 'layer', got {collapse!r}")
+    if max_nodes is not None and (
+        isinstance(max_nodes, bool) or not isinstance(max_nodes, int) or max_nodes < 1
+    ):
+        raise ValueError(f"max_nodes must be a positive number or None, got {max_nodes!r}")
+    if not hasattr(root, "topological_order"):
+        raise TypeError(f"draw() takes a Value, got {type(root).__name__}")
+    order = root.topological_order()
+    check_graph_text(order, names)
+    groups = find_groups(order) if (cluster or collapse) else []
+    scene = Scene(root, order, collapse, groups)
+    units = collapsed_units(groups, collapse)
+    scene.hidden = {node: unit for unit in units for node in unit.members}
+    scene.size = drawn_size(order, scene.hidden, len(units))
+    if max_nodes is not None and scene.size > max_nodes:
+        raise GraphTooLargeError(too_large_message(order, groups, collapse, scene.size, max_nodes))
+    SceneBuilder(scene, units, cluster, parameters, names or {}, copies).build()
+    return scene
 
 
 def roles(order: list, root: Any, parameters: Iterable[Any] | None) -> dict:
@@ -385,6 +430,7 @@ __all__ = [
     "COPY_MIN_SPAN",
     "COPY_MIN_USES",
     "SceneBuilder",
+    "build_scene",
     "collapsed_units",
     "drawn_size",
     "values_to_copy",

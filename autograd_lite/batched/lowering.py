@@ -58,9 +58,9 @@ from typing import Any
 
 import numpy as np
 
-from . import ops
-from .batched_program import Program, ProgramStep, row_index, row_scatter, row_text
-from .value import Value
+from ..engine import ops
+from ..engine.value import Value
+from .program import Program, ProgramStep, row_index, row_scatter, row_text
 
 
 class LinearStep:

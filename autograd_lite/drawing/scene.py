@@ -18,6 +18,7 @@ copy of leaf ``v0``, ``e5`` an edge, ``cluster_1`` a box.
 >>> x, y, z = Value(-2.0, label="x"), Value(5.0, label="y"), Value(-4.0, label="z")
 >>> q = x + y
 >>> f = q * z
+>>> from autograd_lite.drawing.scene_builder import build_scene
 >>> s = build_scene(f)
 >>> list(s.nodes)
 ['v0', 'v1', 'v2', 'o2', 'v3', 'v4', 'o4']
@@ -29,11 +30,11 @@ copy of leaf ``v0``, ``e5`` an edge, ``cluster_1`` a box.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
-from .clusters import Group, find_groups
+from .clusters import Group
 
 DEFAULT_MAX_NODES = 1000
 """Graphs that would draw more nodes than this (values + operations) are refused."""
@@ -201,45 +202,6 @@ class Scene:
             edge_ids.update(self.edges_between(self.drawn[parent], self.drawn[child]))
 
 
-def build_scene(
-    root: Any,
-    *,
-    cluster: bool = True,
-    collapse: str | None = None,
-    parameters: Iterable[Any] | None = None,
-    names: Mapping[Any, str] | None = None,
-    copies: bool = True,
-    max_nodes: int | None = DEFAULT_MAX_NODES,
-) -> Scene:
-    """The scene of ``root``'s graph; the options are ``draw``'s (see ``dot.draw``).
-
-    Raises GraphTooLargeError when it would draw more than ``max_nodes``
-    values, operations and modules.
-    """
-    from .drawable_text import check_graph_text
-    from .scene_builder import SceneBuilder, collapsed_units, drawn_size, too_large_message
-
-    if collapse not in COLLAPSE_MODES:
-        raise ValueError(f"collapse must be None, 'neuron' or 'layer', got {collapse!r}")
-    if max_nodes is not None and (
-        isinstance(max_nodes, bool) or not isinstance(max_nodes, int) or max_nodes < 1
-    ):
-        raise ValueError(f"max_nodes must be a positive number or None, got {max_nodes!r}")
-    if not hasattr(root, "topological_order"):
-        raise TypeError(f"draw() takes a Value, got {type(root).__name__}")
-    order = root.topological_order()
-    check_graph_text(order, names)
-    groups = find_groups(order) if (cluster or collapse) else []
-    scene = Scene(root, order, collapse, groups)
-    units = collapsed_units(groups, collapse)
-    scene.hidden = {node: unit for unit in units for node in unit.members}
-    scene.size = drawn_size(order, scene.hidden, len(units))
-    if max_nodes is not None and scene.size > max_nodes:
-        raise GraphTooLargeError(too_large_message(order, groups, collapse, scene.size, max_nodes))
-    SceneBuilder(scene, units, cluster, parameters, names or {}, copies).build()
-    return scene
-
-
 __all__ = [
     "DEFAULT_MAX_NODES",
     "GraphTooLargeError",
@@ -247,5 +209,4 @@ __all__ = [
     "SceneCluster",
     "SceneEdge",
     "SceneNode",
-    "build_scene",
 ]

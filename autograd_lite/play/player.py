@@ -19,7 +19,7 @@ picture (an image: untrusted outputs lose their inline SVG) and
 narration, and says what the controls need.
 
 >>> from autograd_lite import parse
->>> from autograd_lite.steps import Stepper
+>>> from autograd_lite.play.stepper import Stepper
 >>> s = Stepper(parse("q = x + y; f = q * z", x=-2, y=5, z=-4)["f"], notation="unicode")
 >>> s.jump(9)
 Step(9, 'backward', 'x̄ += q̄ · ∂q/∂x = (−4) · 1 = −4   (x.grad = −4)')
@@ -35,14 +35,14 @@ from html import escape
 from importlib.resources import files
 from typing import Any
 
-from .frame import Frame
-from .layout import Layout
+from ..drawing.frame import Frame
+from ..drawing.layout import Layout
+from ..drawing.renderer import DEFAULT_TIMEOUT, RendererNotFoundError, RenderError
+from ..drawing.scene import GraphTooLargeError
+from ..drawing.svg_template import LayoutError
 from .player_data import player_data, to_json
-from .renderer import DEFAULT_TIMEOUT, RendererNotFoundError, RenderError
-from .scene import GraphTooLargeError
+from .step import FORWARD, SCENE_OPTIONS, StepSource, check_drawing_options
 from .step_words import caption, opening, words_html
-from .steps import FORWARD, SCENE_OPTIONS, Stepper, check_drawing_options
-from .svg_template import LayoutError
 
 DEFAULT_MAX_STEPS = 2000
 """Players (and decks) of graphs with more steps than this are refused: a
@@ -73,17 +73,17 @@ def web_file(name: str) -> str:
     >>> "agl-player" in web_file("player.css")
     True
     """
-    return files("autograd_lite").joinpath("web", name).read_text(encoding="utf-8")
+    return files(__package__).joinpath("web", name).read_text(encoding="utf-8")
 
 
-def check_steps(stepper: Stepper, max_steps: int | None, what: str = "the player") -> None:
+def check_steps(stepper: StepSource, max_steps: int | None, what: str = "the player") -> None:
     """Raise TooManyStepsError if ``stepper`` has more than ``max_steps`` steps (None: no limit).
 
-    >>> from autograd_lite import Value
+    >>> from autograd_lite import Stepper, Value
     >>> check_steps(Stepper(Value(2.0, label="x") * 3), 4, "the deck")  # doctest: +ELLIPSIS
     Traceback (most recent call last):
     ...
-    autograd_lite.player.TooManyStepsError: the deck would have 6 steps, more than max_steps=4: ...
+    autograd_lite.play...TooManyStepsError: the deck would have 6 steps, more than max_steps=4: ...
     """
     if max_steps is not None and (isinstance(max_steps, bool) or not isinstance(max_steps, int)):
         raise TypeError(f"max_steps must be a whole number or None, got {max_steps!r}")
@@ -109,7 +109,7 @@ class Player:
 
     def __init__(
         self,
-        stepper: Stepper,
+        stepper: StepSource,
         *,
         predict: bool = False,
         close_up: bool = False,
@@ -118,7 +118,7 @@ class Player:
         max_steps: int | None = DEFAULT_MAX_STEPS,
         **options: Any,
     ) -> None:
-        if not isinstance(stepper, Stepper):
+        if not isinstance(stepper, StepSource):
             raise TypeError(f"Player() takes a Stepper, got {type(stepper).__name__}")
         if not isinstance(predict, bool):
             raise TypeError(f"predict must be True or False, got {predict!r}")
@@ -180,7 +180,7 @@ def refusal_html(error: Exception) -> str:
 
 
 def player_markup(
-    stepper: Stepper,
+    stepper: StepSource,
     layout: Layout,
     frames: list[Frame],
     questions: list[Frame | None],
@@ -251,7 +251,7 @@ def still_picture(layout: Layout, frame: Frame, attrs: dict[str, Any], position:
     return f'<img class="agl-still" src="data:image/svg+xml;base64,{encoded}"{size} alt="{alt}">'
 
 
-def static_bar(stepper: Stepper, title: str, position: int) -> str:
+def static_bar(stepper: StepSource, title: str, position: int) -> str:
     """The bar above the picture as plain HTML: the title, the phase, ``k / n``."""
     step = stepper.steps[position - 1] if position else None
     phase = "overview" if step is None else ("forward" if step.kind == FORWARD else "backward")
@@ -264,10 +264,10 @@ def static_bar(stepper: Stepper, title: str, position: int) -> str:
     )
 
 
-def static_story(stepper: Stepper, position: int) -> str:
+def static_story(stepper: StepSource, position: int) -> str:
     """The narration of ``position`` as plain HTML (``player.js`` draws the same).
 
-    >>> from autograd_lite import Value
+    >>> from autograd_lite import Stepper, Value
     >>> html = static_story(Stepper(Value(2.0, label="x") * 3, notation="ascii"), 1)
     >>> '<span class="agl-eq">x = 2</span><span class="agl-note">   (input)</span>' in html
     True

@@ -12,8 +12,8 @@ gradient table needs no zeroing. A lowered program's matrix products
 transposed products backward.
 
 >>> import numpy as np
->>> from autograd_lite.batched_program import Program
->>> from autograd_lite.batched_trace import trace
+>>> from autograd_lite.batched.program import Program
+>>> from autograd_lite.batched.trace import trace
 >>> t = trace(lambda x: x * x, (1.0,), None, False)
 >>> program = Program.from_trace(t.first, t.inputs, t.params)
 >>> V = np.empty((program.n_rows, 3)); V[0] = [1.0, 2.0, 3.0]
@@ -30,12 +30,12 @@ from typing import Any
 
 import numpy as np
 
-from .batched_lowering import LinearStep
-from .batched_program import Program, ProgramStep, row_index
-from .errors import describe, overflow_error
+from ..engine.op_record import Check
+from ..engine.value import checked_result
+from ..errors import describe, overflow_error
+from .lowering import LinearStep
 from .numpy_math import NUMPY
-from .op_record import Check
-from .value import checked_result
+from .program import Program, ProgramStep, row_index
 
 
 def forward(program: Program, V: np.ndarray, leaves: np.ndarray | None = None) -> list:

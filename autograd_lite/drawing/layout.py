@@ -10,8 +10,8 @@ that one picture (``svg_template.py``): every node keeps its position and
 size in every frame.
 
 >>> from autograd_lite import Value
->>> from autograd_lite.frame import frame_of
->>> from autograd_lite.scene import build_scene
+>>> from autograd_lite.drawing.frame import frame_of
+>>> from autograd_lite.drawing.scene_builder import build_scene
 >>> x = Value(2.0, label="x")
 >>> f = x * x
 >>> scene = build_scene(f)

@@ -15,7 +15,7 @@ Frames are plain data keyed by the scene's ids (``to_dict`` gives JSON),
 so a player can apply them in a browser as well as here.
 
 >>> from autograd_lite import Value
->>> from autograd_lite.scene import build_scene
+>>> from autograd_lite.drawing.scene_builder import build_scene
 >>> x, y = Value(-2.0, label="x"), Value(5.0, label="y")
 >>> q = x + y
 >>> q.backward()
@@ -120,7 +120,7 @@ def frame_of(
     ``(value, "data")`` or ``(value, "grad")``: a number shown as ``?``.
 
     >>> from autograd_lite import Value
-    >>> from autograd_lite.scene import build_scene
+    >>> from autograd_lite.drawing.scene_builder import build_scene
     >>> x = Value(2.0, label="x")
     >>> f = x * 3
     >>> look = frame_of(build_scene(f), uncomputed=[f], asked=[(f, "data")])
@@ -168,7 +168,7 @@ def reserve(frames: Sequence[Frame]) -> Frame:
     share its positions and sizes. Fills and marks come from the first.
 
     >>> from autograd_lite import Value
-    >>> from autograd_lite.scene import build_scene
+    >>> from autograd_lite.drawing.scene_builder import build_scene
     >>> x = Value(2.0, label="x")
     >>> f = x * 3.5
     >>> scene = build_scene(f)

@@ -16,7 +16,7 @@ The Value methods, the expression language's functions, nn's activation
 names, the stepper's narration, the drawing's op labels and the batched
 compiler's domain checks are all read from these records.
 
->>> from autograd_lite.ops import LOG
+>>> from autograd_lite.engine.ops import LOG
 >>> LOG.name, LOG.arity, LOG.formula(["x"])
 ('log', 1, 'log(x)')
 >>> LOG.first_failure(0.0)
@@ -28,7 +28,7 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from typing import Any
 
-from .errors import describe, overflow_error
+from ..errors import describe, overflow_error
 
 
 class Check:

@@ -14,12 +14,12 @@ import argparse
 import sys
 from typing import Any
 
-from ..renderer import DEFAULT_TIMEOUT
-from ..slides import DEFAULT_MAX_STEPS, slides_html, write_slides
-from ..steps import Stepper
+from ..drawing.renderer import DEFAULT_TIMEOUT
+from ..play.slides import DEFAULT_MAX_STEPS, slides_html, write_slides
+from ..play.stepper import Stepper
 from .assignments import add_expression_arguments, graph_from_args, limit, report_error
 from .terminal import write_bytes
-from .trace import add_number_arguments, seconds
+from .trace_command import add_number_arguments, seconds
 
 EXAMPLE = """examples:
   autograd-lite slides 'q = x + y; f = q * z' x=-2 y=5 z=-4 -o deck.html

@@ -24,7 +24,7 @@ A look is a list: a node's ``[fields, fill, flags]`` (``DASHED``, ``BOLD``,
 ``[label, highlighted]``.
 
 >>> from autograd_lite import parse
->>> from autograd_lite.steps import Stepper
+>>> from autograd_lite.play.stepper import Stepper
 >>> s = Stepper(parse("q = x + y; f = q * z", x=-2, y=5, z=-4)["f"], notation="unicode")
 >>> data = player_data(s, s.scene(), s.frames(), [None] * 11, start=0, scale=1.0)
 >>> data["base"]["n"]["v0"], data["changes"][1]["n"]["v0"]   # step 1 computes x = -2
@@ -39,8 +39,8 @@ import json
 from collections.abc import Sequence
 from typing import Any
 
-from .frame import EdgeLook, Frame, NodeLook
-from .palette import (
+from ..drawing.frame import EdgeLook, Frame, NodeLook
+from ..drawing.palette import (  # fmt: skip
     DASHES,
     EDGE_LABEL_COLOR,
     HIGHLIGHT,
@@ -49,16 +49,16 @@ from .palette import (
     INK,
     OUTPUT_PEN,
     PEN,
-)  # fmt: skip
-from .scene import Scene
+)
+from ..drawing.scene import Scene
+from .step import BACKWARD, SEED, Step, StepSource
 from .step_words import Words, caption, opening
-from .steps import BACKWARD, SEED, Step, Stepper
 
 DASHED, BOLD, HIGHLIGHT_FLAG, TARGET, ASKED_DATA, ASKED_GRAD = 1, 2, 4, 8, 16, 32
 
 
 def player_data(
-    stepper: Stepper,
+    stepper: StepSource,
     scene: Scene,
     frames: Sequence[Frame],
     questions: Sequence[Frame | None],
@@ -174,11 +174,11 @@ def _segments(words: Words) -> list[list[Any]]:
     return [[text, int(code)] for text, code in words if text]
 
 
-def _opening(stepper: Stepper) -> dict[str, Any]:
+def _opening(stepper: StepSource) -> dict[str, Any]:
     return {"kind": "start", "words": _segments(opening(stepper)), "node": -1, "target": -1}
 
 
-def _story(stepper: Stepper, step: Step, row_of: dict[int, int]) -> dict[str, Any]:
+def _story(stepper: StepSource, step: Step, row_of: dict[int, int]) -> dict[str, Any]:
     target = step.target
     answered = step.answered
     return {
@@ -195,7 +195,7 @@ def _story(stepper: Stepper, step: Step, row_of: dict[int, int]) -> dict[str, An
 # --- the rows: every node, its data and the terms of its grad ------------------------------
 
 
-def _rows(stepper: Stepper) -> tuple[list[dict[str, Any]], dict[int, int]]:
+def _rows(stepper: StepSource) -> tuple[list[dict[str, Any]], dict[int, int]]:
     row_of = {id(node): i for i, node in enumerate(stepper.order)}
     rows = []
     for k, node in enumerate(stepper.order):
@@ -216,7 +216,7 @@ def _rows(stepper: Stepper) -> tuple[list[dict[str, Any]], dict[int, int]]:
     return rows, row_of
 
 
-def _term(stepper: Stepper, step: Step) -> list[Any]:
+def _term(stepper: StepSource, step: Step) -> list[Any]:
     """``[step, child's bar · local derivative, the numbers, the term, the running sum]``."""
     n, fmt = stepper.notation, stepper.format
     total = fmt(step.grad_after)

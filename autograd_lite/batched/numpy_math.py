@@ -11,7 +11,7 @@ float: the same branch-free stable forms of sigmoid and softplus, and
 
 >>> import numpy as np
 >>> from autograd_lite import ops
->>> from autograd_lite.float_math import FLOAT
+>>> from autograd_lite.engine.float_math import FLOAT
 >>> x = np.array([-1000.0, 0.0, 1000.0])
 >>> NUMPY.sigmoid(x).tolist()
 [0.0, 0.5, 1.0]

@@ -20,7 +20,7 @@ from html import escape
 from typing import Any
 
 from .frame import EdgeLook, Frame, NodeLook
-from .palette import (
+from .palette import (  # fmt: skip
     DASHES,
     EDGE_LABEL_COLOR,
     HIGHLIGHT,
@@ -29,7 +29,7 @@ from .palette import (
     INK,
     OUTPUT_PEN,
     PEN,
-)  # fmt: skip
+)
 from .scene import Scene, SceneNode
 
 SVG_NS = "http://www.w3.org/2000/svg"

@@ -22,6 +22,7 @@ from typing import Any
 
 import graphviz
 
+from ..engine.value import Value
 from .dot import DEFAULT_MAX_NODES, GraphTooLargeError, draw
 from .renderer import (
     DEFAULT_TIMEOUT,
@@ -32,7 +33,6 @@ from .renderer import (
     pipe_drawing,
     write_atomic,
 )
-from .value import Value
 
 
 def to_svg(

@@ -18,11 +18,11 @@ import sys
 from collections.abc import Callable
 from typing import Any, TextIO
 
-from ..steps import Step, Stepper
+from ..play.stepper import Step, Stepper
 from . import step_screen
 from .assignments import add_expression_arguments, graph_from_args, report_error
 from .terminal import check_printable
-from .trace import add_number_arguments, print_final_table, stepper_from_args
+from .trace_command import add_number_arguments, print_final_table, stepper_from_args
 
 EXAMPLE = """example:
   autograd-lite step 'q = x + y; f = q * z' x=-2 y=5 z=-4

@@ -26,7 +26,7 @@ from collections.abc import Callable
 
 import graphviz
 
-from .atomic_file import write_atomic
+from ..atomic_file import write_atomic
 
 # The programs tried, in order: Graphviz itself, then the pip-installable port.
 PROGRAMS: tuple[str, ...] = ("dot", "graphviz-pure")

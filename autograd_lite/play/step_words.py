@@ -8,7 +8,7 @@ the deck's no-JavaScript pages as escaped HTML, so a label can never
 become markup.
 
 >>> from autograd_lite import parse
->>> from autograd_lite.steps import Stepper
+>>> from autograd_lite.play.stepper import Stepper
 >>> s = Stepper(parse("q = x + y; f = q * z", x=-2, y=5, z=-4)["f"], notation="unicode")
 >>> print(plain(caption(s, s.steps[8])))  # doctest: +NORMALIZE_WHITESPACE
 Chain rule on the edge x → q: q̄ times the local derivative ∂q/∂x = 1,
@@ -22,13 +22,13 @@ from __future__ import annotations
 from html import escape
 from typing import Any
 
-from .steps import FORWARD, SEED, Step, Stepper
+from .step import FORWARD, SEED, Step, StepSource
 
 Words = list[tuple[str, bool]]
 """A sentence as ``(text, code)`` segments."""
 
 
-def caption(stepper: Stepper, step: Step) -> Words:
+def caption(stepper: StepSource, step: Step) -> Words:
     """The words under ``step``: what it computes and why."""
     if step.kind == FORWARD:
         words = _forward(stepper, step)
@@ -43,7 +43,7 @@ def caption(stepper: Stepper, step: Step) -> Words:
     return words
 
 
-def opening(stepper: Stepper) -> Words:
+def opening(stepper: StepSource) -> Words:
     """The words before the first step: the inputs, and how many steps of each pass."""
     total, forward = len(stepper), stepper.forward_count
     inputs = [n for n in stepper.order if not n.parents and n.label]
@@ -74,7 +74,7 @@ def words_html(words: Words) -> str:
     )
 
 
-def _forward(stepper: Stepper, step: Step) -> Words:
+def _forward(stepper: StepSource, step: Step) -> Words:
     node = step.node
     name = stepper.name(node)
     if not node.parents:
@@ -85,7 +85,7 @@ def _forward(stepper: Stepper, step: Step) -> Words:
     return words + [(" by ", False), (node.op, True), (".", False)]
 
 
-def _seed(stepper: Stepper, step: Step) -> Words:
+def _seed(stepper: StepSource, step: Step) -> Words:
     n, name = stepper.notation, stepper.name(step.node)
     return [
         ("The backward pass starts at the output ", False),
@@ -96,7 +96,7 @@ def _seed(stepper: Stepper, step: Step) -> Words:
     ]
 
 
-def _backward(stepper: Stepper, step: Step) -> Words:
+def _backward(stepper: StepSource, step: Step) -> Words:
     n = stepper.notation
     child, parent = stepper.name(step.node), stepper.name(step.parent)
     words: Words = [

@@ -32,10 +32,10 @@ from typing import Any
 
 import numpy as np
 
-from . import backprop, grad_mode, stable_softmax
-from . import value as value_module
-from .errors import describe
-from .value import Value
+from ..engine import backprop, grad_mode, stable_softmax
+from ..engine import value as value_module
+from ..engine.value import Value
+from ..errors import describe
 
 _TRACING = threading.Lock()  # one trace at a time: the hooks are process-wide
 _this_thread = threading.local()  # .tracing: this thread is inside compile_batched

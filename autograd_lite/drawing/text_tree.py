@@ -23,7 +23,8 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping
 from typing import Any
 
-from . import ops
+from ..engine import ops
+from .node_names import node_names
 from .notation import notation as choose_notation
 from .number_format import number_format as make_number_format
 
@@ -62,8 +63,6 @@ def to_text(
     if not hasattr(root, "parents"):
         raise TypeError(f"to_text() takes a Value, got {type(root).__name__}")
     if names is None:
-        from .steps import node_names
-
         names = node_names(root.topological_order())
     form = choose_notation(notation)
     style = UNICODE if form.unicode else ASCII

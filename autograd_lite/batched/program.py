@@ -12,7 +12,7 @@ is a step of its own: the largest of some rows, per sample.
     r3 = r0 * r1                 *
     r4..7 = tanh(r3..6)          tanh, 4 nodes
 
->>> from autograd_lite.batched_trace import trace
+>>> from autograd_lite.batched.trace import trace
 >>> t = trace(lambda x, y: (x * y).tanh(), (1.0, 2.0), None, False)
 >>> print(Program.from_trace(t.first, t.inputs, t.params))
 program: 4 rows (2 inputs, 0 parameters, 0 constants), 2 steps
@@ -27,9 +27,9 @@ from typing import Any
 
 import numpy as np
 
-from .batched_trace import Input, Trace
-from .op_record import Op
-from .value import Value
+from ..engine.op_record import Op
+from ..engine.value import Value
+from .trace import Input, Trace
 
 
 class ProgramStep:

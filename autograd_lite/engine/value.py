@@ -24,8 +24,8 @@ import numbers
 from collections.abc import Callable, Sequence
 from typing import Any
 
+from ..errors import describe, domain_error, overflow_error
 from . import backprop, grad_mode, ops
-from .errors import describe, domain_error, overflow_error
 from .float_math import BACKEND_FUNCTIONS, FLOAT
 from .op_record import Op
 

@@ -11,12 +11,12 @@ import argparse
 import sys
 from typing import Any
 
-from ..dot import DEFAULT_MAX_NODES
-from ..number_format import DEFAULT_NUMBER_FORMAT
-from ..viz import render, to_svg
+from ..drawing.dot import DEFAULT_MAX_NODES
+from ..drawing.number_format import DEFAULT_NUMBER_FORMAT
+from ..drawing.viz import render, to_svg
 from .assignments import add_expression_arguments, graph_from_args, limit, report_error
 from .terminal import write_bytes
-from .trace import number_format_spec
+from .trace_command import number_format_spec
 
 EXAMPLE = """examples:
   autograd-lite draw 'q = x + y; f = q * z' x=-2 y=5 z=-4 -o f.svg

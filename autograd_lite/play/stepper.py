@@ -73,103 +73,23 @@ texts, colours and highlights change, never a position or a size.
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
 from typing import Any
 
-from . import backprop, ops
-from .module_names import narration_names
-from .notation import Notation, notation
-from .number_format import NumberFormat, number_format
-from .op_record import Op
-
-FORWARD, SEED, BACKWARD = "forward", "seed", "backward"
-
-# draw() options by what they shape: the scene (built once), or only the look.
-SCENE_OPTIONS = ("cluster", "collapse", "parameters", "copies", "max_nodes")
-LOOK_OPTIONS = ("color", "local_grads", "number_format")
-STYLE_OPTIONS = ("rankdir", "scale", "record", "legend")
-
-
-@dataclass(frozen=True, eq=False)
-class Step:
-    """One step of a forward or backward pass, in parts.
-
-    ``kind`` is ``"forward"`` (``node`` is computed from its parents),
-    ``"seed"`` (d root/d root = 1) or ``"backward"`` (one edge: ``parent``
-    receives ``contribution = upstream * local``). ``grad_before`` and
-    ``grad_after`` are the grad of the node this step writes (the parent,
-    or the root for the seed); None means not computed yet. ``operation``
-    is the record (``ops.py``) of ``node``'s op: the op that computes it
-    (forward) and whose rule gave the local derivative (backward); None for
-    a leaf, or a node made by an op the registry does not know.
-
-    The narration is ``equation`` and ``note`` (``x = -2`` and ``input``);
-    ``str(step)`` joins them as one line. ``why`` says where a backward
-    step's local derivative comes from (``∂q/∂x = 1 because q = x + y``).
-    ``question`` and ``question_note`` are the same line with the number
-    the step computes written ``?`` (``q = x + y = −2 + 5 = ?``), for
-    predict mode; both are empty where there is nothing to predict (an
-    input's value is given). Slides and players build their own text from
-    these parts, never by reading the line back.
-    """
-
-    index: int
-    kind: str
-    node: Any
-    parent: Any = None
-    upstream: float | None = None
-    local: float | None = None
-    contribution: float | None = None
-    grad_before: float | None = None
-    grad_after: float | None = None
-    operation: Op | None = field(default=None, repr=False)
-    equation: str = field(default="", repr=False)
-    note: str = field(default="", repr=False)
-    why: str = field(default="", repr=False)
-    question: str = field(default="", repr=False)
-    question_note: str = field(default="", repr=False)
-
-    @property
-    def text(self) -> str:
-        """The narration line: ``equation   (note)``."""
-        return f"{self.equation}   ({self.note})" if self.note else self.equation
-
-    @property
-    def asks(self) -> bool:
-        """Whether predict mode hides this step's answer until it is revealed."""
-        return bool(self.question)
-
-    @property
-    def answered(self) -> tuple[Any, str] | None:
-        """``(node, "data")`` or ``(node, "grad")``: the field whose number this
-        step asks for (None for an input or a constant, which is given)."""
-        if not self.asks:
-            return None
-        return (self.node, "data") if self.kind == FORWARD else (self.target, "grad")
-
-    @property
-    def target(self) -> Any:
-        """The node whose grad this step writes (None for a forward step)."""
-        if self.kind == BACKWARD:
-            return self.parent
-        if self.kind == SEED:
-            return self.node
-        return None
-
-    @property
-    def edges(self) -> list[tuple[Any, Any]]:
-        """The edges ``(parent, child)`` this step uses."""
-        if self.kind == BACKWARD:
-            return [(self.parent, self.node)]
-        if self.kind == FORWARD:
-            return [(p, self.node) for p in _unique(self.node.parents)]
-        return []
-
-    def __str__(self) -> str:
-        return self.text
-
-    def __repr__(self) -> str:
-        return f"Step({self.index}, {self.kind!r}, {self.text!r})"
+from ..drawing.node_names import node_names
+from ..drawing.notation import Notation, notation
+from ..drawing.number_format import NumberFormat, number_format
+from ..engine import backprop, ops
+from ..engine.op_record import Op
+from .step import (
+    BACKWARD,
+    FORWARD,
+    LOOK_OPTIONS,
+    SCENE_OPTIONS,
+    SEED,
+    STYLE_OPTIONS,
+    Step,
+    check_options,
+)
 
 
 class Stepper:
@@ -467,7 +387,7 @@ class Stepper:
         position: grads so far, ``>`` before the current step's node and ``*``
         before the node whose grad it just wrote. ``notation``: as the
         Stepper's own unless given (``"ascii"`` for a plain terminal)."""
-        from .text_tree import to_text
+        from ..drawing.text_tree import to_text
 
         step = self.current
         marks: dict[Any, str] = {}
@@ -487,11 +407,11 @@ class Stepper:
     # --- pictures -------------------------------------------------------------
 
     def draw(self, **options: Any) -> Any:
-        """The graph as a ``graphviz.Digraph`` (``autograd_lite.viz.draw``),
+        """The graph as a ``graphviz.Digraph`` (``autograd_lite.drawing.viz.draw``),
         with the current step's nodes and edges highlighted and the grads
         computed so far, in the stepper's number format. Unlabelled results
         carry their narration names (``n1``); ``options`` go to ``draw``."""
-        from .viz import draw
+        from ..drawing.viz import draw
 
         nodes, edges = self.highlights()
         options.setdefault("number_format", self.format)
@@ -500,11 +420,11 @@ class Stepper:
         )
 
     def scene(self, **options: Any) -> Any:
-        """The scene of the graph (``scene.build_scene``), made once per set of
+        """The scene of the graph (``scene_builder.build_scene``), made once per set of
         options: ``cluster``, ``collapse``, ``parameters``, ``copies``, ``max_nodes``."""
-        from .scene import build_scene
+        from ..drawing.scene_builder import build_scene
 
-        _check(options, SCENE_OPTIONS)
+        check_options(options, SCENE_OPTIONS)
         key = _key(options)
         if key not in self._scenes:
             self._scenes[key] = build_scene(self.root, names=self.names, **options)
@@ -569,12 +489,12 @@ class Stepper:
 
     def _look(self, position: int, question: bool, options: dict) -> Any:
         """The frame at ``position`` (the stepper stands there); asked: its question frame."""
-        from .frame import PENDING, frame_of
+        from ..drawing.frame import PENDING, frame_of
 
         options = dict(options)
         scene = self.scene(**_pick(options, SCENE_OPTIONS))
         look = _pick(options, LOOK_OPTIONS)
-        _check(options, SCENE_OPTIONS + LOOK_OPTIONS + STYLE_OPTIONS)
+        check_options(options, SCENE_OPTIONS + LOOK_OPTIONS + STYLE_OPTIONS)
         look.setdefault("number_format", self.format)
         step = self.current
         if question and (step is None or not step.asks):
@@ -600,9 +520,9 @@ class Stepper:
         the renderer (default ``renderer.DEFAULT_TIMEOUT``); ``waiting`` is
         called with the seconds elapsed while it runs.
         """
-        from .dot import DotStyle
-        from .layout import Layout
-        from .renderer import DEFAULT_TIMEOUT
+        from ..drawing.dot import DotStyle
+        from ..drawing.layout import Layout
+        from ..drawing.renderer import DEFAULT_TIMEOUT
 
         key = _key(options)
         if key not in self._layouts:
@@ -662,44 +582,6 @@ def _formula(name: str, op: Op | None, operands: list[str], numbers: bool) -> st
     return op.formula(operands, numbers)
 
 
-def _unique(nodes: Sequence[Any]) -> list[Any]:
-    out: list[Any] = []
-    for n in nodes:
-        if not any(n is m for m in out):
-            out.append(n)
-    return out
-
-
-def node_names(order: Sequence[Any]) -> dict[Any, str]:
-    """A distinct, deterministic name for every node (see ``Stepper.name``)."""
-    short = narration_names({n.label for n in order if n.label})
-    taken = {short.get(n.label, n.label) for n in order if n.label}
-    names: dict[Any, str] = {}
-    used: set[str] = set()
-    counters = {"n": 0, "c": 0}
-
-    def fresh(prefix: str) -> str:
-        while True:
-            counters[prefix] += 1
-            candidate = f"{prefix}{counters[prefix]}"
-            if candidate not in taken and candidate not in used:
-                return candidate
-
-    for node in order:
-        label = node.label
-        if label:
-            name = base = short.get(label, label)
-            k = 1
-            while name in used:
-                k += 1
-                name = f"{base}#{k}"
-        else:
-            name = fresh("n" if node.parents else "c")
-        used.add(name)
-        names[node] = name
-    return names
-
-
 def _notation(choice: Any) -> Notation:
     return notation(choice)
 
@@ -726,23 +608,4 @@ def _pick(options: dict, names: Sequence[str]) -> dict:
     return {k: v for k, v in options.items() if k in names}
 
 
-def check_drawing_options(options: dict) -> None:
-    """Raise TypeError naming any of ``options`` that no picture method knows."""
-    _check(options, SCENE_OPTIONS + LOOK_OPTIONS + STYLE_OPTIONS)
-
-
-def _check(options: dict, allowed: Sequence[str]) -> None:
-    unknown = sorted(set(options) - set(allowed))
-    if unknown:
-        raise TypeError(f"unknown drawing options {unknown}; these are known: {sorted(allowed)}")
-
-
-__all__ = [
-    "BACKWARD",
-    "FORWARD",
-    "SEED",
-    "Step",
-    "Stepper",
-    "check_drawing_options",
-    "node_names",
-]
+__all__ = ["Stepper"]

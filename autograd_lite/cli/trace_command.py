@@ -16,11 +16,11 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from ..notation import choose
-from ..number_format import check_format_spec
-from ..progress import Budget, progress_bar, waiting_bar
-from ..renderer import DEFAULT_TIMEOUT
-from ..steps import Stepper
+from ..drawing.notation import choose
+from ..drawing.number_format import check_format_spec
+from ..drawing.progress import Budget, progress_bar, waiting_bar
+from ..drawing.renderer import DEFAULT_TIMEOUT
+from ..play.stepper import Stepper
 from .assignments import add_expression_arguments, graph_from_args, report_error
 from .terminal import check_printable
 
@@ -185,7 +185,7 @@ def write_frames(
     terminal). ``options`` go to ``draw``. The stepper is left at its last
     step.
     """
-    from ..renderer import write_atomic
+    from ..drawing.renderer import write_atomic
 
     target = frames_directory(str(directory))
     budget = Budget(timeout, "writing the frames")

@@ -39,10 +39,11 @@ from typing import Any
 
 import graphviz
 
+from ..engine.value import Value
 from .box_stacking import stacks_boxes_reversed
 from .drawable_text import literal
 from .frame import COLOR_MODES, Frame, NodeLook, frame_of, shade
-from .palette import (
+from .palette import (  # fmt: skip
     CLUSTER_COLOR,
     CLUSTER_FONT_SIZE,
     CLUSTER_TEXT_COLOR,
@@ -62,18 +63,17 @@ from .palette import (
     POSITIVE,
     ROLE_COLORS,
     ROLE_NAMES,
-)  # fmt: skip
+)
 from .renderer import ORDER_HINTS, Drawing
-from .scene import (
+from .scene import (  # fmt: skip
     COLLAPSE_MODES,
     DEFAULT_MAX_NODES,
     GraphTooLargeError,
     Scene,
     SceneCluster,
     SceneNode,
-    build_scene,
-)  # fmt: skip
-from .value import Value
+)
+from .scene_builder import build_scene
 
 EDGE_LABEL_LIMIT = 150
 """Drawings up to this many nodes put local derivatives in edge labels, bigger ones in xlabels."""
@@ -160,7 +160,7 @@ def draw(
       ``|grad|`` relative to the largest in the drawing), ``None`` no fill.
     * ``legend``: add a box explaining the colours and the edge numbers.
     * ``cluster``: box the nodes of each nn neuron and layer (see
-      ``autograd_lite.clusters`` for how nodes are assigned to modules);
+      ``autograd_lite.drawing.clusters`` for how nodes are assigned to modules);
       inside a box, a node shows the short name (``w0`` for
       ``layers.0.neurons.3.w.0``, ``neuron 3``) and its full path as a
       tooltip, and inputs are placed left of the first layer.
@@ -224,7 +224,7 @@ def dot_graph(scene: Scene, frame: Frame, style: DotStyle) -> Drawing:
     """The DOT graph of ``scene`` looking like ``frame``: ids, records, boxes, edges.
 
     >>> from autograd_lite import Value
-    >>> from autograd_lite.scene import build_scene
+    >>> from autograd_lite.drawing.scene_builder import build_scene
     >>> scene = build_scene(Value(2.0, label="x") * 3)
     >>> dot_graph(scene, frame_of(scene), DotStyle(scale=2)).source.splitlines()[2].strip()
     'node [fontname=Helvetica fontsize=24 penwidth=2 shape=record]'

@@ -12,7 +12,7 @@ expression language, nn's activations, the stepper, the drawing and the
 batched compiler look ops up here (``named``, ``functions``,
 ``activations``). ``custom_op`` adds a user's op to the same registry.
 
->>> from autograd_lite.float_math import FLOAT
+>>> from autograd_lite.engine.float_math import FLOAT
 >>> out, d = TANH.rule(FLOAT, 0.5)
 >>> d == 1 - out ** 2
 True
