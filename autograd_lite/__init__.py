@@ -11,6 +11,23 @@ Importing the package loads only the engine (``Value``, the op records and
 backprop). Every other public name loads its module on first use, so
 ``from autograd_lite import Value`` pulls in no numpy, graphviz, parser or
 drawing code.
+
+The folders, and what each may import (an arrow points downwards; nothing
+imports upwards, not even inside a function)::
+
+    cli ──► play ──► drawing ──► engine ◄── expression (parse)
+     │       Stepper, steps,     scene, frames,   Value, op records, ops,
+     │       player, slides,     DOT, renderer,   backprop, grad mode,
+     │       web/                layout, SVG,     grad / hessian / gradcheck,
+     │                           text tree        custom ops, softmax
+     └──► expression
+    batched (trace → program → lowering → run) ──► engine
+    nn ──► engine, batched
+
+At the top beside this face: ``__main__`` (``python -m autograd_lite``),
+``errors`` (the messages that name an op and its operand), ``atomic_file``
+(writing a file whole or not at all), ``expression`` (the expression
+language) and ``slides`` (``write_slides``'s old address).
 """
 
 from __future__ import annotations

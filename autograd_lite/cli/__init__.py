@@ -1,9 +1,14 @@
-"""The ``autograd-lite`` command.
+"""The ``autograd-lite`` command: trace, step, draw, demo and slides from a shell.
 
-Each subcommand lives in a module of this package with two functions,
-``add_parser(subparsers)`` and ``run(args) -> int``, and is listed in
-``COMMANDS``
-(the module is named after its command: ``draw_command`` for ``draw``).
+Each subcommand lives in a module of this package named after it
+(``draw_command`` for ``draw``, so no module is named like the public
+``draw``), with two functions, ``add_parser(subparsers)`` and
+``run(args) -> int``, and is listed in ``COMMANDS``. The rest is shared:
+reading ``x=-2`` assignments (``assignments``), writing to a terminal that
+may close or refuse a character (``terminal``), and the single-key stepper
+(``step_screen``, ``keys``). It is the top of the package: it may import
+``play``, ``drawing``, the engine, the expression language and the package
+face; nothing imports it but ``__main__``.
 """
 
 from __future__ import annotations
