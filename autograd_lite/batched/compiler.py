@@ -15,8 +15,7 @@ from typing import Any
 import numpy as np
 
 from ..engine.value import Value
-from . import lowering as batched_lowering
-from . import run as batched_run
+from . import lowering, run
 from .program import Program
 from .trace import Input, Trace, TraceError, trace
 
@@ -62,7 +61,7 @@ def compile_batched(
     ``has_aux``: ``fn`` returns ``(output, aux)``, where ``aux`` is a Value or
     a list of Values evaluated per sample alongside the output.
     ``lower``: run each layer's sums of products as one matrix product
-    (``batched_lowering.py``); ``lower=False`` runs the plain program, a
+    (``lowering.py``); ``lower=False`` runs the plain program, a
     numpy call per group of same-op nodes.
 
     >>> from autograd_lite import Value
@@ -97,8 +96,8 @@ class BatchedGraph:
         self._inputs = inputs
         self.params = params
         self.plain_program = Program.from_trace(trace, inputs, params)
-        self.program = batched_lowering.lower(self.plain_program) if lower else self.plain_program
-        self._plan = batched_run.GradientPlan(self.program)
+        self.program = lowering.lower(self.plain_program) if lower else self.plain_program
+        self._plan = run.GradientPlan(self.program)
         self.n_inputs = self.program.n_inputs
         self.n_nodes = self.program.n_nodes
         self._aux_list = trace.aux_list
@@ -273,11 +272,11 @@ class BatchedGraph:
         program = self.program
         p0 = self.n_inputs
         V[p0 : p0 + len(program.row_params)] = data[program.row_params, None]
-        return V, batched_run.forward(program, V, program.leaf_values(data))
+        return V, run.forward(program, V, program.leaf_values(data))
 
     def _backward(self, saved: list, seed: float, n: int, leaf_grads: np.ndarray) -> np.ndarray:
         _, G = self._buffers_for(n)
-        return batched_run.backward(self.program, saved, G, seed, leaf_grads, self._plan)
+        return run.backward(self.program, saved, G, seed, leaf_grads, self._plan)
 
 
 __all__ = ["BatchResult", "BatchedGraph", "TraceError", "compile_batched"]

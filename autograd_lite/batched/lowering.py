@@ -1,6 +1,6 @@
 """Lowering: find the layers in a batched program and run each one as a matrix product.
 
-The plain program (``batched_program.py``) gives every node of the traced
+The plain program (``program.py``) gives every node of the traced
 graph a row: a neuron with n inputs is n multiplications and n additions,
 so a layer of m such neurons is about 2n steps of m rows each, and every
 step is a numpy call. ``lower(program)`` recognises that structure and

@@ -10,7 +10,7 @@ float: the same branch-free stable forms of sigmoid and softplus, and
 ``step``, ``relu`` and ``sign`` that are 0 at 0 and nan for nan.
 
 >>> import numpy as np
->>> from autograd_lite import ops
+>>> from autograd_lite.engine import ops
 >>> from autograd_lite.engine.float_math import FLOAT
 >>> x = np.array([-1000.0, 0.0, 1000.0])
 >>> NUMPY.sigmoid(x).tolist()

@@ -124,7 +124,7 @@ class Program:
 
     def leaf_values(self, param_data: np.ndarray) -> np.ndarray:
         """The parameters' values, then the constants, then a 0.0: where a lowered
-        program's matrix products (``batched_lowering.LinearStep``) gather W and b from.
+        program's matrix products (``lowering.LinearStep``) gather W and b from.
 
         >>> Program(1, 2, np.array([7.0])).leaf_values(np.array([0.5, -1.0])).tolist()
         [0.5, -1.0, 7.0, 0.0]

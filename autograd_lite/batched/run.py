@@ -8,7 +8,7 @@ then runs the engine's loop, ``parent.grad += node.grad * local``, on whole
 rows: each step adds its gradient rows into its operands' rows, or writes
 them there when it is the first to reach them (``GradientPlan``), so the
 gradient table needs no zeroing. A lowered program's matrix products
-(``batched_lowering.LinearStep``) run Z = W @ X + b forward and the
+(``lowering.LinearStep``) run Z = W @ X + b forward and the
 transposed products backward.
 
 >>> import numpy as np

@@ -4,7 +4,7 @@ A rule (``ops.py``) computes its output and local derivatives with plain
 arithmetic plus the functions of a backend ``m``. ``FLOAT`` gives them
 floats (the engine's forward pass), ``VALUE`` gives them Values
 (``value.py``, for second derivatives) and ``NUMPY`` numpy arrays
-(``numpy_math.py``, for ``compile_batched``). A user's ``custom_op`` rule may
+(``batched/numpy_math.py``, for ``compile_batched``). A user's ``custom_op`` rule may
 call any of these functions.
 
 >>> FLOAT.sigmoid(-1000.0), FLOAT.step(0.0), FLOAT.sign(-3.0), FLOAT.relu(float("nan"))

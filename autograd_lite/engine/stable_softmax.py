@@ -36,7 +36,7 @@ def _values(xs: Sequence[Any], fn: str) -> list[Value]:
     return out
 
 
-# Set only while ``compile_batched`` traces a function (``batched_trace.py``):
+# Set only while ``compile_batched`` traces a function (``batched/trace.py``):
 # told of each max shift and the Values it is the max of, so that the compiled
 # program recomputes the shift for every sample instead of reusing this
 # trace's number. None (no call, one global lookup) the rest of the time.

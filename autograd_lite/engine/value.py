@@ -31,7 +31,7 @@ from .op_record import Op
 
 Number = int | float
 
-# Set only while ``batched_trace.py`` traces a function: called as
+# Set only while ``batched/trace.py`` traces a function: called as
 # ``data_read_hook(value, other, how)`` by the comparisons, so
 # the tracer can refuse Python code that branches on data that differs from
 # sample to sample. None (no check, one global lookup) the rest of the time.
@@ -331,7 +331,7 @@ def _seed(gradient: Any, create_graph: bool) -> Any:
 def apply(op: Op, *operands: Value) -> Value:
     """The node ``op`` makes from ``operands``: domain checked, rule run on their data.
 
-    >>> from autograd_lite import ops
+    >>> from autograd_lite.engine import ops
     >>> apply(ops.TANH, Value(0.0)).data, apply(ops.ADD, Value(1.0), Value(2.0)).op
     (0.0, '+')
     """
