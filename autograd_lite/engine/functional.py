@@ -3,8 +3,18 @@
 ``f`` is an ordinary function of Values that returns a Value. Arguments may
 be numbers or lists/tuples/1-D numpy arrays of numbers; a gradient comes back
 in the same shape. Nothing outside the call is mutated: no ``.grad`` is
-written, so these compose. Called with Values instead of numbers (as
-``grad(grad(f))`` does), the gradient is a Value with its own graph.
+written, so these compose.
+
+Nesting works as in JAX: inside the function of another ``grad`` (or
+``hessian``), or called with Values, ``grad`` returns a Value with its own
+graph, so the outer derivative sees everything the inner one depends on,
+including Values it closes over or is passed as other arguments. The
+variable ``grad`` differentiates by is always a new node of its own (a copy
+of a Value argument), so an inner derivative never confuses its variable
+with an outer one: d/dx [x · d/dy (x + y)] is 1, for every x.
+
+>>> grad(lambda x: x * grad(lambda y: x * y)(1.0))(2.0)     # d/dx (x * x)
+4.0
 
 >>> from autograd_lite import grad
 >>> grad(lambda x, y: x * y + y, argnums=(0, 1))(3.0, 4.0)
@@ -15,13 +25,33 @@ from __future__ import annotations
 
 import inspect
 import math
-from collections.abc import Callable, Sequence
+import threading
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
 from typing import Any
 
 from . import backprop
 from .value import VALUE, Value
 
 Args = Sequence[Any]
+
+# How many grad / hessian calls are running their function on this thread:
+# a grad called inside one must return a differentiable Value.
+_NESTING = threading.local()
+
+
+def _nesting_depth() -> int:
+    return getattr(_NESTING, "depth", 0)
+
+
+@contextmanager
+def _inside_transform() -> Iterator[None]:
+    """While a transform runs ``f``: a ``grad`` inside returns Values with graphs."""
+    _NESTING.depth = _nesting_depth() + 1
+    try:
+        yield
+    finally:
+        _NESTING.depth -= 1
 
 
 def value_and_grad(f: Callable[..., Value], argnums: int | Sequence[int] = 0) -> Callable:
@@ -39,14 +69,15 @@ def value_and_grad(f: Callable[..., Value], argnums: int | Sequence[int] = 0) ->
         distinct = list(dict.fromkeys(wanted))  # argnums=(0, 0) asks for one gradient twice
         call_args = list(args)
         slots: dict[int, list[Value]] = {}  # the input Values of each differentiated argument
-        nested = False
+        nested = _nesting_depth() > 0  # inside another transform: the result must be a graph
         for i in distinct:
             name = names[i] if i < len(names) else f"arg{i}"
             leaves, packed, is_value = _as_inputs(args[i], name)
             call_args[i] = packed
             slots[i] = leaves
             nested = nested or is_value
-        out = f(*call_args)
+        with _inside_transform():
+            out = f(*call_args)
         if not isinstance(out, Value):
             raise TypeError(
                 f"the function must return a Value (a scalar), got {type(out).__name__}"
@@ -108,7 +139,8 @@ def hessian(f: Callable[..., Value]) -> Callable:
                 raise TypeError("hessian() takes numbers (or lists of numbers), not Values")
             leaves.extend(these)
             call_args.append(packed)
-        out = f(*call_args)
+        with _inside_transform():
+            out = f(*call_args)
         if not isinstance(out, Value):
             raise TypeError(
                 f"the function must return a Value (a scalar), got {type(out).__name__}"
@@ -159,13 +191,20 @@ def _parameter_names(f: Callable) -> list[str]:
 
 
 def _as_inputs(arg: Any, name: str) -> tuple[list[Value], Any, bool]:
-    """(the input Values, what to pass to f, whether the caller gave Values)."""
+    """(the input Values, what to pass to f, whether the caller gave Values).
+
+    A Value argument becomes a copy of itself: a node of its own to
+    differentiate by, which still depends on the Value (so an outer
+    derivative flows through it) but is never confused with it.
+    """
     if isinstance(arg, Value):
-        return [arg], arg, True
+        variable = VALUE.copy(arg)
+        return [variable], variable, True
     if _is_sequence(arg):
         items = list(arg)
         if items and all(isinstance(v, Value) for v in items):
-            return items, items, True
+            variables = [VALUE.copy(v) for v in items]
+            return variables, variables, True
         leaves = [
             Value(_number(v, f"{name}[{j}]"), label=f"{name}[{j}]") for j, v in enumerate(items)
         ]
