@@ -1,7 +1,7 @@
 """fit(..., live=True) in one process: the regions, the redraw rule, a stand-in notebook, a pipe.
 
-The real kernel, export and browser are in test_nn_live_notebook.py and the
-terminal in test_nn_live_terminal.py.
+The real kernel, export and browser are in test_live_notebook.py and the
+terminal in test_live_terminal.py.
 """
 
 from __future__ import annotations

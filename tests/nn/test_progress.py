@@ -1,7 +1,7 @@
 """fit's progress where it runs: a text line in a notebook, whole lines in a pipe, nothing red.
 
-The terminal's tqdm bar is tested in test_nn_train.py (in process) and
-test_nn_live_terminal.py (through a pty); a real kernel in test_nn_live_notebook.py.
+The terminal's tqdm bar is tested in test_train.py (in process) and
+test_live_terminal.py (through a pty); a real kernel in test_live_notebook.py.
 """
 
 import json

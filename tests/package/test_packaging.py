@@ -33,7 +33,7 @@ def test_the_players_script_and_style_sheets_ship_as_package_data():
     from pathlib import Path
 
     tomllib = pytest.importorskip("tomllib")
-    root = Path(__file__).resolve().parent.parent
+    root = Path(__file__).resolve().parents[2]
     config = tomllib.loads((root / "pyproject.toml").read_text(encoding="utf-8"))
     patterns = config["tool"]["setuptools"]["package-data"]["autograd_lite.play"]
     web = root / "autograd_lite" / "play" / "web"

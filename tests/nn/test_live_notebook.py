@@ -3,7 +3,7 @@
 The notebook is built with nbformat and executed by nbclient in a kernel
 that runs this interpreter (a kernelspec written for the test), as if
 ipywidgets were not installed (its first cell hides it; the widget bar is
-``test_nn_progress_widgets.py``); every message the kernel sends is recorded.
+``test_progress_widgets.py``); every message the kernel sends is recorded.
 """
 
 from __future__ import annotations

@@ -267,7 +267,7 @@ def test_spiral_batched_is_registered():
 
 @pytest.mark.slow
 def test_batched_benchmark_runs_in_quick_mode():
-    script = Path(__file__).resolve().parent.parent / "benchmarks" / "batched.py"
+    script = Path(__file__).resolve().parents[2] / "benchmarks" / "batched.py"
     out = subprocess.run(
         [sys.executable, str(script), "--quick"],
         capture_output=True,
@@ -286,7 +286,7 @@ def load_benchmark(monkeypatch):
 
     for variable in ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS"):
         monkeypatch.setenv(variable, "1")
-    path = Path(__file__).resolve().parent.parent / "benchmarks" / "batched.py"
+    path = Path(__file__).resolve().parents[2] / "benchmarks" / "batched.py"
     spec = importlib.util.spec_from_file_location("batched_benchmark", path)
     module = importlib.util.module_from_spec(spec)
     monkeypatch.setitem(sys.modules, "batched_benchmark", module)

@@ -73,7 +73,7 @@ CASES = {
     "+": [(lambda x, y: x + y, PAIRS), (lambda x: 2.5 + x, (WIDE,)), (lambda x: x + x, (WIDE,))],
     "-": [(lambda x, y: x - y, PAIRS), (lambda x: 1.0 - x, (WIDE,))],
     "*": [(lambda x, y: x * y, PAIRS), (lambda x: x * x, (WIDE,)), (lambda x: 3 * x, (WIDE,))],
-    # 1 / 1e-300 is finite but its derivative -1/x**2 is not: refused (test_batched_refusals)
+    # 1 / 1e-300 is finite but its derivative -1/x**2 is not: refused (test_refusals.py)
     "/": [(lambda x, y: x / y, PAIRS), (lambda x: 1.0 / x, (POSITIVE[1:-1],))],
     "**": [
         (lambda x, y: x**y, (np.abs(PAIRS[0]) + 0.1, PAIRS[1])),
@@ -112,7 +112,7 @@ def test_each_rule_batched_equals_the_scalar_engine_per_sample(op):
 
 @pytest.mark.parametrize("n", POWERS)
 def test_x_to_a_constant_power_equals_the_scalar_engine(n):
-    moderate = POSITIVE[1:-1]  # (1e300) ** 2 overflows: test_batched_refusals checks that
+    moderate = POSITIVE[1:-1]  # (1e300) ** 2 overflows: test_refusals.py checks that
     xs = moderate if not float(n).is_integer() else np.concatenate([WIDE[2:-2], moderate])
     if n < 0:
         xs = xs[xs != 0.0]

@@ -173,7 +173,7 @@ def test_a_value_takes_extra_attributes_as_micrograd_optimizers_add_them():
 
 
 def test_a_node_stays_under_150_bytes_with_room_for_extra_attributes():
-    sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "benchmarks"))
+    sys.path.insert(0, str(Path(__file__).resolve().parents[2] / "benchmarks"))
     import engine
 
     assert engine.bytes_per_node(Value, 20_000) <= 150
