@@ -30,7 +30,8 @@ def _sigmoid(x: np.ndarray) -> np.ndarray:
     # FLOAT's two branches, chosen per element: exp(-|x|) never overflows, and
     # it is exp(-x) where x >= 0 and exp(x) where x < 0.
     e = np.exp(-np.abs(x))
-    return np.where(x >= 0.0, 1.0 / (1.0 + e), e / (1.0 + e))
+    small = e / (1.0 + e)
+    return np.where(x >= 0.0, 1.0 - small, small)
 
 
 def _softplus(x: np.ndarray) -> np.ndarray:

@@ -18,8 +18,12 @@ import math
 
 def _sigmoid(x: float) -> float:
     # Two branches so that exp never overflows: sigmoid(+-1000) is 1.0 / 0.0.
+    # For x >= 0 it is 1 - sigmoid(-x), one rounding from the accurate small
+    # one: then sigmoid(x) + sigmoid(-x) is exactly 1 in floats, so slopes
+    # that add up to 1 (logaddexp's) cancel exactly where the exact ones do.
     if x >= 0.0:
-        return 1.0 / (1.0 + math.exp(-x))
+        e = math.exp(-x)
+        return 1.0 - e / (1.0 + e)
     e = math.exp(x)
     return e / (1.0 + e)
 

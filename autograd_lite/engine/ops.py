@@ -112,6 +112,17 @@ def POW(m: Any, a: Any, b: Any) -> tuple:
     return out, b * a ** (b - 1.0), out * m.log(a)
 
 
+@builtin("logaddexp", notation="logaddexp({0}, {1})")
+def LOGADDEXP(m: Any, a: Any, b: Any) -> tuple:
+    """log(e**a + e**b) for any finite a, b: the step ``logsumexp`` folds a list with.
+
+    Each local derivative is a sigmoid computed on its own, never as 1 minus
+    the other, so a term far below the rest keeps its tiny derivative
+    (e**-40, not 0) and its higher derivatives are products, not differences.
+    """
+    return b + m.softplus(a - b), m.sigmoid(a - b), m.sigmoid(b - a)
+
+
 # --- x ** n with a constant exponent: one record per exponent ----------------
 
 _POWERS: dict[float, Op] = {}
@@ -238,9 +249,10 @@ def TANH(m: Any, a: Any) -> tuple:
 
 @builtin("sigmoid", method="sigmoid", activation=True, overflows=False)
 def SIGMOID(m: Any, a: Any) -> tuple:
-    """1 / (1 + e**-x), computed without overflow for any x."""
+    """1 / (1 + e**-x), computed without overflow for any x; its slope s(x) s(-x)."""
     out = m.sigmoid(a)
-    return out, out * (1.0 - out)
+    # s(x) s(-x), not s(x) (1 - s(x)): for large x, 1 - s(x) would round to 0.
+    return out, out * m.sigmoid(-a)
 
 
 @builtin("relu", method="relu", activation=True, overflows=False)

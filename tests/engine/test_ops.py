@@ -95,6 +95,7 @@ def test_expression_functions_and_nn_activations_come_from_the_records():
     functions = {name for name, op in BUILTIN.items() if op.notation.startswith(name + "(")}
     assert functions == {
         "exp", "log", "sqrt", "tanh", "sigmoid", "relu", "softplus", "step", "sin", "cos", "abs",
+        "logaddexp",
     }  # fmt: skip
     assert functions <= set(ops.functions())
     assert {"tanh", "sigmoid", "relu", "softplus", "step"} <= set(activation_names())
