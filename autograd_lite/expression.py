@@ -349,7 +349,7 @@ class _Builder:
 
             if not name.isidentifier() or keyword.iskeyword(name):
                 raise ExpressionError(f"input name {name!r} is not a valid name")
-            if name in ops.functions():
+            if name in ops.BUILTIN_NAMES:
                 raise ExpressionError(
                     f"input name {name!r} is the name of a function; pick another name"
                 )
@@ -448,7 +448,7 @@ class _Builder:
             raise self.error(
                 target, f"{name!r} is already defined; every name is assigned only once"
             )
-        if name in ops.functions():
+        if name in ops.BUILTIN_NAMES:
             raise self.error(target, f"{name!r} is the name of a function; pick another name")
         return name, self._named_result(statement.value, name)
 

@@ -26,13 +26,14 @@ keep the rule they were made with.
 from __future__ import annotations
 
 import keyword
+import unicodedata
 from collections.abc import Callable
 from typing import Any
 
-from . import ops
+from . import backprop, ops
 from .float_math import BACKEND_FUNCTIONS, FLOAT
 from .op_record import Check, Op, arity_of
-from .value import Value, _coerce, apply, checked_result
+from .value import VALUE, Value, _coerce, apply, checked_result
 
 Rule = Callable[..., tuple]
 
@@ -91,7 +92,7 @@ def custom_op(
     ...
     ValueError: safe_log: needs x > 0, but got Value 'p' (data=0.0)
     """
-    _check_name(name)
+    name = _check_name(name)
     if domain is not None and not callable(domain):
         raise TypeError(
             f"custom op {name!r}: domain must be a function, got {type(domain).__name__}"
@@ -106,34 +107,63 @@ def custom_op(
         checks = () if domain is None else (_domain_check(domain, needs, arity),)
         record = Op(name=name, arity=arity, rule=rule, domain=checks, builtin=False)
         _try_on_floats(record)
+        _check_derivatives_on_values(record)
         ops.REGISTRY[name] = record
         return CustomOp(record)
 
     return define
 
 
-def _check_name(name: Any) -> None:
-    if not isinstance(name, str):
-        raise TypeError(f"custom_op() takes the op's name as a str, got {type(name).__name__}")
+def _check_name(given: Any) -> str:
+    """The op's name as expressions read it (NFKC, as Python reads names), or an error."""
+    if not isinstance(given, str):
+        raise TypeError(f"custom_op() takes the op's name as a str, got {type(given).__name__}")
+    name = unicodedata.normalize("NFKC", given)
     if not name.isidentifier() or keyword.iskeyword(name):
         raise ValueError(
             f"custom op name {name!r} is not an identifier; use a name like 'softsign' "
             "(it is called by that name in expressions)"
         )
+    shown = repr(given) if name == given else f"{given!r} (read as {name!r})"
     if name in ops.BUILTIN_NAMES:
         raise ValueError(
-            f"custom op name {name!r} is a built-in op; pick another name, such as 'my_{name}'"
+            f"custom op name {shown} is a built-in op; pick another name, such as 'my_{name}'"
         )
+    if name == "Value" or name in _VALUE_ATTRIBUTES:
+        what = "the class Value" if name == "Value" else f"Value.{name}"
+        raise ValueError(
+            f"custom op name {shown} is taken by {what}; pick another name, such as 'my_{name}'"
+        )
+    return name
+
+
+# Names a Value answers to (v.data, v.grad, v.backward, ...): an op named so would read as one.
+_VALUE_ATTRIBUTES = frozenset(n for n in dir(Value) if not n.startswith("_")) | {
+    "data", "grad", "label", "parents", "op", "local_grads", "operation",
+}  # fmt: skip
 
 
 def _domain_check(domain: Callable[..., Any], needs: str | None, arity: int) -> Check:
     def bad(*inputs: Any) -> Any:
-        ok = domain(*inputs)
+        try:
+            ok = domain(*inputs)
+        except ValueError as e:
+            if any(getattr(x, "ndim", 0) for x in inputs) and "truth value" in str(e):
+                raise TypeError(_domain_on_arrays_message(domain)) from None
+            raise
         if getattr(ok, "ndim", 0):
             return ~ok.astype(bool)
         return not ok
 
     return Check(bad, needs or "inputs in its domain", ValueError, 0 if arity == 1 else None)
+
+
+def _domain_on_arrays_message(domain: Callable[..., Any]) -> str:
+    return (
+        f"custom op domain {getattr(domain, '__name__', 'domain')!r} combines conditions with "
+        "'and', 'or' or 'not', which compile_batched's arrays of samples cannot do: write "
+        "them with & | ~ and parentheses, as in lambda x: (x > 0) & (x < 1)"
+    )
 
 
 def _try_on_floats(op: Op) -> None:
@@ -155,6 +185,94 @@ def _try_on_floats(op: Op) -> None:
             ) from e
         checked_result(op, result, op.arity + 1)
         return
+
+
+def _check_derivatives_on_values(op: Op) -> None:
+    """Refuse a rule whose derivatives, run on Values, do not follow their own slopes.
+
+    Second derivatives (``create_graph``, ``hessian``, nested ``grad``) run
+    the rule on Values and differentiate the derivatives it returns. A rule
+    that unwraps its input (``x.data``) returns numbers there, whose own
+    derivative is 0 whatever the rule says: at a few points of the domain,
+    the derivative of each derivative is compared with a central difference
+    of that derivative on floats, and a mismatch is a TypeError naming the op.
+    """
+    for point in _PROBES[op.arity]:
+        derivatives = _derivatives_on_values(op, point)
+        if derivatives is None:
+            continue
+        variables, result = derivatives
+        for k, derivative in enumerate(result[1:]):
+            for j in range(op.arity):
+                slope = _slope_of_derivative(op, point, k, j)
+                if slope is None:
+                    continue
+                on_values = _derivative_by(derivative, variables[j])
+                if abs(on_values - slope) > 1e-6 * (1.0 + abs(slope)):
+                    raise TypeError(_unwrapped_message(op, point, k, j, on_values, slope))
+
+
+def _derivatives_on_values(op: Op, point: tuple) -> tuple[list[Value], tuple] | None:
+    """The rule run on Values at ``point``, or None where it is outside the domain."""
+    if op.first_failure(*point) is not None:
+        return None
+    variables = [Value(x) for x in point]
+    try:
+        result = op.rule(VALUE, *variables)
+    except (ArithmeticError, ValueError):
+        return None
+    except Exception as e:
+        at = ", ".join(f"{x:g}" for x in point)
+        raise TypeError(
+            f"custom op {op.name!r}: its rule fails on Values at ({at}): {type(e).__name__}: "
+            f"{e}. A rule must also run on Values (for second derivatives): write it with "
+            "+ - * / ** on its inputs and the functions of m, never float(x) or x.data"
+        ) from e
+    if not isinstance(result, (tuple, list)) or len(result) != op.arity + 1:
+        return None  # a malformed result was already refused on floats
+    return variables, tuple(result)
+
+
+def _slope_of_derivative(op: Op, point: tuple, k: int, j: int) -> float | None:
+    """d/d(input j) of derivative k, by central differences on floats (None if unstable)."""
+    estimates = []
+    for h in (1e-5, 2e-5):
+        step = h * max(1.0, abs(point[j]))
+        try:
+            up = op.rule(FLOAT, *_moved(point, j, step))[1 + k]
+            down = op.rule(FLOAT, *_moved(point, j, -step))[1 + k]
+            estimates.append((float(up) - float(down)) / (2 * step))
+        except (ArithmeticError, ValueError, TypeError):
+            return None
+    if abs(estimates[0] - estimates[1]) > 1e-6 * (1.0 + abs(estimates[0])):
+        return None  # not smooth here (a kink): this point tells nothing
+    return estimates[0]
+
+
+def _moved(point: tuple, j: int, step: float) -> tuple:
+    return tuple(x + step if i == j else x for i, x in enumerate(point))
+
+
+def _derivative_by(derivative: Any, variable: Value) -> float:
+    """d derivative / d variable through the Values' graph (0 for a plain number)."""
+    if not isinstance(derivative, Value):
+        return 0.0
+    (slope,) = backprop.gradients(derivative, [variable])
+    return float(slope.data if isinstance(slope, Value) else slope)
+
+
+def _unwrapped_message(op: Op, point: tuple, k: int, j: int, got: float, want: float) -> str:
+    names = ["x", "y"][: op.arity]
+    at = ", ".join(f"{n} = {x:g}" for n, x in zip(names, point))
+    derivative = f"d{op.name}/d{names[k]}"
+    return (
+        f"custom op {op.name!r}: run on Values, its rule's derivative {derivative} changes "
+        f"by {got:g} per unit of {names[j]} at {at}, but on floats it changes by {want:g}: "
+        f"the rule computes with the numbers inside its inputs (x.data?), so second "
+        f"derivatives through {op.name!r} would be wrong. Write the rule with + - * / ** "
+        "on its inputs as given and the functions of m (m.exp(x), m.abs(x), ...): it "
+        "then runs on floats, Values and arrays alike"
+    )
 
 
 def _missing_function(op: Op, error: AttributeError) -> str:

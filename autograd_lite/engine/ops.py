@@ -313,14 +313,15 @@ def named(name: str) -> Op | None:
 
 def functions() -> dict[str, Op]:
     """The ops an expression may call by name, ``tanh(x)``: built-in and custom."""
-    return {name: op for name, op in REGISTRY.items() if op.is_function}
+    # A copy: another thread may define a custom op meanwhile (the copy is atomic).
+    return {name: op for name, op in REGISTRY.copy().items() if op.is_function}
 
 
 def activations() -> dict[str, Op]:
     """The ops nn offers as activations: the lectures' five, and every one-input custom op."""
     return {
         name: op
-        for name, op in REGISTRY.items()
+        for name, op in REGISTRY.copy().items()
         if op.activation or (not op.builtin and op.arity == 1)
     }
 

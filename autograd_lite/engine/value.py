@@ -344,7 +344,9 @@ def apply(op: Op, *operands: Value) -> Value:
         result = op.rule(FLOAT, *xs)
     except OverflowError:
         raise _overflow(op, operands) from None
-    except ValueError:
+    except (ValueError, ArithmeticError) as e:
+        if not op.builtin:
+            raise _rule_error(op, operands, e) from e
         raise domain_error(op.name, operands[0], "a finite number") from None
     if not op.builtin:
         result = checked_result(op, result, len(xs) + 1)
@@ -365,18 +367,34 @@ def _all_finite(numbers: Any) -> bool:
 def _refuse_overflow(op: Op, operands: Sequence[Value], out: float, local: Sequence) -> None:
     """Raise when finite inputs gave an infinite or nan result or local derivative.
 
-    A nan or inf that came in (through ``.data``) flows on, as in numpy.
+    Infinity is an OverflowError; nan (not a number: the op is undefined
+    there) a ValueError. A nan or inf that came in (through ``.data``)
+    flows on, as in numpy.
     """
     if not _all_finite(v.data for v in operands):
         return
+    shown = " and ".join(describe(v) for v in operands)
+    hint = "" if op.builtin else "; give custom_op a domain= that says where it is defined"
+    if out != out:
+        raise ValueError(f"{op.name}: the result is nan (not a number) for {shown}{hint}")
     if out - out != 0.0:
         raise _overflow(op, tuple(operands))
     bad = next(d for d in local if d - d != 0.0)
-    shown = " and ".join(describe(v) for v in operands)
-    raise OverflowError(
+    kind = ValueError if bad != bad else OverflowError
+    raise kind(
         f"{op.name}: the result is finite but its local derivative is {bad!r} for {shown}; "
-        "a gradient through it would be nan or inf"
+        f"a gradient through it would be nan or inf{hint if bad != bad else ''}"
     )
+
+
+def _rule_error(op: Op, operands: Sequence[Value], error: Exception) -> Exception:
+    """A custom rule's own ValueError or ArithmeticError, with the op and its inputs named."""
+    shown = " and ".join(describe(v) for v in operands)
+    message = f"{op.name}: its rule raised {type(error).__name__}: {error}, for {shown}"
+    try:
+        return type(error)(message)
+    except TypeError:  # an exception class that takes other arguments
+        return ValueError(message)
 
 
 def _overflow(op: Op, operands: tuple[Value, ...]) -> OverflowError:
