@@ -8,7 +8,11 @@
   standard output, never a traceback;
 * on a terminal whose encoding lacks a character, the narration falls back
   to ASCII spellings (``ASCII_SPELLINGS``: ``×`` as ``*``, ``→`` as ``->``),
-  and what has none (a label such as ``é``) is one line saying so.
+  and what has none (a label such as ``é``) is one line saying so;
+* a standard stream closed before the command started (``>&-``, ``0<&-``)
+  is one line (``ClosedStream``) when the command needs it and no trouble
+  when it does not; a closed standard error silently drops the messages,
+  the exit status still tells.
 
 SVG and HTML go out as UTF-8 bytes (``write_bytes``) whatever the terminal's
 encoding: they are files, and say so in their own header.
@@ -75,21 +79,27 @@ class ReaderGone(Exception):
     """The program reading standard output has gone away (a closed pipe)."""
 
 
+class ClosedStream(Exception):
+    """A standard stream the command needs was closed before it started (``>&-``)."""
+
+
 def guarded(program: str | Callable[[], str], run: Callable[[], int]) -> int:
     """``run()``'s exit status, with every way writing standard output can end handled.
 
     ``program`` (or a function giving it, as it may be known only once the
     arguments are parsed) starts each message: ``autograd-lite trace``.
     """
-    real = sys.stdout
-    sys.stdout = _Watched(real)
-    _spell_in_ascii_if_needed(real)
 
     def say(message: str) -> None:
         name = program() if callable(program) else program
         print(f"{name}: {message}", file=sys.stderr)
 
+    saved = sys.stdin, sys.stdout, sys.stderr
+    _stand_in_for_closed_streams()
+    real = sys.stdout
     try:
+        sys.stdout = _Watched(real)
+        _spell_in_ascii_if_needed(real)
         status = run()
         _flush(sys.stdout)
         return status
@@ -106,11 +116,11 @@ def guarded(program: str | Callable[[], str], run: Callable[[], int]) -> int:
         _discard(real)
         say(f"error: {e}")
         return 1
-    except UnprintableError as e:
+    except (UnprintableError, ClosedStream) as e:
         say(f"error: {e}")
         return 1
     finally:
-        sys.stdout = real
+        sys.stdin, sys.stdout, sys.stderr = saved
 
 
 def check_printable(labels: Iterable[str], stream: TextIO | None = None) -> None:
@@ -164,6 +174,49 @@ class _Watched:
         return getattr(self._stream, name)
 
 
+class _Closed:
+    """Stands in for a closed ``sys.stdin`` or ``sys.stdout`` (Python sets them to None):
+    any use of it is ``ClosedStream``, saying which."""
+
+    def __init__(self, message: str) -> None:
+        self._message = message
+
+    def __getattr__(self, name: str) -> Any:
+        raise ClosedStream(self._message)
+
+    def flush(self) -> None:
+        """Nothing was written, so nothing is waiting."""
+
+
+def _stand_in_for_closed_streams() -> None:
+    """Give each standard stream closed at start a stand-in, and its descriptor /dev/null.
+
+    The descriptor is filled first, so that no file opened later (a model
+    being saved, a renderer's pipe) takes the number 0, 1 or 2 and gets
+    what was meant for a standard stream.
+    """
+    for fd in (0, 1, 2):
+        _fill_if_closed(fd)
+    if sys.stdin is None:
+        sys.stdin = _Closed("can't read standard input: it is closed")
+    if sys.stdout is None:
+        sys.stdout = _Closed("can't write to standard output: it is closed")
+    if sys.stderr is None:
+        sys.stderr = open(2, "w", closefd=False)  # /dev/null now: messages go nowhere
+
+
+def _fill_if_closed(fd: int) -> None:
+    try:
+        os.fstat(fd)
+        return
+    except OSError:
+        pass
+    devnull = os.open(os.devnull, os.O_RDWR)
+    if devnull != fd:
+        os.dup2(devnull, fd)
+        os.close(devnull)
+
+
 def _call(action: Callable[..., Any], *args: Any) -> Any:
     try:
         return action(*args)
@@ -213,6 +266,8 @@ def _encodable(ch: str, encoding: str) -> bool:
 
 def _spell_in_ascii_if_needed(stream: Any) -> None:
     """Let ``stream`` write ASCII_SPELLINGS where its encoding lacks the character."""
+    if isinstance(stream, _Closed):
+        return
     encoding = getattr(stream, "encoding", None)
     reconfigure = getattr(stream, "reconfigure", None)
     if not encoding or reconfigure is None or _encodable("\u2212\u2192", encoding):
@@ -245,7 +300,7 @@ def _discard(stream: Any) -> None:
     what is still buffered can't fail again on the way out."""
     try:
         fd = stream.fileno()
-    except (AttributeError, OSError, ValueError):
+    except (AttributeError, OSError, ValueError, ClosedStream):
         return
     devnull = os.open(os.devnull, os.O_WRONLY)
     try:
@@ -256,6 +311,7 @@ def _discard(stream: Any) -> None:
 
 __all__ = [
     "ASCII_SPELLINGS",
+    "ClosedStream",
     "OutputError",
     "ReaderGone",
     "UnprintableError",
