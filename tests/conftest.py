@@ -1,6 +1,9 @@
-"""What several test files share: the ``slow`` marker, a clean op registry, a real browser,
-a Jupyter kernel running this Python, a stand-in notebook page and a reader of the live
-view's curves.
+"""What several test files share: the ``slow`` marker, a clean op registry, the lecture's
+graph, a real browser, a Jupyter kernel running this Python, a stand-in notebook page and a
+reader of the live view's curves.
+
+The folders under tests/ mirror the code (engine/, batched/, drawing/, play/, cli/, nn/,
+demos/, expression/, package/); this one conftest serves them all.
 
 Tests that take seconds (the demos, million-node chains, the browser) carry
 ``@pytest.mark.slow``. The README's test command runs everything; while
@@ -11,10 +14,13 @@ from __future__ import annotations
 
 import os
 import shutil
-from collections.abc import Iterator
-from typing import Any
+from collections.abc import Callable, Iterator
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 import pytest
+
+if TYPE_CHECKING:
+    from autograd_lite import Value
 
 BROWSER_ARGS = [
     "--headless",
@@ -38,6 +44,36 @@ def _op_registry_as_it_was() -> Iterator[None]:
     yield
     ops.REGISTRY.clear()
     ops.REGISTRY.update(saved)
+
+
+class Lecture(NamedTuple):
+    """The lectures' f = (x + y) z at x = -2, y = 5, z = -4, each node labelled by its name."""
+
+    x: Value
+    y: Value
+    z: Value
+    q: Value
+    f: Value
+
+
+def _lecture() -> Lecture:
+    from autograd_lite import Value
+
+    x, y, z = Value(-2.0, label="x"), Value(5.0, label="y"), Value(-4.0, label="z")
+    q = x + y
+    q.label = "q"
+    f = q * z
+    f.label = "f"
+    return Lecture(x, y, z, q, f)
+
+
+@pytest.fixture(scope="session")
+def lecture_graph() -> Callable[[], Lecture]:
+    """``lecture_graph()``: a new lecture graph each call, ``x, y, z, q, f = lecture_graph()``
+    (or ``lecture_graph().f``); no gradients computed yet. Built from Values, as a user
+    would; the expression, stepper, player and slides tests build theirs from the lecture's
+    text with parse(), as the command line does."""
+    return _lecture
 
 
 def unavailable(reason: str) -> None:

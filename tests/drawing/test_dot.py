@@ -12,15 +12,6 @@ from autograd_lite import Value, draw, to_svg
 from autograd_lite.drawing.dot import HIGHLIGHT, ROLE_COLORS
 
 
-def lecture_graph() -> tuple[Value, ...]:
-    x, y, z = Value(-2.0, label="x"), Value(5.0, label="y"), Value(-4.0, label="z")
-    q = x + y
-    q.label = "q"
-    f = q * z
-    f.label = "f"
-    return x, y, z, q, f
-
-
 def node_line(source: str, name: str) -> str:
     (line,) = [ln.strip() for ln in source.splitlines() if re.match(rf"\s*{name} \[", ln)]
     return line
@@ -30,7 +21,7 @@ def edges(source: str) -> list[str]:
     return [ln.strip() for ln in source.splitlines() if " -> " in ln]
 
 
-def test_x_plus_y_times_z_draws_a_record_per_value_and_a_node_per_op():
+def test_x_plus_y_times_z_draws_a_record_per_value_and_a_node_per_op(lecture_graph):
     *_, f = lecture_graph()
     f.backward()
     g = draw(f)
@@ -64,7 +55,7 @@ def test_a_times_a_shows_two_edges_each_with_its_local_derivative():
     ]
 
 
-def test_nodes_no_backward_pass_reached_say_grad_not_computed():
+def test_nodes_no_backward_pass_reached_say_grad_not_computed(lecture_graph):
     *_, f = lecture_graph()
     f.backward()
     w = Value(3.0, label="w")
@@ -77,7 +68,7 @@ def test_nodes_no_backward_pass_reached_say_grad_not_computed():
     assert "not computed" not in node_line(src, "v0")
 
 
-def test_before_any_backward_every_grad_is_not_computed_never_zero():
+def test_before_any_backward_every_grad_is_not_computed_never_zero(lecture_graph):
     *_, f = lecture_graph()
     src = draw(f).source
     assert src.count("grad not computed") == 5
@@ -110,12 +101,12 @@ def test_negative_zero_is_shown_as_zero():
     assert "-0" not in node_line(draw(y).source, "v0")
 
 
-def test_local_grads_can_be_left_off():
+def test_local_grads_can_be_left_off(lecture_graph):
     *_, f = lecture_graph()
     assert "label=1" not in draw(f, local_grads=False).source
 
 
-def test_rankdir_tb_lays_record_fields_side_by_side():
+def test_rankdir_tb_lays_record_fields_side_by_side(lecture_graph):
     *_, f = lecture_graph()
     src = draw(f, rankdir="TB").source
     assert "rankdir=TB" in src
@@ -162,7 +153,7 @@ def test_dotted_parameter_paths_are_parameters():
     assert ROLE_COLORS["input"] in node_line(src, "v1")
 
 
-def test_colour_by_grad_sign_and_size():
+def test_colour_by_grad_sign_and_size(lecture_graph):
     *_, f = lecture_graph()
     f.backward()
     src = draw(f, color="grad").source
@@ -179,7 +170,7 @@ def test_colour_by_grad_sign_and_size():
     assert b1 > r1 and r1 > r
 
 
-def test_no_colour():
+def test_no_colour(lecture_graph):
     *_, f = lecture_graph()
     f.backward()
     assert "fillcolor" not in "".join(
@@ -187,7 +178,7 @@ def test_no_colour():
     )
 
 
-def test_legend_lists_the_roles_in_the_drawing():
+def test_legend_lists_the_roles_in_the_drawing(lecture_graph):
     *_, f = lecture_graph()
     src = draw(f, legend=True).source
     legend = node_line(src, "legend")
@@ -196,7 +187,7 @@ def test_legend_lists_the_roles_in_the_drawing():
     assert "parameter" not in legend  # none in this graph
 
 
-def test_highlighted_nodes_and_edges():
+def test_highlighted_nodes_and_edges(lecture_graph):
     *_, q, f = lecture_graph()
     src = draw(f, highlight_nodes=[q], highlight_edges=[(q, f)]).source
     assert HIGHLIGHT in node_line(src, "v2") and "penwidth=3" in node_line(src, "v2")
@@ -205,7 +196,7 @@ def test_highlighted_nodes_and_edges():
     assert HIGHLIGHT not in node_line(src, "v3")
 
 
-def test_highlighting_something_not_in_the_graph_is_an_error():
+def test_highlighting_something_not_in_the_graph_is_an_error(lecture_graph):
     x, y, z, q, f = lecture_graph()
     with pytest.raises(ValueError, match="not in this graph"):
         draw(f, highlight_nodes=[Value(1.0)])
@@ -219,7 +210,7 @@ def test_record_syntax_in_labels_is_escaped():
     assert r'"{ a\|b\{c\}\<d\>\"e\\ | data 1 |' in node_line(src, "v0")
 
 
-def test_same_graph_built_twice_gives_the_same_source():
+def test_same_graph_built_twice_gives_the_same_source(lecture_graph):
     sources = []
     for _ in range(2):
         *_, f = lecture_graph()
@@ -229,7 +220,7 @@ def test_same_graph_built_twice_gives_the_same_source():
     assert "id(" not in sources[0]
 
 
-def test_bad_options_are_clear_errors():
+def test_bad_options_are_clear_errors(lecture_graph):
     *_, f = lecture_graph()
     with pytest.raises(ValueError, match="rankdir"):
         draw(f, rankdir="up")
@@ -321,7 +312,7 @@ def test_a_format_function_returning_undrawable_text_is_refused():
         draw(Value(1.0, label="x") * 2, number_format=lambda v: f"{v}\uffff")
 
 
-def test_scale_multiplies_every_font_size_and_pen_width():
+def test_scale_multiplies_every_font_size_and_pen_width(lecture_graph):
     *_, q, f = lecture_graph()
     f.backward()
     plain = draw(f, highlight_nodes=[q]).source
@@ -339,7 +330,7 @@ def test_scale_multiplies_every_font_size_and_pen_width():
         draw(f, scale="big")
 
 
-def test_compact_records_put_the_label_beside_data_over_grad():
+def test_compact_records_put_the_label_beside_data_over_grad(lecture_graph):
     *_, f = lecture_graph()
     f.backward()
     assert '"{ x | { data -2 | grad -4 } }"' in node_line(draw(f, record="compact").source, "v0")

@@ -40,7 +40,8 @@ def neuron() -> Stepper:
 
 
 def small_mlp() -> Stepper:
-    nn = pytest.importorskip("nn")
+    import nn
+
     model = nn.MLP(2, [3, 1], seed=0)
     return Stepper(model([2.0, -1.0]), notation="unicode")
 

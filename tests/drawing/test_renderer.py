@@ -23,15 +23,6 @@ SVG = "{http://www.w3.org/2000/svg}"
 PNG_MAGIC = b"\x89PNG\r\n\x1a\n"
 
 
-def lecture_graph() -> Value:
-    x, y, z = Value(-2.0, label="x"), Value(5.0, label="y"), Value(-4.0, label="z")
-    q = x + y
-    q.label = "q"
-    f = q * z
-    f.label = "f"
-    return f
-
-
 def svg_texts(svg: str) -> list[str]:
     root = ET.fromstring(svg)  # raises on malformed XML
     assert root.tag == f"{SVG}svg"
@@ -46,8 +37,8 @@ def only_graphviz_pure(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
     monkeypatch.setenv("PATH", str(empty))
 
 
-def test_svg_is_well_formed_and_carries_every_label_data_and_grad():
-    f = lecture_graph()
+def test_svg_is_well_formed_and_carries_every_label_data_and_grad(lecture_graph):
+    f = lecture_graph().f
     f.backward()
     texts = svg_texts(to_svg(f))
     for node in f.topological_order():
@@ -60,8 +51,8 @@ def test_svg_is_well_formed_and_carries_every_label_data_and_grad():
         assert local in texts
 
 
-def test_svg_of_unreached_nodes_says_not_computed():
-    f = lecture_graph()
+def test_svg_of_unreached_nodes_says_not_computed(lecture_graph):
+    f = lecture_graph().f
     texts = svg_texts(to_svg(f))
     assert texts.count("grad not computed") == 5
 
@@ -72,9 +63,9 @@ def test_svg_shows_labels_with_record_syntax_characters_as_written():
     assert label in texts
 
 
-def test_same_bytes_every_run_in_one_process():
+def test_same_bytes_every_run_in_one_process(lecture_graph):
     def build() -> bytes:
-        f = lecture_graph()
+        f = lecture_graph().f
         f.backward()
         return to_svg(f, legend=True).encode()
 
@@ -108,34 +99,34 @@ def test_same_bytes_across_processes_with_different_hash_seeds():
     assert outputs[0].startswith(b"<?xml")
 
 
-def test_dot_on_path_is_preferred(monkeypatch: pytest.MonkeyPatch, stand_in_dot):
+def test_dot_on_path_is_preferred(monkeypatch: pytest.MonkeyPatch, stand_in_dot, lecture_graph):
     folder = stand_in_dot(f'exec "{find_renderer()}" "$@"\n')
     monkeypatch.setenv("PATH", str(folder))
     assert find_renderer() == str(folder / "dot")
-    assert "grad not computed" in to_svg(lecture_graph())
+    assert "grad not computed" in to_svg(lecture_graph().f)
 
 
-def test_without_dot_graphviz_pure_is_found_next_to_python(only_graphviz_pure: None):
+def test_without_dot_graphviz_pure_is_found_next_to_python(only_graphviz_pure: None, lecture_graph):
     program = find_renderer()
     assert Path(program).name.startswith("graphviz-pure")
     assert Path(program).parent in {Path(d) for d in renderer_module.script_dirs()}
-    assert "data -12" in svg_texts(to_svg(lecture_graph()))
+    assert "data -12" in svg_texts(to_svg(lecture_graph().f))
 
 
 def test_no_renderer_at_all_is_one_clear_error(
-    only_graphviz_pure: None, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+    only_graphviz_pure: None, monkeypatch: pytest.MonkeyPatch, tmp_path: Path, lecture_graph
 ):
     monkeypatch.setattr(renderer_module, "script_dirs", lambda: [])
     with pytest.raises(RendererNotFoundError) as info:
-        to_svg(lecture_graph())
+        to_svg(lecture_graph().f)
     message = str(info.value)
     assert "pip install graphviz-pure" in message
     assert "dot" in message and "Graphviz" in message
     with pytest.raises(RendererNotFoundError):
-        render(lecture_graph(), tmp_path / "f.svg")
+        render(lecture_graph().f, tmp_path / "f.svg")
     assert not (tmp_path / "f.svg").exists()
     # the DOT source needs no renderer
-    assert render(lecture_graph(), tmp_path / "f.dot").read_text().startswith("digraph")
+    assert render(lecture_graph().f, tmp_path / "f.dot").read_text().startswith("digraph")
 
 
 def test_renderer_failure_is_a_render_error():
@@ -143,8 +134,8 @@ def test_renderer_failure_is_a_render_error():
         renderer_module.pipe("digraph { a -> }", "svg")
 
 
-def test_render_svg_png_and_dot_by_suffix(tmp_path: Path):
-    f = lecture_graph()
+def test_render_svg_png_and_dot_by_suffix(tmp_path: Path, lecture_graph):
+    f = lecture_graph().f
     f.backward()
     svg = render(f, tmp_path / "f.svg")
     assert svg == (tmp_path / "f.svg").resolve()
@@ -156,15 +147,15 @@ def test_render_svg_png_and_dot_by_suffix(tmp_path: Path):
     assert sorted(p.name for p in tmp_path.iterdir()) == ["f.PNG", "f.gv", "f.svg"]
 
 
-def test_render_refuses_an_unknown_suffix_and_a_missing_directory(tmp_path: Path):
+def test_render_refuses_an_unknown_suffix_and_a_missing_directory(tmp_path: Path, lecture_graph):
     with pytest.raises(ValueError, match=r"\.svg, \.png"):
-        render(lecture_graph(), tmp_path / "f.pdf")
+        render(lecture_graph().f, tmp_path / "f.pdf")
     with pytest.raises(FileNotFoundError, match="no such directory"):
-        render(lecture_graph(), tmp_path / "nowhere" / "f.svg")
+        render(lecture_graph().f, tmp_path / "nowhere" / "f.svg")
 
 
 def test_a_failed_render_leaves_the_old_file_and_no_temp_file(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, lecture_graph
 ):
     target = tmp_path / "f.svg"
     target.write_text("old")
@@ -174,7 +165,7 @@ def test_a_failed_render_leaves_the_old_file_and_no_temp_file(
 
     monkeypatch.setattr(renderer_module, "pipe", broken)  # what render's pipe_drawing calls
     with pytest.raises(RenderError):
-        render(lecture_graph(), target)
+        render(lecture_graph().f, target)
     assert target.read_text() == "old"
     assert [p.name for p in tmp_path.iterdir()] == ["f.svg"]
 
@@ -195,37 +186,39 @@ def test_write_atomic_keeps_the_old_file_when_the_write_fails(
     assert [p.name for p in tmp_path.iterdir()] == ["f.svg"]
 
 
-def test_written_files_get_ordinary_permissions(tmp_path: Path):
+def test_written_files_get_ordinary_permissions(tmp_path: Path, lecture_graph):
     if os.name != "posix":
         pytest.skip("POSIX permissions")
-    out = render(lecture_graph(), tmp_path / "f.svg")
+    out = render(lecture_graph().f, tmp_path / "f.svg")
     umask = os.umask(0)
     os.umask(umask)
     assert stat.S_IMODE(out.stat().st_mode) == 0o666 & ~umask
 
 
 def test_render_prints_where_it_wrote_only_when_interactive(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture, lecture_graph
 ):
-    render(lecture_graph(), tmp_path / "a.svg")
+    render(lecture_graph().f, tmp_path / "a.svg")
     assert capsys.readouterr().out == ""
     monkeypatch.setattr(sys, "ps1", ">>> ", raising=False)
-    out = render(lecture_graph(), tmp_path / "b.svg")
+    out = render(lecture_graph().f, tmp_path / "b.svg")
     assert capsys.readouterr().out == f"wrote {out}\n"
-    render(lecture_graph(), tmp_path / "c.svg", verbose=False)
+    render(lecture_graph().f, tmp_path / "c.svg", verbose=False)
     assert capsys.readouterr().out == ""
 
 
-def test_draw_result_displays_in_jupyter_through_the_same_renderer(only_graphviz_pure: None):
-    bundle = draw(lecture_graph())._repr_mimebundle_()
+def test_draw_result_displays_in_jupyter_through_the_same_renderer(
+    only_graphviz_pure: None, lecture_graph
+):
+    bundle = draw(lecture_graph().f)._repr_mimebundle_()
     assert "data -12" in svg_texts(bundle["image/svg+xml"])
-    png = draw(lecture_graph())._repr_mimebundle_(include=["image/png"])["image/png"]
+    png = draw(lecture_graph().f)._repr_mimebundle_(include=["image/png"])["image/png"]
     assert png.startswith(PNG_MAGIC)
 
 
-def test_to_svg_takes_a_drawn_graph_but_not_options_with_it():
-    g = draw(lecture_graph(), rankdir="TB")
-    assert to_svg(g) == to_svg(lecture_graph(), rankdir="TB")
+def test_to_svg_takes_a_drawn_graph_but_not_options_with_it(lecture_graph):
+    g = draw(lecture_graph().f, rankdir="TB")
+    assert to_svg(g) == to_svg(lecture_graph().f, rankdir="TB")
     with pytest.raises(TypeError, match="options"):
         to_svg(g, rankdir="LR")
 

@@ -31,14 +31,7 @@ def only_graphviz_pure(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
     monkeypatch.setenv("PATH", str(empty))
 
 
-def lecture_graph() -> tuple[Value, ...]:
-    x, y, z = Value(-2.0, label="x"), Value(5.0, label="y"), Value(-4.0, label="z")
-    q = x + y
-    f = q * z
-    return x, y, z, q, f
-
-
-def test_ids_come_from_the_topological_order_and_are_the_same_every_time():
+def test_ids_come_from_the_topological_order_and_are_the_same_every_time(lecture_graph):
     x, y, z, q, f = lecture_graph()
     scenes = [build_scene(f), build_scene(lecture_graph()[-1])]
     assert [list(s.nodes) for s in scenes] == [["v0", "v1", "v2", "o2", "v3", "v4", "o4"]] * 2
@@ -136,7 +129,8 @@ def test_small_fan_out_stays_one_node_with_edges():
 
 def mlp(sizes: list[int]) -> Value:
     """An MLP's output (the sum of its outputs if it has several), backpropagated."""
-    nn = pytest.importorskip("nn")
+    import nn
+
     out = nn.MLP(2, sizes, seed=0)([2.0, -1.0])
     if isinstance(out, list):
         out = nn.total(out)
@@ -224,7 +218,8 @@ def test_expanded_mlp_neurons_in_index_order_in_every_layer(sizes, only_graphviz
 
 @pytest.mark.slow
 def test_the_full_graph_of_an_mlp_16_16_1_loss_renders(only_graphviz_pure: None):
-    nn = pytest.importorskip("nn")
+    import nn
+
     out = nn.MLP(2, [16, 16, 1], seed=0)([1.2, -0.45])
     loss = (1 + -1.0 * out).relu()
     loss.backward()

@@ -2,18 +2,14 @@
 
 from __future__ import annotations
 
-from autograd_lite import Value, parse, to_text
+from autograd_lite import Value, to_text
 from autograd_lite.play.stepper import Stepper
 
 
-def lecture():
-    return parse("q = x + y; f = q * z", x=-2, y=5, z=-4)
-
-
-def test_the_lecture_tree_has_every_node_its_data_grad_and_local_derivative():
-    d = lecture()
-    d["f"].backward()
-    lines = to_text(d["f"]).splitlines()
+def test_the_lecture_tree_has_every_node_its_data_grad_and_local_derivative(lecture_graph):
+    f = lecture_graph().f
+    f.backward()
+    lines = to_text(f).splitlines()
     assert lines[0] == "f = q * z   data -12   grad 1"
     assert lines[1] == "├── q = x + y   data 3   grad -4      ∂f/∂q = -4"
     assert lines[2] == "│   ├── x   input   data -2   grad -4      ∂q/∂x = 1"
@@ -40,8 +36,8 @@ def test_grads_not_computed_show_a_dash_and_unlabelled_nodes_get_the_steppers_na
     assert "c1   constant   data 2   grad -" in text
 
 
-def test_the_stepper_marks_the_current_node_and_the_one_it_just_wrote():
-    s = Stepper(lecture()["f"])
+def test_the_stepper_marks_the_current_node_and_the_one_it_just_wrote(lecture_graph):
+    s = Stepper(lecture_graph().f)
     s.jump(9)  # x_bar += q_bar * dq/dx
     text = s.to_text()
     assert "├── > q = x + y   data 3   grad −4" in text  # the narration's minus sign
@@ -49,10 +45,10 @@ def test_the_stepper_marks_the_current_node_and_the_one_it_just_wrote():
     assert "y   input   data 5   grad -" in text  # not reached yet
 
 
-def test_ascii_only_uses_plain_characters():
-    d = lecture()
-    d["f"].backward()
-    text = to_text(d["f"], notation="ascii")
+def test_ascii_only_uses_plain_characters(lecture_graph):
+    f = lecture_graph().f
+    f.backward()
+    text = to_text(f, notation="ascii")
     assert text.isascii()
     assert "|-- q = x + y   data 3   grad -4      df/dq = -4" in text
 

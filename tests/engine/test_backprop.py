@@ -7,22 +7,13 @@ import pytest
 from autograd_lite import Value, no_grad
 
 
-def lecture_graph():
-    x, y, z = Value(-2.0, label="x"), Value(5.0, label="y"), Value(-4.0, label="z")
-    q = x + y
-    q.label = "q"
-    f = q * z
-    f.label = "f"
-    return x, y, z, q, f
-
-
 def test_grad_starts_at_zero_and_is_not_computed():
     x = Value(1.0)
     assert x.grad == 0.0
     assert x.grad_computed is False
 
 
-def test_backward_twice_doubles_leaf_grads_exactly_and_keeps_interior():
+def test_backward_twice_doubles_leaf_grads_exactly_and_keeps_interior(lecture_graph):
     x, y, z, q, f = lecture_graph()
     f.backward()
     f.backward()
@@ -41,7 +32,7 @@ def test_backward_n_times_is_n_times_one_pass():
     assert a.grad == pytest.approx(5 * once, rel=1e-15)
 
 
-def test_zero_grad_zeroes_every_reachable_node():
+def test_zero_grad_zeroes_every_reachable_node(lecture_graph):
     x, y, z, q, f = lecture_graph()
     f.backward()
     f.zero_grad()
@@ -57,7 +48,7 @@ def test_backward_from_a_leaf_adds_one():
     assert x.grad == 2.0
 
 
-def test_topological_order_parents_first_root_last_deterministic():
+def test_topological_order_parents_first_root_last_deterministic(lecture_graph):
     x, y, z, q, f = lecture_graph()
     order = f.topological_order()
     assert order == [x, y, q, z, f]
@@ -121,7 +112,7 @@ def test_million_node_chain_backpropagates_without_recursion_error():
     assert len(y.topological_order()) == 2_000_001  # each + has a constant leaf
 
 
-def test_repr_shows_data_grad_op_label():
+def test_repr_shows_data_grad_op_label(lecture_graph):
     x, y, z, q, f = lecture_graph()
     f.backward()
     assert repr(f) == "Value(data=-12.0, grad=1.0, op='*', label='f')"

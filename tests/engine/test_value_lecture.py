@@ -7,11 +7,9 @@ import pytest
 from autograd_lite import Value, grad
 
 
-def test_x_plus_y_times_z_gives_minus4_minus4_3():
+def test_x_plus_y_times_z_gives_minus4_minus4_3(lecture_graph):
     # Seed lecture 001: f = (x + y) z at x = -2, y = 5, z = -4.
-    x, y, z = Value(-2.0, label="x"), Value(5.0, label="y"), Value(-4.0, label="z")
-    q = x + y
-    f = q * z
+    x, y, z, q, f = lecture_graph()
     f.backward()
     assert (q.data, f.data) == (3.0, -12.0)
     assert (x.grad, y.grad, z.grad) == (-4.0, -4.0, 3.0)

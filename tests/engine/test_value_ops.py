@@ -141,7 +141,8 @@ def test_power_with_integer_exponent_of_negative_base():
 
 
 def test_numpy_scalars_mix_with_values():
-    np = pytest.importorskip("numpy")
+    import numpy as np
+
     v = Value(2.0)
     out = np.float64(3.0) * v + np.int64(1) - v * np.float32(0.5)
     assert isinstance(out, Value)
