@@ -4,11 +4,15 @@
 but Ctrl-C still interrupts) for the duration of a ``with`` block and
 always puts it back. ``read(timeout)`` returns one key name: a printable
 character as itself, or ``"right" "left" "up" "down" "home" "end" "enter"
-"backspace" "escape" "pageup" "pagedown"``; None when nothing came within
-``timeout`` seconds (so a caller can redraw after a resize).
+"backspace" "escape" "pageup" "pagedown"``, or ``"ctrl-d"`` (in cbreak mode
+the terminal no longer turns Ctrl-D into the end of input, so it comes as
+a key); None when nothing came within ``timeout`` seconds (so a caller can
+redraw after a resize).
 
 >>> decode(b"\\x1b[C"), decode(b"\\x1bOH"), decode(b"\\x1b[4~"), decode(b"\\x7f"), decode(b"n")
 ('right', 'home', 'end', 'backspace', 'n')
+>>> decode(b"\\x04")
+'ctrl-d'
 """
 
 from __future__ import annotations
@@ -46,6 +50,7 @@ SINGLE: dict[bytes, str] = {
     b"\x08": "backspace",
     b"\x1b": "escape",
     b" ": "space",
+    b"\x04": "ctrl-d",
 }
 
 
@@ -72,7 +77,11 @@ class KeyReader:
         import tty
 
         self._saved = termios.tcgetattr(self.fd)
-        tty.setcbreak(self.fd)
+        try:
+            tty.setcbreak(self.fd)
+        except BaseException:  # a signal, as cbreak mode was being set
+            self._put_back()
+            raise
         return self
 
     def __exit__(
@@ -81,10 +90,17 @@ class KeyReader:
         exc: BaseException | None,
         tb: TracebackType | None,
     ) -> None:
+        self._put_back()
+
+    def _put_back(self) -> None:
+        """The terminal's settings as they were; nothing to do if it has gone (a hang-up)."""
         import termios
 
         if self._saved is not None:
-            termios.tcsetattr(self.fd, termios.TCSADRAIN, self._saved)
+            try:
+                termios.tcsetattr(self.fd, termios.TCSADRAIN, self._saved)
+            except (termios.error, OSError):
+                pass
 
     def read(self, timeout: float | None = None) -> str | None:
         """The next key's name, or None if none came within ``timeout`` seconds."""

@@ -3,7 +3,9 @@
 On a terminal the screen is redrawn in place at every key (``step_screen``):
 →, n or space take the next step; ←, p or backspace go back; Home and End
 jump to the start and the end; t switches between the graph as a tree and
-the table; j then a number jumps to that step; q quits; Ctrl-C exits 130.
+the table; j then a number jumps to that step; q or Ctrl-D quits; Ctrl-C
+exits 130, and Ctrl-\\, SIGTERM or a hang-up 128 + the signal's number,
+the terminal put back in every case.
 On a terminal without cursor control (``TERM=dumb``) it reads a command
 per line instead (Enter or ``n`` next, ``p`` back, ``t`` table, ``q`` quit).
 When stdin is not a terminal (a pipe, a file, a CI job), it prints every

@@ -6,7 +6,9 @@ step number being typed after ``j``, and a one-line message. ``handle(key)``
 acts on a key name (``keys.py``); ``frame(width, height)`` is the screen as
 lines that fit, so both are plain functions a test can call. ``run`` wires
 them to a terminal: the alternate screen, cbreak mode, redraws on resize,
-and everything put back on exit, Ctrl-C included.
+and everything put back (main screen, cursor, terminal settings) however it
+ends: q or Ctrl-D (exit 0), Ctrl-C (130), Ctrl-\\ (SIGQUIT), SIGTERM or a
+hang-up (SIGHUP): 128 + the signal's number.
 
 >>> from autograd_lite import parse
 >>> from autograd_lite.play.stepper import Stepper
@@ -22,10 +24,12 @@ from __future__ import annotations
 import re
 import signal
 import sys
+from collections.abc import Callable
 from typing import Any, TextIO
 
 from ..play.stepper import Stepper
 from .keys import KeyReader
+from .terminal import discard
 
 NEXT = {"right", "n", "space", "enter", "down", "pagedown"}
 BACK = {"left", "p", "backspace", "up", "pageup"}
@@ -35,6 +39,13 @@ KEYS_HELP_ASCII = "right n space: next  left p bksp: back  Home End  t: table  j
 ALT_SCREEN, MAIN_SCREEN = "\x1b[?1049h", "\x1b[?1049l"
 HIDE_CURSOR, SHOW_CURSOR = "\x1b[?25l", "\x1b[?25h"
 HOME_AND_CLEAR = "\x1b[H\x1b[2J"
+
+QUIT = {"q", "Q", "ctrl-d"}
+
+# The signals that end the screen (after it is put back), where the platform has them.
+STOP_SIGNALS: tuple[signal.Signals, ...] = tuple(
+    getattr(signal, name) for name in ("SIGTERM", "SIGHUP", "SIGQUIT") if hasattr(signal, name)
+)
 
 
 class StepScreen:
@@ -56,7 +67,7 @@ class StepScreen:
         if self.typed is not None:
             return self._typing(key)
         s = self.stepper
-        if key in ("q", "Q"):
+        if key in QUIT:
             return False
         if key in NEXT:
             if s.next() is None:
@@ -185,29 +196,91 @@ def _fit(line: str, width: int) -> str:
 # --- on a real terminal --------------------------------------------------------------
 
 
+class Signalled(BaseException):
+    """A signal in ``STOP_SIGNALS`` arrived: unwinds the screen, which ``run`` puts back."""
+
+    def __init__(self, signum: int) -> None:
+        super().__init__(signum)
+        self.signum = signum
+
+
 def run(stepper: Stepper, title: str, out: TextIO | None = None) -> int:
-    """Drive ``StepScreen`` on this terminal until q (0); Ctrl-C raises KeyboardInterrupt."""
+    """Drive ``StepScreen`` on this terminal until q or Ctrl-D (0) or a signal in
+    ``STOP_SIGNALS`` (128 + its number); Ctrl-C raises KeyboardInterrupt. The
+    terminal is put back first, whichever way it ends."""
     out = out or sys.stdout
     screen = StepScreen(stepper, title, ascii_only=not _can_print(out, "├─∂→·…"))
     resized = [True]
-    previous = signal.signal(signal.SIGWINCH, lambda *_: resized.__setitem__(0, True))
-    out.write(ALT_SCREEN + HIDE_CURSOR)
+    previous: dict[int, Any] = {}
     try:
+        _catch_signals(previous, resized)
+        out.write(ALT_SCREEN + HIDE_CURSOR)
         with KeyReader() as keys:
-            while True:
-                if resized[0]:
-                    resized[0] = False
-                _draw(screen, out)
-                key = _next_key(keys, resized)
-                if key is not None and not screen.handle(key):
-                    break
+            _show(screen, keys, out, resized)
+    except Signalled as stop:
+        return 128 + stop.signum
     finally:
-        out.write(SHOW_CURSOR + MAIN_SCREEN)
-        out.flush()
-        signal.signal(signal.SIGWINCH, previous)
+        _put_back(out, previous)
     step = stepper.current
     print(f"stopped at step {stepper.position} of {len(stepper)}" + (f": {step}" if step else ""))
     return 0
+
+
+def _show(screen: StepScreen, keys: KeyReader, out: TextIO, resized: list[bool]) -> None:
+    """Draw, read a key, act on it; until a key quits or the keyboard is gone."""
+    while True:
+        if resized[0]:
+            resized[0] = False
+        _draw(screen, out)
+        try:
+            key = _next_key(keys, resized)
+        except EOFError:  # the terminal went away
+            return
+        if key is not None and not screen.handle(key):
+            return
+
+
+def _catch_signals(previous: dict[int, Any], resized: list[bool]) -> None:
+    """Redraw on SIGWINCH; unwind (to put the terminal back) on SIGINT and STOP_SIGNALS.
+
+    Each signal's old handler goes into ``previous`` as it is replaced.
+    """
+    previous[signal.SIGWINCH] = signal.signal(
+        signal.SIGWINCH, lambda *_: resized.__setitem__(0, True)
+    )
+    previous[signal.SIGINT] = signal.signal(signal.SIGINT, _stopping(lambda _: KeyboardInterrupt()))
+    for signum in STOP_SIGNALS:
+        previous[signum] = signal.signal(signum, _stopping(Signalled))
+
+
+def _stopping(error: Callable[[int], BaseException]) -> Callable[[int, Any], None]:
+    """A handler that holds back further signals (so nothing cuts the clean-up short)
+    and raises ``error(signum)``."""
+
+    def handler(signum: int, frame: Any) -> None:
+        _hold_signals(signal.SIG_BLOCK)
+        raise error(signum)
+
+    return handler
+
+
+def _put_back(out: TextIO, previous: dict[int, Any]) -> None:
+    """Main screen, cursor and the old signal handlers back; a signal held back during
+    the clean-up is delivered after it."""
+    _hold_signals(signal.SIG_BLOCK)
+    try:
+        out.write(SHOW_CURSOR + MAIN_SCREEN)
+        out.flush()
+    except Exception:  # the terminal hung up: nothing to show anything on
+        discard(out)
+    for signum, handler in previous.items():
+        signal.signal(signum, handler)
+    _hold_signals(signal.SIG_UNBLOCK)
+
+
+def _hold_signals(how: int) -> None:
+    if hasattr(signal, "pthread_sigmask"):
+        signal.pthread_sigmask(how, {signal.SIGINT, *STOP_SIGNALS})
 
 
 def _next_key(keys: KeyReader, resized: list[bool]) -> str | None:

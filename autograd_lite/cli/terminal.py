@@ -110,10 +110,10 @@ def guarded(program: str | Callable[[], str], run: Callable[[], int]) -> int:
         say("interrupted")
         return 130
     except ReaderGone:
-        _discard(real)
+        discard(real)
         return 0
     except OutputError as e:
-        _discard(real)
+        discard(real)
         say(f"error: {e}")
         return 1
     except (UnprintableError, ClosedStream) as e:
@@ -292,12 +292,17 @@ def _flush_or_discard(stream: Any) -> None:
     try:
         stream.flush()
     except (Exception, KeyboardInterrupt):
-        _discard(stream)
+        discard(stream)
 
 
-def _discard(stream: Any) -> None:
-    """Point standard output at /dev/null, so that the interpreter's last flush of
-    what is still buffered can't fail again on the way out."""
+def discard(stream: Any) -> None:
+    """Point ``stream``'s file descriptor at /dev/null, so that the interpreter's last
+    flush of what is still buffered can't fail again on the way out (a full disk, a
+    closed pipe, a terminal that hung up).
+
+    >>> import io
+    >>> discard(io.StringIO())  # no file descriptor: nothing to do
+    """
     try:
         fd = stream.fileno()
     except (AttributeError, OSError, ValueError, ClosedStream):
@@ -316,6 +321,7 @@ __all__ = [
     "ReaderGone",
     "UnprintableError",
     "check_printable",
+    "discard",
     "guarded",
     "write_bytes",
 ]
