@@ -19,7 +19,7 @@ from ..play.slides import DEFAULT_MAX_STEPS, slides_html, write_slides
 from ..play.stepper import Stepper
 from .assignments import add_expression_arguments, graph_from_args, limit, report_error
 from .terminal import write_bytes
-from .trace_command import add_number_arguments, seconds
+from .trace_command import LONGEST_TIMEOUT, SHORTEST_TIMEOUT, add_number_arguments, seconds
 
 EXAMPLE = """examples:
   autograd-lite slides 'q = x + y; f = q * z' x=-2 y=5 z=-4 -o deck.html
@@ -49,7 +49,9 @@ def add_parser(subparsers: Any) -> None:
         metavar="FILE",
         help="the HTML file to write, e.g. deck.html (default: stdout, unless it is a terminal)",
     )
-    parser.add_argument("--title", help="the deck's title (default: EXPR)")
+    parser.add_argument(
+        "--title", type=title_text, help="the deck's title, UTF-8 text (default: EXPR)"
+    )
     parser.add_argument(
         "--predict",
         action="store_true",
@@ -78,7 +80,8 @@ def add_parser(subparsers: Any) -> None:
         type=seconds,
         default=DEFAULT_TIMEOUT,
         metavar="SECONDS",
-        help=f"give up (with a message) after this long, or 'none' (default {DEFAULT_TIMEOUT:g})",
+        help=f"give up (with a message) after this long, from {SHORTEST_TIMEOUT:g} to "
+        f"{LONGEST_TIMEOUT:.0f} seconds, or 'none' (default {DEFAULT_TIMEOUT:g})",
     )
     parser.add_argument(
         "--max-steps",
@@ -88,6 +91,37 @@ def add_parser(subparsers: Any) -> None:
         help=f"refuse graphs with more steps than N, or 'none' (default {DEFAULT_MAX_STEPS})",
     )
     parser.set_defaults(run=run)
+
+
+def title_text(text: str) -> str:
+    r"""argparse type for ``--title``: text the deck (UTF-8) can hold.
+
+    Bytes that are not UTF-8 reach Python as lone surrogates; the title is
+    refused, those bytes shown as ``\xNN``.
+
+    >>> title_text("One neuron")
+    'One neuron'
+    >>> title_text("caf\udce9")
+    Traceback (most recent call last):
+    ...
+    argparse.ArgumentTypeError: 'caf\xe9' is not UTF-8 text; give the title in UTF-8
+    """
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        raise argparse.ArgumentTypeError(
+            f"{_as_typed(text)} is not UTF-8 text; give the title in UTF-8"
+        ) from None
+    return text
+
+
+def _as_typed(text: str) -> str:
+    """``text`` quoted for a message, the bytes that were not UTF-8 shown as ``\\xNN``."""
+    try:
+        raw = text.encode("utf-8", "surrogateescape")
+    except UnicodeEncodeError:  # a surrogate that came from no byte
+        return ascii(text)
+    return "'" + raw.decode("utf-8", "backslashreplace") + "'"
 
 
 def run(args: argparse.Namespace) -> int:

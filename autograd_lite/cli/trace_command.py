@@ -12,6 +12,7 @@ else in plain ASCII (``x_bar``, ``dq/dx``); ``--ascii`` asks for ASCII.
 from __future__ import annotations
 
 import argparse
+import math
 import sys
 from pathlib import Path
 from typing import Any
@@ -110,21 +111,45 @@ def add_parser(subparsers: Any) -> None:
         type=seconds,
         default=DEFAULT_TIMEOUT,
         metavar="SECONDS",
-        help=f"stop writing frames after this long (default {DEFAULT_TIMEOUT:g})",
+        help=f"stop writing frames after this long, from {SHORTEST_TIMEOUT:g} to "
+        f"{LONGEST_TIMEOUT:.0f} seconds, or 'none' (default {DEFAULT_TIMEOUT:g})",
     )
     parser.set_defaults(run=run)
 
 
+SHORTEST_TIMEOUT, LONGEST_TIMEOUT = 0.1, 1e6
+"""The ``--timeout`` a command takes, in seconds: less cannot even start the
+renderer, more (11 days) is no limit, which ``none`` (or ``inf``) says."""
+
+
 def seconds(text: str) -> float | None:
-    """argparse type for a time budget: seconds > 0, or 'none'."""
+    """argparse type for ``--timeout``: seconds from 0.1 to 1e6, or 'none' (or 'inf'): no limit.
+
+    >>> seconds("2.5"), seconds("none"), seconds("inf")
+    (2.5, None, None)
+    >>> seconds("1e-9")
+    Traceback (most recent call last):
+    ...
+    argparse.ArgumentTypeError: '1e-9' is out of range: give from 0.1 to 1000000 seconds, \
+or 'none' for no limit
+    """
     if text.strip().lower() == "none":
         return None
     try:
         value = float(text)
     except ValueError:
-        raise argparse.ArgumentTypeError(f"{text!r} is not a number of seconds") from None
-    if not value > 0:
-        raise argparse.ArgumentTypeError("must be more than 0 seconds")
+        value = math.nan
+    if math.isnan(value):
+        raise argparse.ArgumentTypeError(
+            f"{text!r} is not a number of seconds (or 'none' for no limit)"
+        )
+    if value == math.inf:
+        return None
+    if not SHORTEST_TIMEOUT <= value <= LONGEST_TIMEOUT:
+        raise argparse.ArgumentTypeError(
+            f"{text!r} is out of range: give from {SHORTEST_TIMEOUT:g} to "
+            f"{LONGEST_TIMEOUT:.0f} seconds, or 'none' for no limit"
+        )
     return value
 
 
