@@ -16,6 +16,7 @@ True
 
 from __future__ import annotations
 
+import math
 import os
 import shutil
 import subprocess
@@ -36,6 +37,10 @@ IMAGE_FORMATS: tuple[str, ...] = ("svg", "png", "jpg", "jpeg")
 SOURCE_FORMATS: tuple[str, ...] = ("dot", "gv")
 
 DEFAULT_TIMEOUT = 60.0
+
+LONGEST_WAIT = 3600.0
+"""The longest single wait on the renderer: a longer ``timeout`` (even ``math.inf``,
+which is no limit) is waited out in steps of this, as ``select`` takes no more."""
 
 
 class RendererNotFoundError(RuntimeError):
@@ -113,10 +118,12 @@ def pipe(
     ``waiting``, if given, is called with the seconds elapsed about four
     times a second while the renderer runs (a progress bar's hook).
     Raises RenderError when the renderer fails or runs past ``timeout``
-    seconds (None: no limit), which stops it.
+    seconds (None or ``math.inf``: no limit), which stops it.
     """
     if fmt not in IMAGE_FORMATS:
         raise ValueError(f"can't render to {fmt!r}; formats: {', '.join(IMAGE_FORMATS)}")
+    if timeout is not None and math.isnan(timeout):
+        raise ValueError("timeout is nan: give a number of seconds, or None for no limit")
     if timeout is not None and timeout <= 0:
         raise RenderTimeout(_late(find_renderer(), timeout))
     program = find_renderer()
@@ -149,7 +156,7 @@ def _wait(
         step = 0.25 if waiting is not None else None
         if timeout is not None:
             left = timeout - elapsed
-            step = left if step is None else min(step, left)
+            step = min(left if step is None else min(step, left), LONGEST_WAIT)
         try:
             return process.communicate(data, timeout=step)
         except subprocess.TimeoutExpired:
