@@ -8,6 +8,7 @@ the caller gets back, ``BatchedGraph`` and ``BatchResult``. The folder's
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -15,6 +16,7 @@ from typing import Any
 import numpy as np
 
 from ..engine.value import Value
+from ..errors import describe
 from . import lowering, run
 from .program import Program
 from .trace import Input, Trace, TraceError, trace
@@ -184,6 +186,7 @@ class BatchedGraph:
             if p1 > p0:
                 param_grads[program.row_params] += row_grads
             total = float(values.sum())
+        self._refuse_overflow(values, total, data, param_grads, inputs)
         grads = []
         for spec in self._inputs:
             if spec.size is None:
@@ -200,6 +203,35 @@ class BatchedGraph:
             aux=aux,
         )
 
+    def _refuse_overflow(
+        self, values: np.ndarray, total: float, data: np.ndarray, param_grads: np.ndarray,
+        input_grads: np.ndarray,
+    ) -> None:  # fmt: skip
+        """The scalar engine's rule: finite numbers must not give an inf or nan total or
+        gradient (a nan or inf that came in through a parameter's data flows on)."""
+        if not (np.isfinite(values).all() and np.isfinite(data).all()):
+            return
+        if not math.isfinite(total):
+            raise OverflowError(
+                f"{self.fn_name}: the sum of its {len(values)} outputs is too large for a "
+                "float, though each output is finite; use reduce='mean' or rescale"
+            )
+        bad = np.flatnonzero(~np.isfinite(param_grads))
+        if len(bad):
+            raise OverflowError(
+                f"{self.fn_name}: the gradient of parameter {describe(self.params[bad[0]])} is "
+                f"{float(param_grads[bad[0]])!r}, though every number is finite: the chain rule's "
+                "product or the sum over the batch overflowed; rescale the inputs or parameters"
+            )
+        rows, samples = np.nonzero(~np.isfinite(input_grads))
+        if len(rows):
+            raise OverflowError(
+                f"{self.fn_name}: the gradient of input {self.inputs[rows[0]]!r} in sample "
+                f"{samples[0]} is {float(input_grads[rows[0], samples[0]])!r}, though every "
+                "number is finite: the chain rule's product overflowed; rescale the inputs or "
+                "parameters"
+            )
+
     def _chunks(self, n: int) -> list[tuple[int, int]]:
         size = max(1, _CHUNK_BYTES // (8 * self.program.n_rows))
         return [(lo, min(n, lo + size)) for lo in range(0, n, size)]
@@ -214,6 +246,11 @@ class BatchedGraph:
         out: list[np.ndarray] = []
         n: int | None = None
         for i, (spec, a) in enumerate(zip(self._inputs, arrays)):
+            if np.iscomplexobj(a):
+                raise TypeError(
+                    f"input {spec.name!r} (argument {i}) holds complex numbers: a Value is a "
+                    "real number (take .real, or abs(), if that is what you mean)"
+                )
             try:
                 arr = np.asarray(a, dtype=float)
             except (TypeError, ValueError):
@@ -221,6 +258,7 @@ class BatchedGraph:
                     f"input {spec.name!r} (argument {i}) must be an array of numbers, "
                     f"got {type(a).__name__}"
                 ) from None
+            _refuse_non_finite(spec, arr)
             want = "(batch,)" if spec.size is None else f"(batch, {spec.size})"
             ndim = 1 if spec.size is None else 2
             if arr.ndim != ndim or (spec.size is not None and arr.shape[1] != spec.size):
@@ -277,6 +315,20 @@ class BatchedGraph:
     def _backward(self, saved: list, seed: float, n: int, leaf_grads: np.ndarray) -> np.ndarray:
         _, G = self._buffers_for(n)
         return run.backward(self.program, saved, G, seed, leaf_grads, self._plan)
+
+
+def _refuse_non_finite(spec: Input, arr: np.ndarray) -> None:
+    """An input sample that is nan or inf is refused, as ``Value(nan)`` is."""
+    bad = ~np.isfinite(arr)
+    if not bad.any():
+        return
+    where = np.argwhere(bad)[0]
+    sample = int(where[0])
+    name = spec.name if spec.size is None else f"{spec.name}[{int(where[1])}]"
+    raise ValueError(
+        f"input {name!r} in sample {sample} is {float(arr[tuple(where)])!r}: every input must be a "
+        "finite number, as a Value's data must"
+    )
 
 
 __all__ = ["BatchResult", "BatchedGraph", "TraceError", "compile_batched"]

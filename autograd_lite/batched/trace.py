@@ -106,6 +106,7 @@ def trace(
         raise TraceError("compile_batched() can't be called by a function it is tracing")
     inputs, flat_example = input_specs(fn, example)
     explicit = None if params is None else param_list(params)
+    given = explicit is not None
     with _TRACING:
         _this_thread.tracing = True
         try:
@@ -118,6 +119,8 @@ def trace(
             chosen &= {id(n) for n in check.order if n.operation is None}
         explicit = [p for p in candidates if id(p) in chosen]
     _compare(first, checks, explicit)
+    if given:
+        check_reached(explicit, first)
     return Traced(first, inputs, explicit)
 
 
@@ -372,7 +375,8 @@ def param_list(params: Any) -> list[Value]:
         params = params.parameters()
     if isinstance(params, Value):
         params = [params]
-    out, seen = [], set()
+    out: list[Value] = []
+    first_at: dict[int, int] = {}
     for i, p in enumerate(params):
         if not isinstance(p, Value):
             raise TypeError(f"compile_batched(): params[{i}] is {type(p).__name__}, not a Value")
@@ -381,10 +385,25 @@ def param_list(params: Any) -> list[Value]:
                 f"compile_batched(): params[{i}] ({describe(p)}) is not a leaf; parameters "
                 "are the Values a graph starts from"
             )
-        if id(p) not in seen:
-            seen.add(id(p))
-            out.append(p)
+        if id(p) in first_at:
+            raise ValueError(
+                f"compile_batched(): params[{i}] is params[{first_at[id(p)]}] again "
+                f"({describe(p)}); list each parameter once, so that param_grads[k] is the "
+                "gradient of params[k]"
+            )
+        first_at[id(p)] = i
+        out.append(p)
     return out
+
+
+def check_reached(params: list[Value], first: Trace) -> None:
+    """Refuse a parameter given explicitly that the traced graph never reads."""
+    for i, p in enumerate(params):
+        if p not in first.position:
+            raise ValueError(
+                f"compile_batched(): params[{i}] ({describe(p)}) is not used by fn's graph, "
+                "so its gradient would always be 0; leave it out of params"
+            )
 
 
 __all__ = ["Input", "Trace", "TraceError", "Traced", "input_specs", "param_list", "trace"]

@@ -20,6 +20,8 @@ import threading
 from collections.abc import Iterator, Sequence
 from typing import Any, NamedTuple
 
+from ..errors import describe
+
 # A backward pass resets and rewrites the grads of every node it reaches, so
 # two passes over graphs that share nodes must not interleave: they take
 # turns. The lock is taken once per pass, not per node.
@@ -77,20 +79,24 @@ def topological_order(root: Any) -> list:
     return order
 
 
-def _prepare_backward(root: Any) -> list:
-    """The interior nodes in ``topological_order``'s order, grads reset.
+def _prepare_backward(root: Any) -> tuple[list, list]:
+    """The interior nodes in ``topological_order``'s order, grads reset, and the leaves.
 
     The same walk as ``topological_order``, made cheaper by what a backward
     pass allows: leaves are not listed (nothing flows out of them) and only
     need ``None`` turned into 0.0, which is harmless to repeat, so they need
     no bookkeeping; an interior node is reset to a zero made for this pass
     (``stamp``), and finding that very object in its grad means "visited",
-    so no set is needed either.
+    so no set is needed either. The leaves are listed for the check at the
+    end of the pass: a new leaf (grad None) when its grad is set to 0.0, a
+    leaf with a grad when first met in this pass (its ``_da``, unused by a
+    leaf, is set to the pass's stamp); so each leaf is listed once or twice.
     """
     stamp = float("0")  # a new float object: no live grad can be this object
     order: list = []
+    leaves: list = []
     stack: list = [root]
-    push, pop, emit = stack.append, stack.pop, order.append
+    push, pop, emit, leaf = stack.append, stack.pop, order.append, leaves.append
     while stack:
         node = pop()
         if node is None:
@@ -100,6 +106,7 @@ def _prepare_backward(root: Any) -> list:
         if a is None:  # leaves keep (accumulate onto) what they had
             if node._grad is None:
                 node._grad = 0.0
+            leaf(node)
             continue
         if node._grad is stamp:
             continue
@@ -108,6 +115,10 @@ def _prepare_backward(root: Any) -> list:
         if a._a is None:
             if a._grad is None:
                 a._grad = 0.0
+                leaf(a)
+            elif a._da is not stamp:  # a leaf's unused _da: listed in this pass
+                a._da = stamp
+                leaf(a)
         elif a._grad is not stamp:  # a's whole subgraph comes first
             push(node)
             push(None)
@@ -119,13 +130,17 @@ def _prepare_backward(root: Any) -> list:
             if b._a is None:
                 if b._grad is None:
                     b._grad = 0.0
+                    leaf(b)
+                elif b._da is not stamp:
+                    b._da = stamp
+                    leaf(b)
             elif b._grad is not stamp:
                 push(node)
                 push(None)
                 push(b)
                 continue
         emit(node)
-    return order
+    return order, leaves
 
 
 def backward(root: Any, seed: float = 1.0) -> None:
@@ -135,7 +150,7 @@ def backward(root: Any, seed: float = 1.0) -> None:
 
 
 def _backward(root: Any, seed: float) -> None:
-    interior = _prepare_backward(root)
+    interior, leaves = _prepare_backward(root)
     root._grad += seed  # d(root)/d(root), added like any other leaf grad
     for node in reversed(interior):
         a = node._a
@@ -144,6 +159,57 @@ def _backward(root: Any, seed: float) -> None:
         b = node._b
         if b is not None:
             b._grad += g * node._db
+    # Every gradient flows down to some leaf, and an inf or nan on the way
+    # stays one (inf * 0 is nan): one sum over the leaves' grads tells whether
+    # any gradient of this pass is not finite.
+    total = sum([leaf._grad for leaf in leaves], root._grad)
+    if type(total) is not float:  # leaves holding Values from a create_graph pass
+        total = _number(total)
+    if total - total != 0.0:
+        _refuse_infinite_gradient(root, seed, interior, leaves)
+
+
+def _refuse_infinite_gradient(root: Any, seed: Any, interior: list, leaves: list) -> None:
+    """Raise OverflowError naming where a gradient of finite numbers became inf or nan.
+
+    Nothing is raised for a nan or inf that came in (the root's data or the
+    seed is not finite: it flows on, as in numpy), or when only the check's
+    own sum overflowed.
+    """
+    if not (_finite(root.data) and _finite(seed)):
+        return
+    for node in reversed(interior):  # children first: the first bad one is where it began
+        g = _number(node._grad)
+        if _finite(g):
+            for parent, local in zip(node.parents, node.local_grads):
+                if not _finite(g * local) and _finite(local):
+                    raise _overflowed(parent, node, g, local)
+            continue
+        if all(_finite(p.data) for p in node.parents):
+            raise OverflowError(
+                f"backward: the gradient of {describe(node)} is {g!r}, though every "
+                "number in the graph is finite: the chain rule's sum overflowed there"
+            )
+    bad = next((leaf for leaf in leaves if not _finite(_number(leaf._grad))), None)
+    if bad is not None and all(_finite(leaf.data) for leaf in leaves):
+        raise OverflowError(
+            f"backward: the gradient of {describe(bad)} is {_number(bad._grad)!r}, though "
+            "every number "
+            "in the graph is finite: the sum of its contributions overflowed"
+        )
+
+
+def _overflowed(parent: Any, child: Any, upstream: float, local: float) -> OverflowError:
+    return OverflowError(
+        f"backward: the gradient of {describe(parent)} overflowed: it gets "
+        f"{upstream!r} * {local!r} (the gradient of {describe(child)} times d{child.op}/d"
+        f"{parent.label or 'input'}), which is too large for a float, though every number "
+        "in the graph is finite; rescale the inputs or constants"
+    )
+
+
+def _finite(x: Any) -> bool:
+    return x - x == 0.0
 
 
 class Contribution(NamedTuple):
@@ -202,13 +268,32 @@ def _locals(node: Any, math: Any) -> Iterator[tuple]:
     if math is None:
         return zip(parents, node.local_grads)
     op = node.operation
-    result = op.rule(math, *parents)
+    try:
+        result = op.rule(math, *parents)
+    except (ValueError, ArithmeticError) as e:
+        raise _not_twice_differentiable(node, e) from e
     if len(result) != len(parents) + 1:
         raise TypeError(
             f"op {op.name!r}: its rule returned {len(result)} values on Values, "
             f"not the output and {len(parents)} derivative(s)"
         )
     return zip(parents, result[1:])
+
+
+def _not_twice_differentiable(node: Any, error: Exception) -> Exception:
+    """The error of rebuilding ``node``'s local derivatives on Values, in the user's terms."""
+    op = node.operation
+    names = [p.label or "input" for p in node.parents]
+    shown = " and ".join(describe(p) for p in node.parents)
+    message = (
+        f"{op.formula(names)}: its derivative can't be differentiated again at {shown} "
+        f"(second derivatives: create_graph=True, nested grad, hessian); building the "
+        f"derivative as a graph failed with: {error}"
+    )
+    try:
+        return type(error)(message)
+    except TypeError:
+        return ValueError(message)
 
 
 def chain_rule(order: Sequence, root: Any, math: Any = None, seed: Any = 1.0) -> dict:
@@ -232,6 +317,7 @@ def backward_graph(root: Any, math: Any, value_type: type, seed: Any = 1.0) -> N
     with PASS_LOCK:
         order = topological_order(root)
         grads = chain_rule(order, root, math, seed)
+        check_finite_gradients(order, grads, root, seed)
         _store_new_grads(order, grads, math, value_type)
 
 
@@ -250,5 +336,29 @@ def _store_new_grads(order: list, grads: dict, math: Any, value_type: type) -> N
 
 def gradients(root: Any, inputs: Sequence, math: Any = None) -> list:
     """d(root)/d(x) for each x in ``inputs`` (0.0 where root does not depend on x)."""
-    grads = chain_rule(topological_order(root), root, math)
+    order = topological_order(root)
+    grads = chain_rule(order, root, math)
+    check_finite_gradients(order, grads, root, 1.0)
     return [grads.get(x, 0.0) for x in inputs]
+
+
+def check_finite_gradients(order: Sequence, grads: dict, root: Any, seed: Any) -> None:
+    """OverflowError naming the first node (from the root down) whose gradient of finite
+    numbers is inf or nan; nothing when a nan or inf came in through the data or seed."""
+    if not (_finite(_number(root.data)) and _finite(_number(seed))):
+        return
+    for node in reversed(order):
+        g = grads.get(node)
+        if g is None or _finite(_number(g)):
+            continue
+        if all(_finite(_number(p.data)) for p in order):
+            raise OverflowError(
+                f"backward: the gradient of {describe(node)} is {_number(g)!r}, though every "
+                "number in the graph is finite: the chain rule's product or sum overflowed "
+                "there; rescale the inputs or constants"
+            )
+        return
+
+
+def _number(x: Any) -> Any:
+    return x.data if hasattr(x, "data") else x

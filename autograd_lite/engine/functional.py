@@ -95,6 +95,7 @@ def value_and_grad(f: Callable[..., Value], argnums: int | Sequence[int] = 0) ->
         return value, results[0] if single else tuple(results)
 
     wrapped.__name__ = f"value_and_grad({getattr(f, '__name__', 'f')})"
+    wrapped.__wrapped__ = f  # type: ignore[attr-defined]  # its signature names the arguments
     return wrapped
 
 
@@ -112,6 +113,7 @@ def grad(f: Callable[..., Value], argnums: int | Sequence[int] = 0) -> Callable:
         return vg(*args)[1]
 
     gradient.__name__ = f"grad({getattr(f, '__name__', 'f')})"
+    gradient.__wrapped__ = f  # type: ignore[attr-defined]
     return gradient
 
 
@@ -198,12 +200,12 @@ def _as_inputs(arg: Any, name: str) -> tuple[list[Value], Any, bool]:
     derivative flows through it) but is never confused with it.
     """
     if isinstance(arg, Value):
-        variable = VALUE.copy(arg)
+        variable = _variable(arg, name)
         return [variable], variable, True
     if _is_sequence(arg):
         items = list(arg)
         if items and all(isinstance(v, Value) for v in items):
-            variables = [VALUE.copy(v) for v in items]
+            variables = [_variable(v, f"{name}[{j}]") for j, v in enumerate(items)]
             return variables, variables, True
         leaves = [
             Value(_number(v, f"{name}[{j}]"), label=f"{name}[{j}]") for j, v in enumerate(items)
@@ -211,6 +213,13 @@ def _as_inputs(arg: Any, name: str) -> tuple[list[Value], Any, bool]:
         return leaves, leaves, False
     leaf = Value(_number(arg, name), label=name)
     return [leaf], leaf, False
+
+
+def _variable(value: Value, name: str) -> Value:
+    """A copy of ``value`` to differentiate by, named as the argument it came in as."""
+    variable = VALUE.copy(value)
+    variable.label = value.label or name
+    return variable
 
 
 def _is_sequence(x: Any) -> bool:

@@ -125,6 +125,15 @@ class Value:
             parts.append(f"label={self.label!r}")
         return f"Value({', '.join(parts)})"
 
+    def __bool__(self) -> bool:
+        # ``if v:`` would test the number and drop the graph without a word (and
+        # a compiled batch could not follow the branch): refused, as float(v) is.
+        raise TypeError(
+            f"{describe(self)} is a node of a graph, not a truth value: 'if v:', 'not v', "
+            "'v and w' would test its number without a word. Say what you mean: "
+            "v.data != 0, v > 0, or 'v is not None'"
+        )
+
     def __float__(self) -> float:
         # math.tanh(v), float(v) and numpy's float conversions all come here:
         # each would drop the graph without a word, so none is allowed.

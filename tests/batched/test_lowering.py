@@ -61,8 +61,13 @@ def scalar_per_sample(fn, params, *columns):
 
 
 def check_lowered(fn, columns, params, *, lifts=None):
-    """Run ``fn`` lowered on the batch; compare with the scalar engine; return the graph."""
+    """Run ``fn`` lowered on the batch; compare with the scalar engine; return the graph.
+
+    ``params`` may list more Values than ``fn`` reads (the shared W): only
+    those its graph reaches are given to compile_batched, which refuses the rest.
+    """
     example = [c[0].tolist() if np.ndim(c) == 2 else float(c[0]) for c in columns]
+    params = used_by(fn, example, params)
     graph = compile_batched(fn, *example, params=params)
     if lifts is not None:
         assert count_linear(graph) == lifts, graph.program
@@ -75,6 +80,13 @@ def check_lowered(fn, columns, params, *, lifts=None):
         gradients_close(got, np.array([g[k] for g in input_grads]))
     gradients_close(result.param_grads, param_grads)
     return graph
+
+
+def used_by(fn, example, params):
+    """The Values of ``params`` that ``fn``'s graph at ``example`` reads, in their order."""
+    args = [[Value(v) for v in e] if isinstance(e, list) else Value(e) for e in example]
+    reached = {id(n) for n in fn(*args).topological_order()}
+    return [p for p in params if id(p) in reached]
 
 
 def count_linear(graph) -> int:

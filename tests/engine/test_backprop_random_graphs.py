@@ -76,8 +76,11 @@ def test_backward_walks_the_interior_nodes_in_topological_order(xs, program):
     root = build(leaves, program)
     root.backward()  # leave grads behind, as a second pass would find them
     expected = [n for n in topological_order(root) if n.parents]
-    assert _prepare_backward(root) == expected
+    interior, leaves = _prepare_backward(root)
+    assert interior == expected
     assert all(n.grad == 0.0 for n in expected)  # interior grads reset
+    # every leaf is listed (for the end-of-pass check), and nothing else
+    assert {id(n) for n in leaves} == {id(n) for n in topological_order(root) if not n.parents}
 
 
 @settings(max_examples=150, deadline=None)

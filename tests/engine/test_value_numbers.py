@@ -64,9 +64,13 @@ def test_nan_stays_nan_through_relu_and_step_so_hinge_loss_is_not_zero():
 
 
 def test_nan_stays_nan_through_relu_and_step_in_a_batch():
-    graph = compile_batched(lambda x: x.relu() + x.step(), 1.0)
-    r = graph(np.array([math.nan, -1.0, 2.0]), reduce="sum")
-    assert math.isnan(r.values[0]) and r.values[1:].tolist() == [0.0, 3.0]
+    w = Value(1.0, label="w")  # nan comes in through a parameter's .data, as in the engine
+    graph = compile_batched(lambda x: (x * w).relu() + (x * w).step(), 1.0, params=[w])
+    w.data = math.nan
+    r = graph(np.array([-1.0, 2.0]), reduce="sum")
+    assert np.isnan(r.values).all()
+    w.data = 1.0
+    assert graph(np.array([-1.0, 2.0]), reduce="sum").values.tolist() == [0.0, 3.0]
 
 
 @pytest.mark.parametrize("bad", [math.nan, math.inf, -math.inf, np.float64("nan")])
