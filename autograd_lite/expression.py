@@ -428,7 +428,7 @@ class _Builder:
                     node, f"the expression is nested too deeply (the limit is {MAX_DEPTH} levels)"
                 )
             stack.extend(
-                (child, depth + 1)
+                (child, depth if _continues_chain(node, child) else depth + 1)
                 for child in ast.iter_child_nodes(node)
                 if isinstance(child, (ast.expr, ast.stmt))
             )
@@ -511,13 +511,28 @@ class _Builder:
         )
 
     def _binary(self, node: ast.BinOp) -> Value | float:
+        """A chain ``a + b + c + ...`` (left-nested in the tree) is walked in a loop,
+        so a long flat sum is not deep nesting; operators are checked outermost first."""
+        chain = [node]
+        while isinstance(chain[-1].left, ast.BinOp):
+            chain.append(chain[-1].left)
+        entries = [self._operator(link) for link in chain]
+        left = self._eval(chain[-1].left)
+        for link, entry in zip(reversed(chain), reversed(entries)):
+            left = self._combine(link, entry, left, self._eval(link.right))
+        return left
+
+    def _operator(self, node: ast.BinOp) -> tuple[str, Callable]:
         entry = _BINARY.get(type(node.op))
         if entry is None:
             symbol = _OTHER_OPERATORS.get(type(node.op), type(node.op).__name__)
             raise self.error(node, f"the operator {symbol!r} is not supported; use + - * / or **")
+        return entry
+
+    def _combine(
+        self, node: ast.BinOp, entry: tuple[str, Callable], left: Any, right: Any
+    ) -> Value | float:
         symbol, apply = entry
-        left = self._eval(node.left)
-        right = self._eval(node.right)
         if isinstance(left, Value) or isinstance(right, Value):
             return self._engine(node, apply, left, right)
         # numbers only: fold to one constant, with the engine's rules for what is allowed
@@ -570,6 +585,12 @@ class _Builder:
             return fn(*args)
         except (ArithmeticError, ValueError, TypeError) as e:
             raise self.error(node, str(e)) from None
+
+
+def _continues_chain(node: ast.AST, child: ast.AST) -> bool:
+    """Whether ``child`` is the left operand of ``node`` in a chain ``a + b - c * d ...``:
+    the parser nests such a chain to the left, but it reads flat, so it is not depth."""
+    return isinstance(node, ast.BinOp) and child is node.left and isinstance(child, ast.BinOp)
 
 
 __all__ = ["ExpressionError", "MAX_DEPTH", "MAX_LENGTH", "output_of", "parse"]

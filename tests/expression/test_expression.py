@@ -235,17 +235,33 @@ def test_over_long_input_is_rejected_at_the_limit():
     "source",
     [
         "f = " + "-" * (MAX_DEPTH + 5) + "x",
-        "f = " + "+".join(["x"] * (MAX_DEPTH + 5)),
         "f = " + "exp(" * 60 + "x" + ")" * 60,
         "f = " + "(" * 300 + "x" + ")" * 300,
         "f = " + "-" * (MAX_LENGTH - 10) + "x",
-        "+".join(["x"] * 999),
+        "f = " + "+".join(["(x"] * (MAX_DEPTH + 5)) + ")" * (MAX_DEPTH + 5),
+        "f = " + "x*(" * (MAX_DEPTH + 5) + "x" + ")" * (MAX_DEPTH + 5),
     ],
 )
 def test_over_deep_input_is_rejected(source):
     with pytest.raises(ExpressionError) as info:
         parse(source, x=0.5)
     assert info.value.line == 1 and "^" in str(info.value)
+
+
+@pytest.mark.parametrize("terms", [MAX_DEPTH + 1, MAX_DEPTH + 5, 999])
+def test_a_long_flat_sum_is_not_deep_nesting(terms):
+    # x + x + ... + x reads flat (the parser nests it to the left): n x, slope n.
+    out = output_of(parse("+".join(["x"] * terms), x=0.5))
+    out.backward()
+    assert out.data == 0.5 * terms
+    assert out.parents[0].parents[0].op == "+"  # still one node per +
+
+
+def test_a_long_mixed_chain_keeps_the_order_of_operations():
+    # 2 - x * 3 + x / 4 - ... evaluated as Python would, 60 times over (about 1,700 characters)
+    source = " + ".join(["2 - x * 3 + x / 4 - x ** 2"] * 60)
+    x = 0.7
+    assert output_of(parse(source, x=x)).data == pytest.approx(60 * (2 - x * 3 + x / 4 - x**2))
 
 
 def test_empty_input_is_an_expression_error():
