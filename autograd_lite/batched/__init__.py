@@ -26,8 +26,9 @@
 * What cannot be batched is refused with ``TraceError``: Python code that
   branches on a Value that varies by sample (a comparison or ``float()``
   during tracing), and constants computed from such data (``.data`` reads).
-  ``logsumexp``, ``softmax`` and ``log_softmax`` need no such constant:
-  their ``logaddexp`` steps are stable for any inputs, sample by sample.
+  The one such constant allowed is the max shift that ``logsumexp``,
+  ``softmax`` and ``log_softmax`` subtract, which they mark as such: it is
+  computed per sample, as the scalar engine does.
 * Domain errors (``log(0)`` in sample 7) raise the engine's error, naming
   the operation, the operand and the sample.
 

@@ -159,7 +159,10 @@ class _Dataflow:
         self.reader = [-1] * n  # the row that reads it (the last one, when several do)
         for s, step in enumerate(program.steps):
             rows = range(step.out.start, step.out.stop)
-            operands = list(zip(*[_rows_of(index) for index in step.operands]))
+            if step.op is None:
+                operands = [tuple(_rows_of(step.shift))]
+            else:
+                operands = list(zip(*[_rows_of(index) for index in step.operands]))
             for r, args, node in zip(rows, operands, step.nodes):
                 self.op[r], self.args[r], self.step[r], self.node[r] = step.op, args, s, node
                 for a in args:
@@ -407,6 +410,9 @@ def _kept_step(
     rows = [step.out.start + i for i in keep]
     kept = ProgramStep(slice(start, start + len(keep)), [step.nodes[i] for i in keep])
     kept.op = step.op
+    if step.op is None:
+        kept.shift = row_index([new_row[a] for a in graph.args[rows[0]]])
+        return kept
     for k in range(step.op.arity):
         operand = [new_row[graph.args[r][k]] for r in rows]
         kept.operands.append(row_index(operand))

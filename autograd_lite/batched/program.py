@@ -4,7 +4,8 @@ Every node of the traced graph gets a row of the value table, which holds
 one column per sample: first the inputs, then the parameters, then the
 constants, then the nodes computed by the steps. A ``ProgramStep`` computes
 a block of rows at once with one op's rule on numpy arrays: the nodes of
-one depth made by the same op.
+one depth made by the same op. A max shift (``stable_softmax.max_shift``)
+is a step of its own: the largest of some rows, per sample.
 
 ``print(program)`` shows it, one line a step::
 
@@ -33,28 +34,33 @@ from .trace import Input, Trace
 
 class ProgramStep:
     """Rows ``out`` computed by ``op``'s rule from the rows in ``operands``
-    (one index per input of the op). ``nodes`` are the traced nodes it
-    computes (for error messages); ``scatters`` say how each operand's
-    gradient rows are added into in the backward pass."""
+    (one index per input of the op), or, for a max shift, the largest of
+    the rows in ``shift``. ``nodes`` are the traced nodes it computes (for
+    error messages); ``scatters`` say how each operand's gradient rows are
+    added into in the backward pass."""
 
-    __slots__ = ("op", "nodes", "out", "operands", "scatters")
+    __slots__ = ("op", "nodes", "out", "operands", "scatters", "shift")
 
     def __init__(self, out: slice, nodes: list[Value]) -> None:
         self.out = out
         self.nodes = nodes
-        self.op: Op = None  # type: ignore[assignment]  # set by the program that makes it
+        self.op: Op | None = None
         self.operands: list[Any] = []
         self.scatters: list[tuple] = []
+        self.shift: Any = None
 
     def describe(self) -> str:
         """``r4..7 = tanh(r3..6)``: the step as a line of the program."""
         out = row_text(self.out)
+        if self.op is None:
+            return f"{out} = max({row_text(self.shift)})"
         return f"{out} = {self.op.formula([row_text(r) for r in self.operands])}"
 
     def what(self) -> str:
         """``tanh, 4 nodes``: what the step computes, for the program's right-hand column."""
+        name = "max shift" if self.op is None else self.op.name
         n = len(self.nodes)
-        return self.op.name + (f", {n} nodes" if n > 1 else "")
+        return name + (f", {n} nodes" if n > 1 else "")
 
 
 class Program:
@@ -84,24 +90,28 @@ class Program:
     def from_trace(cls, trace: Trace, inputs: list[Input], params: list[Value]) -> Program:
         """Lay out ``trace``'s nodes in rows and group them into steps by depth and op."""
         order, pos = trace.order, trace.position
-        row = _leaf_rows(trace, params)
+        shift_of = {at: operands for at, operands in trace.shifts}
+        row = _leaf_rows(trace, params, shift_of)
         n_inputs = sum(1 if s.size is None else s.size for s in inputs)
         constants = [order[i].data for i in sorted(row) if row[i] >= n_inputs + len(params)]
         program = cls(n_inputs, len(params), np.array(constants, dtype=float))
         program.n_nodes = len(order)
-        level = _levels(trace)
-        for members in _groups(trace, level):
+        level = _levels(trace, shift_of)
+        for members in _groups(trace, level, shift_of):
             first = members[0]
             step = ProgramStep(slice(program.n_rows, program.n_rows + len(members)), [])
             for i in members:
                 row[i] = program.n_rows
                 program.n_rows += 1
                 step.nodes.append(order[i])
-            step.op = order[first].operation
-            for k in range(step.op.arity):
-                rows = [row[pos[order[i].parents[k]]] for i in members]
-                step.operands.append(row_index(rows))
-                step.scatters.append(row_scatter(rows))
+            if first in shift_of:
+                step.shift = row_index([row[a] for a in shift_of[first]])
+            else:
+                step.op = order[first].operation
+                for k in range(step.op.arity):
+                    rows = [row[pos[order[i].parents[k]]] for i in members]
+                    step.operands.append(row_index(rows))
+                    step.scatters.append(row_scatter(rows))
             program.steps.append(step)
         program.out_row = row[pos[trace.out]]
         program.aux_rows = [row[pos[a]] for a in trace.aux]
@@ -138,14 +148,14 @@ class Program:
         return "\n".join([head, *body])
 
 
-def _leaf_rows(trace: Trace, params: list[Value]) -> dict[int, int]:
+def _leaf_rows(trace: Trace, params: list[Value], shift_of: dict) -> dict[int, int]:
     """Rows of the inputs, the parameters and the constants (node position -> row)."""
     n_inputs = len(trace.placeholders)
     param_index = {id(p): k for k, p in enumerate(params)}
     row: dict[int, int] = {}
     next_row = n_inputs + len(params)
     for i, node in enumerate(trace.order):
-        if node.operation is not None:
+        if node.operation is not None or i in shift_of:
             continue
         j = trace.placeholder_rows.get(id(node))
         if j is not None:
@@ -158,22 +168,36 @@ def _leaf_rows(trace: Trace, params: list[Value]) -> dict[int, int]:
     return row
 
 
-def _levels(trace: Trace) -> list[int]:
-    """Depth of each node: leaves 0, a node one more than its deepest parent."""
-    pos = trace.position
-    level = [0] * len(trace.order)
-    for i, node in enumerate(trace.order):  # parents come first
-        if node.operation is not None:
-            level[i] = 1 + max(level[pos[p]] for p in node.parents)
+def _levels(trace: Trace, shift_of: dict) -> list[int]:
+    """Depth of each node: leaves 0, a node one more than its deepest parent,
+    a max shift one more than the deepest value it reads."""
+    order, pos = trace.order, trace.position
+    level = [0] * len(order)
+    # Topological order puts parents first; a shift's operands may come after
+    # it, so shifts are settled in a second pass until nothing changes.
+    changed = True
+    while changed:
+        changed = False
+        for i, node in enumerate(order):
+            if node.operation is not None:
+                deps = [pos[p] for p in node.parents]
+            else:
+                deps = shift_of.get(i, [])
+            want = 1 + max((level[d] for d in deps), default=-1)
+            if want > level[i]:
+                level[i] = want
+                changed = True
     return level
 
 
-def _groups(trace: Trace, level: list[int]) -> list[list[int]]:
-    """Node positions grouped into steps: same depth and same op."""
+def _groups(trace: Trace, level: list[int], shift_of: dict) -> list[list[int]]:
+    """Node positions grouped into steps: same depth and same op (or one max shift)."""
     groups: dict[tuple, list[int]] = {}
     for i, node in enumerate(trace.order):
-        if node.operation is not None:
-            groups.setdefault((level[i], id(node.operation)), []).append(i)
+        if i in shift_of:
+            groups.setdefault((level[i], 0, i), []).append(i)
+        elif node.operation is not None:
+            groups.setdefault((level[i], 1, id(node.operation)), []).append(i)
     return [groups[k] for k in sorted(groups, key=lambda k: (k[0], groups[k][0]))]
 
 

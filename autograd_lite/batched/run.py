@@ -43,8 +43,8 @@ def forward(program: Program, V: np.ndarray, leaves: np.ndarray | None = None) -
 
     ``leaves``: ``program.leaf_values(...)``, needed when the program was
     lowered (its matrix products gather W and b from it). Returns what each
-    step keeps for ``backward``: its local derivatives (W and X for a
-    matrix product).
+    step keeps for ``backward``: its local derivatives (None for a max
+    shift; W and X for a matrix product).
     """
     saved: list = []
     with np.errstate(all="ignore"):
@@ -53,6 +53,10 @@ def forward(program: Program, V: np.ndarray, leaves: np.ndarray | None = None) -
                 saved.append(_linear_forward(step, V, leaves))
                 continue
             op = step.op
+            if op is None:
+                V[step.out] = V[step.shift].max(axis=0)
+                saved.append(None)
+                continue
             args = [V[idx] for idx in step.operands]
             if op.domain:
                 failure = op.first_failure(*args)
@@ -115,6 +119,8 @@ def backward(
     with np.errstate(all="ignore"):
         for i in reversed(range(len(program.steps))):
             step, local, first = program.steps[i], saved[i], plan.first[i]
+            if local is None:
+                continue  # a max shift is a constant: no gradient flows through it
             if type(step) is LinearStep:
                 _linear_backward(step, local, G, leaf_grads, first[0])
                 continue

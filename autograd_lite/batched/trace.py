@@ -11,6 +11,9 @@ sure that one graph serves every sample, it refuses
   runs again with the inputs and parameters moved (scaled, negated,
   scrambled): that is code reading ``.data``.
 
+The one data-derived constant allowed is a max shift (``stable_softmax.py``
+marks it when it makes it): it is recomputed per sample.
+
 >>> from autograd_lite import Value
 >>> t = trace(lambda x, y: x * y + 2.0, (1.0, 2.0), None, False)
 >>> [n.op or n.label or "const" for n in t.first.order]
@@ -29,7 +32,7 @@ from typing import Any
 
 import numpy as np
 
-from ..engine import backprop, grad_mode
+from ..engine import backprop, grad_mode, stable_softmax
 from ..engine import value as value_module
 from ..engine.value import Value
 from ..errors import describe
@@ -57,7 +60,7 @@ class Input:
 
 
 class Trace:
-    """One call of ``fn`` on placeholders: its nodes in topological order."""
+    """One call of ``fn`` on placeholders: its nodes in topological order, and its max shifts."""
 
     def __init__(
         self,
@@ -65,6 +68,7 @@ class Trace:
         out: Value,
         aux: list[Value],
         aux_list: bool,
+        shifts: list[tuple[Value, list[Value]]],
     ) -> None:
         self.placeholders = placeholders
         self.placeholder_rows = {id(p): j for j, p in enumerate(placeholders)}
@@ -80,6 +84,12 @@ class Trace:
                     order.append(node)
         self.order = order
         self.position = {node: i for i, node in enumerate(order)}
+        # A shift this graph uses: (its position, the positions of the values it is the max of).
+        self.shifts = [
+            (self.position[s], [self.position[v] for v in vs])
+            for s, vs in shifts
+            if s in self.position and all(v in self.position for v in vs)
+        ]
 
 
 @dataclass
@@ -178,13 +188,16 @@ def _trace_once(
         these = [Value(flat[spec.start + j], label=label) for j, label in enumerate(spec.labels())]
         placeholders.extend(these)
         args.append(these[0] if spec.size is None else these)
+    shifts: list[tuple[Value, list[Value]]] = []
     value_module.data_read_hook = _refusal_hook(placeholders, explicit)
+    stable_softmax.shift_listener = lambda shift, vs: shifts.append((shift, list(vs)))
     try:
         result = fn(*args)
     finally:
         value_module.data_read_hook = None
+        stable_softmax.shift_listener = None
     out, aux, aux_list = _outputs(result, has_aux)
-    return Trace(placeholders, out, aux, aux_list)
+    return Trace(placeholders, out, aux, aux_list, shifts)
 
 
 def _refusal_hook(placeholders: list[Value], explicit: list[Value] | None) -> Callable:
@@ -266,8 +279,11 @@ def _moved(values: list[float], rng: np.random.Generator, mode: str) -> list[flo
 def _compare(first: Trace, checks: list[Trace], params: list[Value]) -> None:
     """Refuse unless every check trace built the same graph with the same constants."""
     param_ids = {id(p) for p in params}
+    shift_positions = {pos for pos, _ in first.shifts}
     for check in checks:
         _same_shape(first, check)
+        if [pos for pos, _ in check.shifts] != [pos for pos, _ in first.shifts]:
+            raise TraceError("fn takes max shifts of different values when its inputs change")
         for i, (n1, n2) in enumerate(zip(first.order, check.order)):
             if n1.operation is not None:
                 continue
@@ -278,7 +294,7 @@ def _compare(first: Trace, checks: list[Trace], params: list[Value]) -> None:
                     f"fn reads different inputs when its inputs change: leaf {i} is "
                     f"{describe(n1)} in one trace and {describe(n2)} in another"
                 )
-            if j1 is None and id(n1) not in param_ids:
+            if j1 is None and id(n1) not in param_ids and i not in shift_positions:
                 if not _same_number(n1.data, n2.data):
                     _refuse_data_constant(first, n1)
 
@@ -320,7 +336,8 @@ def _refuse_data_constant(first: Trace, node: Value) -> None:
     raise TraceError(
         f"a constant {node.data!r}{used} was computed from the data of the inputs "
         "or parameters while tracing (through .data, max() or float()): a compiled "
-        "graph would use that one number for every sample"
+        "graph would use that one number for every sample. Only the max shift of "
+        "logsumexp/softmax/log_softmax is recomputed per sample"
     )
 
 
