@@ -127,6 +127,32 @@ def frame_of(
     >>> look.nodes["v2"].fields, look.nodes["v2"].asked, look.edges["e0"].label
     (('data ?', 'grad not computed'), 'data', '')
     """
+    looks = dresser(
+        scene, color=color, number_format=number_format, local_grads=local_grads,
+        highlight_nodes=highlight_nodes, highlight_edges=highlight_edges, targets=targets,
+        not_computed=not_computed, uncomputed=uncomputed, asked=asked,
+    )  # fmt: skip
+    nodes = {node_id: looks.node(node_id) for node_id in scene.nodes}
+    edges = {edge_id: looks.edge(edge_id) for edge_id in scene.edges}
+    return Frame(nodes, edges)
+
+
+def dresser(
+    scene: Scene,
+    *,
+    color: str | None = "role",
+    number_format: str | Any = None,
+    local_grads: bool = True,
+    highlight_nodes: Iterable[Any] = (),
+    highlight_edges: Iterable[tuple[Any, Any]] = (),
+    targets: Iterable[Any] = (),
+    not_computed: str = NOT_COMPUTED,
+    uncomputed: Iterable[Any] = (),
+    asked: Iterable[tuple[Any, str]] = (),
+) -> Dresser:
+    """What ``frame_of`` makes a frame with (the same arguments): a ``Dresser`` that gives
+    the look of one node or edge at a time, so a frame can be made from the last one by
+    redoing only the looks that changed (``frame_changes.py``)."""
     if color not in COLOR_MODES:
         raise ValueError(f"color must be 'role', 'grad' or None, got {color!r}")
     fmt = as_number_format(number_format)
@@ -134,18 +160,36 @@ def frame_of(
     written = {scene.id_of(t) for t in targets}
     scale = grad_scale(scene) if color == "grad" else 0.0
     text = _Text(fmt, not_computed, _ids(uncomputed), _questions(asked))
-    nodes = {}
-    for node_id, node in scene.nodes.items():
-        look = _node_look(scene, node, text, color, scale)
-        nodes[node_id] = NodeLook(
+    return Dresser(scene, text, color, scale, local_grads, marked_nodes, marked_edges, written)
+
+
+@dataclass(frozen=True, eq=False)
+class Dresser:
+    """The looks of one moment of a scene, one node or edge at a time (see ``dresser``).
+
+    ``marked_nodes``, ``marked_edges`` and ``written`` are the ids highlighted and the
+    ids whose grad the step writes; ``scale`` is ``grad_scale`` for ``color="grad"``.
+    """
+
+    scene: Scene
+    text: _Text
+    color: str | None
+    scale: float
+    local_grads: bool
+    marked_nodes: set[str]
+    marked_edges: set[str]
+    written: set[str]
+
+    def node(self, node_id: str) -> NodeLook:
+        look = _node_look(self.scene, self.scene.nodes[node_id], self.text, self.color, self.scale)
+        return NodeLook(
             look.fields, look.fill, look.dashed, look.bold,
-            node_id in marked_nodes, node_id in written, look.asked,
+            node_id in self.marked_nodes, node_id in self.written, look.asked,
         )  # fmt: skip
-    edges = {
-        edge_id: EdgeLook(_edge_label(edge, text, local_grads), edge_id in marked_edges)
-        for edge_id, edge in scene.edges.items()
-    }
-    return Frame(nodes, edges)
+
+    def edge(self, edge_id: str) -> EdgeLook:
+        label = _edge_label(self.scene.edges[edge_id], self.text, self.local_grads)
+        return EdgeLook(label, edge_id in self.marked_edges)
 
 
 def _ids(values: Iterable[Any]) -> frozenset[int]:
@@ -180,19 +224,23 @@ def reserve(frames: Sequence[Frame]) -> Frame:
     if not frames:
         raise ValueError("reserve() needs at least one frame")
     first = frames[0]
-    nodes = {}
-    for node_id, look in first.nodes.items():
-        looks = [f.nodes[node_id] for f in frames]
-        count = max(len(n.fields) for n in looks)
-        fields = tuple(
-            widest(n.fields[k] for n in looks if k < len(n.fields)) for k in range(count)
-        )
-        nodes[node_id] = NodeLook(fields, look.fill, look.dashed, look.bold)
+    nodes = {
+        node_id: widest_look([f.nodes[node_id] for f in frames]) for node_id in first.nodes
+    }
     edges = {
         edge_id: EdgeLook(widest(f.edges[edge_id].label for f in frames))
         for edge_id in first.edges
     }
     return Frame(nodes, edges)
+
+
+def widest_look(looks: Sequence[NodeLook]) -> NodeLook:
+    """One node's look in ``reserve``: each field the widest of ``looks`` (in frame order),
+    the fill and border of the first."""
+    count = max(len(n.fields) for n in looks)
+    fields = tuple(widest(n.fields[k] for n in looks if k < len(n.fields)) for k in range(count))
+    first = looks[0]
+    return NodeLook(fields, first.fill, first.dashed, first.bold)
 
 
 # --- one node ----------------------------------------------------------------------
@@ -326,16 +374,19 @@ __all__ = [
     "ASKED",
     "BLANK_DATA",
     "COLOR_MODES",
+    "Dresser",
     "EdgeLook",
     "Frame",
     "NOT_COMPUTED",
     "NodeLook",
     "PENDING",
     "fill_of",
+    "dresser",
     "frame_of",
     "grad_color",
     "grad_scale",
     "grad_text",
     "reserve",
     "shade",
+    "widest_look",
 ]

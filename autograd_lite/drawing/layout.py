@@ -27,12 +27,14 @@ size in every frame.
 
 from __future__ import annotations
 
+import time
 from collections.abc import Callable, Sequence
 from typing import Any
 
 from .dot import DotStyle, dot_graph
 from .frame import Frame, reserve
-from .renderer import DEFAULT_TIMEOUT, pipe_drawing
+from .frame_changes import FrameSteps
+from .renderer import DEFAULT_TIMEOUT, RenderTimeout, pipe_drawing
 from .scene import Scene
 from .svg_template import SvgTemplate, svg_document
 
@@ -53,15 +55,17 @@ class Layout:
         frames: Sequence[Frame],
         style: DotStyle | None = None,
         *,
-        timeout: float | None = DEFAULT_TIMEOUT,
+        timeout: float | Deadline | None = DEFAULT_TIMEOUT,
         waiting: Callable[[float], None] | None = None,
     ) -> None:
+        deadline = timeout if isinstance(timeout, Deadline) else Deadline(timeout)
         self.scene = scene
         self.style = style or DotStyle()
-        self.reserved = reserve(frames)
+        self.reserved = frames.reserved() if isinstance(frames, FrameSteps) else reserve(frames)
         graph = dot_graph(scene, self.reserved, self.style)
         self.source = graph.source
-        svg = pipe_drawing(graph, "svg", timeout, waiting).decode("utf-8")
+        deadline.check("before the renderer started")
+        svg = pipe_drawing(graph, "svg", deadline.left(), waiting).decode("utf-8")
         self.template = SvgTemplate(svg, scene, self.reserved, self.style.scale)
 
     @property
@@ -94,10 +98,43 @@ class Layout:
         return f"{head}>{self.template.render(frame, id_prefix)}</svg>"
 
 
+class Deadline:
+    """``seconds`` from now for one layout (None: no limit): making and measuring every
+    frame, then the renderer. Past it, ``check`` raises the renderer's kind of error.
+
+    >>> Deadline(None).check("at frame 3 of 10")
+    >>> Deadline(0).check("at frame 3 of 10")  # doctest: +ELLIPSIS
+    Traceback (most recent call last):
+    ...
+    autograd_lite.drawing.renderer.RenderTimeout: laying out the graph did not finish within 0 s \
+(stopped at frame 3 of 10); draw a smaller graph ...
+    """
+
+    def __init__(self, seconds: float | None) -> None:
+        self.seconds = seconds
+        self.start = time.monotonic()
+
+    def left(self) -> float | None:
+        """Seconds left (None: no limit); 0 or less when spent."""
+        if self.seconds is None:
+            return None
+        return self.seconds - (time.monotonic() - self.start)
+
+    def check(self, where: str) -> None:
+        """Raise RenderTimeout, saying ``where`` the layout got, if the time is spent."""
+        left = self.left()
+        if left is not None and left <= 0:
+            raise RenderTimeout(
+                f"laying out the graph did not finish within {self.seconds:g} s (stopped "
+                f"{where}); draw a smaller graph (collapse='neuron' or collapse='layer') "
+                "or pass a longer timeout"
+            )
+
+
 def _attribute(value: Any) -> str:
     from html import escape
 
     return escape(str(value), quote=True)
 
 
-__all__ = ["Layout"]
+__all__ = ["Deadline", "Layout"]

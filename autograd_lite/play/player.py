@@ -31,12 +31,14 @@ Step(9, 'backward', 'x̄ += q̄ · ∂q/∂x = (−4) · 1 = −4   (x.grad = �
 from __future__ import annotations
 
 import secrets
+from collections.abc import Sequence
 from html import escape
 from importlib.resources import files
 from typing import Any
 
 from ..drawing.frame import Frame
 from ..drawing.layout import Layout
+from ..drawing.progress import Budget
 from ..drawing.renderer import DEFAULT_TIMEOUT, RendererNotFoundError, RenderError
 from ..drawing.scene import GraphTooLargeError
 from ..drawing.svg_template import LayoutError
@@ -101,8 +103,9 @@ class Player:
     ``predict``: each step's number is hidden until a key (Enter, or the
     next key) reveals it. ``close_up``: a graph too big to read whole opens
     at its own size, following the step (Z toggles it). ``title`` heads
-    it; ``timeout`` bounds the layout (seconds); ``max_steps`` refuses long
-    graphs before any work;
+    it; ``timeout`` bounds the making of it, layout and every step (seconds;
+    None: the layout gets ``renderer.DEFAULT_TIMEOUT``, the steps no limit);
+    ``max_steps`` refuses long graphs before any work;
     ``options`` are ``draw``'s (``rankdir="TB"``, ``scale=1.5``, ...),
     over ``NOTEBOOK_LOOK``.
     """
@@ -129,6 +132,12 @@ class Player:
         self.close_up = close_up
         self.start = stepper.position
         self.title = f"Backprop of {stepper.name(stepper.root)}" if title is None else str(title)
+        if timeout is not None and (
+            isinstance(timeout, bool) or not isinstance(timeout, (int, float)) or not timeout > 0
+        ):
+            raise ValueError(
+                f"timeout must be a positive number of seconds or None, got {timeout!r}"
+            )
         self.timeout = timeout
         self.max_steps = max_steps
         self.options = {**NOTEBOOK_LOOK, **options}
@@ -143,16 +152,22 @@ class Player:
         """The player as one piece of HTML with its style and script inside.
 
         Raises TooManyStepsError or GraphTooLargeError (at once, before
-        any drawing), RendererNotFoundError, or RenderError past ``timeout``.
+        any drawing), RendererNotFoundError, or RenderError past ``timeout``
+        (which bounds the whole player: the layout and every step's look).
         """
         s, options = self.stepper, self.options
         check_steps(s, self.max_steps)
         s.scene(**{k: v for k, v in options.items() if k in SCENE_OPTIONS})  # the size limit
-        layout = s.layout(timeout=self.timeout, **options)
-        frames = s.frames(**options)
-        questions = s.question_frames(**options) if self.predict else [None] * len(frames)
+        budget = Budget(self.timeout, "making the player")
+        layout = s.layout(timeout=budget.left(), **options)
+        total = len(s)
+        frames = s.frame_steps(
+            questions=self.predict,
+            checking=lambda k: budget.check(f"at step {k} of {total}"),
+            **options,
+        )
         return player_markup(
-            s, layout, frames, questions,
+            s, layout, frames, None,
             start=self.start, predict=self.predict, title=self.title,
             id_prefix=f"agl{secrets.token_hex(4)}-", shown=self.start, mode="notebook",
             close_up=self.close_up,
@@ -182,8 +197,8 @@ def refusal_html(error: Exception) -> str:
 def player_markup(
     stepper: StepSource,
     layout: Layout,
-    frames: list[Frame],
-    questions: list[Frame | None],
+    frames: Sequence[Frame],
+    questions: Sequence[Frame | None] | None,
     *,
     start: int,
     predict: bool,
@@ -199,6 +214,8 @@ def player_markup(
     readable without JavaScript), the data of every step (the script opens at
     ``start``), and (``inline``) its style and script.
 
+    ``frames`` and ``questions`` are as ``player_data``'s (``Stepper.frame_steps``
+    and None, or whole frames and questions).
     ``mode`` is ``"notebook"`` or ``"deck"`` (``slides.py``: a full-screen
     slide layout, deep links, printing); ``id_prefix`` makes the picture's
     ids unique on the page.
@@ -216,9 +233,10 @@ def player_markup(
         attrs |= {"width": f"{width:.0f}", "height": f"{height:.0f}",
                   "style": f"max-width:{width * MAX_ZOOM:.0f}px"}  # fmt: skip
     attrs |= svg_attrs or {}
-    svg = layout.inline_svg(frames[shown], id_prefix=id_prefix, attrs=attrs)
+    frame = frames[shown]
+    svg = layout.inline_svg(frame, id_prefix=id_prefix, attrs=attrs)
     if mode == "notebook":  # see still_picture: the script swaps the picture in
-        data["svg"], svg = svg, still_picture(layout, frames[shown], attrs, shown)
+        data["svg"], svg = svg, still_picture(layout, frame, attrs, shown)
     parts = [
         f'<div class="agl-player agl-{mode}" id="{escape(id_prefix)}player" tabindex="0" '
         f'data-lm-suppress-shortcuts="true" role="group" '

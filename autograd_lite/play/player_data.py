@@ -40,6 +40,7 @@ from collections.abc import Sequence
 from typing import Any
 
 from ..drawing.frame import EdgeLook, Frame, NodeLook
+from ..drawing.frame_changes import FrameSteps
 from ..drawing.palette import (  # fmt: skip
     DASHES,
     EDGE_LABEL_COLOR,
@@ -61,7 +62,7 @@ def player_data(
     stepper: StepSource,
     scene: Scene,
     frames: Sequence[Frame],
-    questions: Sequence[Frame | None],
+    questions: Sequence[Frame | None] | None,
     *,
     start: int,
     scale: float,
@@ -73,15 +74,24 @@ def player_data(
 
     ``scene``, ``frames`` and ``questions`` are ``Stepper.scene``,
     ``Stepper.frames`` and ``Stepper.question_frames`` with the options the
-    SVG was laid out with (``scale`` is that layout's); ``start`` is the
+    SVG was laid out with (``scale`` is that layout's), or ``frames`` is
+    ``Stepper.frame_steps`` (with its questions; ``questions=None``), which
+    is only read as changes; ``start`` is the
     position shown first; ``close_up``: a graph too big to read whole opens
     up close (the Z key), following the step.
     """
-    if len(frames) != len(stepper) + 1 or len(questions) != len(frames):
+    if isinstance(frames, FrameSteps):
+        if questions is not None:
+            raise ValueError("player_data: FrameSteps carry their questions; pass questions=None")
+        questions = frames.questions
+    if questions is None or len(frames) != len(stepper) + 1 or len(questions) != len(frames):
         raise ValueError("player_data needs one frame and one question (or None) per position")
     if not isinstance(start, int) or not 0 <= start <= len(stepper):
         raise ValueError(f"start must be a position from 0 to {len(stepper)}, got {start!r}")
-    looks = [encoded(f) for f in frames]
+    if isinstance(frames, FrameSteps):
+        base, steps, asked = _changes_of_steps(frames)
+    else:
+        base, steps, asked = _changes_of_frames(frames, questions)
     rows, row_of = _rows(stepper)
     return {
         "title": title,
@@ -91,15 +101,51 @@ def player_data(
         "predict": bool(predict),
         "close": bool(close_up),
         "style": pens(scale),
-        "base": looks[0],
-        "changes": [None] + [changes(looks[k - 1], looks[k]) for k in range(1, len(looks))],
-        "questions": [
-            None if q is None else changes(looks[k - 1], encoded(q))
-            for k, q in enumerate(questions)
-        ],
+        "base": base,
+        "changes": steps,
+        "questions": asked,
         "story": [_opening(stepper)] + [_story(stepper, s, row_of) for s in stepper.steps],
         "rows": rows,
         "ids": _drawn_rows(scene, row_of),
+    }
+
+
+def _changes_of_frames(
+    frames: Sequence[Frame], questions: Sequence[Frame | None]
+) -> tuple[dict, list, list]:
+    """``base``, ``changes`` and ``questions`` of the data, from whole frames."""
+    looks = [encoded(f) for f in frames]
+    steps = [None] + [changes(looks[k - 1], looks[k]) for k in range(1, len(looks))]
+    asked = [
+        None if q is None else changes(looks[k - 1], encoded(q)) for k, q in enumerate(questions)
+    ]
+    return looks[0], steps, asked
+
+
+def _changes_of_steps(frames: FrameSteps) -> tuple[dict, list, list]:
+    """The same from frames kept as changes: only the looks a step changes are encoded."""
+    now = encoded(frames.changes[0])
+    base = {part: dict(looks) for part, looks in now.items()}
+    steps: list[Any] = [None]
+    asked: list[Any] = [None]  # position 0 asks nothing
+    for change, question in zip(frames.changes[1:], frames.questions[1:]):
+        asked.append(None if question is None else changed(now, encoded(question)))
+        step = changed(now, encoded(change))
+        for part, looks in step.items():
+            now[part].update(looks)
+        steps.append(step)
+    return base, steps, asked
+
+
+def changed(now: dict, some: dict) -> dict[str, dict[str, list[Any]]]:
+    """The looks of ``some`` (a few ids, ``encoded``) that differ from ``now`` (all ids).
+
+    >>> changed({"n": {"v0": [["x"], "", 0]}, "e": {}}, {"n": {"v0": [["x"], "", 0]}, "e": {}})
+    {'n': {}, 'e': {}}
+    """
+    return {
+        part: {i: look for i, look in some[part].items() if now[part].get(i) != look}
+        for part in ("n", "e")
     }
 
 
@@ -247,6 +293,7 @@ __all__ = [
     "DASHED",
     "HIGHLIGHT_FLAG",
     "TARGET",
+    "changed",
     "changes",
     "edge_look",
     "encoded",

@@ -181,8 +181,13 @@ def _deck(
     stepper.scene(**{k: v for k, v in options.items() if k in SCENE_OPTIONS})  # the size limit
     with waiting_bar("slides: laying out the graph", budget.left(), enabled=progress) as wait:
         layout = stepper.layout(timeout=budget.left(), waiting=wait, **options)
-    frames = stepper.frames(**options)
-    questions = stepper.question_frames(**options) if predict else [None] * len(frames)
+    with progress_bar(total + 1, "slides: each step's look", enabled=progress) as bar:
+
+        def checking(k: int) -> None:
+            budget.check(f"at slide {k} of {total}")
+            bar.update(1)
+
+        frames = stepper.frame_steps(questions=predict, checking=checking, **options)
     pages = []
     with progress_bar(total + 1, "slides", enabled=progress) as bar:
         for k in range(total + 1):
@@ -192,7 +197,7 @@ def _deck(
     width, height = layout.width * 4 / 3, layout.height * 4 / 3  # pt -> CSS px
     cap = f"max-width:{width * MAX_ZOOM:.0f}px;max-height:{height * MAX_ZOOM:.0f}px"
     player = player_markup(
-        stepper, layout, frames, questions,
+        stepper, layout, frames, None,
         start=0, predict=predict, title=title, id_prefix=DECK_IDS, shown=total,
         mode="deck", inline=False, svg_attrs={"style": cap} if width and height else None,
         close_up=close_up,

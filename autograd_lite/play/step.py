@@ -133,6 +133,10 @@ class StepSource(Protocol):
 
     def frames(self, **options: Any) -> list[Any]: ...
 
+    def frame_steps(
+        self, *, questions: bool = False, checking: Any = None, **options: Any
+    ) -> Any: ...
+
     def question_frames(self, **options: Any) -> list[Any]: ...
 
 

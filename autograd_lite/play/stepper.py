@@ -453,7 +453,9 @@ class Stepper:
         >>> [s.frames()[k].nodes["v2"].fields[1] for k in (2, 3)]   # n1 = x * c1 is step 3
         ['data', 'data 6']
         """
-        positions = options.pop("_positions", range(len(self.steps) + 1))
+        positions = options.pop("_positions", None)
+        if positions is None:
+            return list(self.frame_steps(**options))
         return [self._look(position, False, options) for position in self._visiting(positions)]
 
     def question_frame(self, position: int | None = None, **options: Any) -> Any:
@@ -474,8 +476,71 @@ class Stepper:
 
     def question_frames(self, **options: Any) -> list[Any]:
         """``question_frame`` of every position, 0 to ``len(self)``."""
-        positions = options.pop("_positions", range(len(self.steps) + 1))
+        positions = options.pop("_positions", None)
+        if positions is None:
+            return list(self.frame_steps(questions=True, **options).question_frames())
         return [self._look(position, True, options) for position in self._visiting(positions)]
+
+    def frame_steps(
+        self,
+        *,
+        questions: bool = False,
+        checking: Callable[[int], None] | None = None,
+        **options: Any,
+    ) -> Any:
+        """``frames()`` kept as changes (``frame_changes.FrameSteps``): the first frame, then
+        only the looks each step changes, each frame made from the last one.
+
+        ``questions``: also ``question_frames()``, as changes from the frame before.
+        ``checking`` is called with each position before its frame is made (a time
+        budget's check, which raises to stop the work).
+
+        >>> from autograd_lite import Value
+        >>> s = Stepper(Value(2.0, label="x") * 3, notation="ascii")
+        >>> steps = s.frame_steps()
+        >>> len(steps), sorted(steps.changes[3].nodes), steps[3] == s.frame(3)
+        (7, ['o2', 'v1', 'v2'], True)
+        """
+        from ..drawing.frame import PENDING
+        from ..drawing.frame_changes import FrameMaker, FrameSteps
+
+        options = dict(options)
+        scene = self.scene(**_pick(options, SCENE_OPTIONS))
+        look = _pick(options, LOOK_OPTIONS)
+        check_options(options, SCENE_OPTIONS + LOOK_OPTIONS + STYLE_OPTIONS)
+        look.setdefault("number_format", self.format)
+        maker = FrameMaker(scene, not_computed=PENDING, **look)
+        out = FrameSteps()
+        for position in self._visiting(range(len(self.steps) + 1)):
+            if checking is not None:
+                checking(position)
+            asked = self._asking(maker.peek) if questions and position else None
+            out.add(maker.step(**self._marks()), asked)
+        return out
+
+    def _marks(self) -> dict[str, Any]:
+        """``frame_of``'s marks where the stepper stands: the step's nodes, edges and target,
+        and the values the forward pass has not computed yet."""
+        step = self.current
+        nodes, edges = self.highlights()
+        targets = [] if step is None or step.target is None else [step.target]
+        return {"highlight_nodes": nodes, "highlight_edges": edges, "targets": targets,
+                "uncomputed": self.order[self.position :]}  # fmt: skip
+
+    def _asking(self, dress: Callable[..., Any]) -> Any:
+        """``dress(**marks)`` of the current step's question: its nodes and edges marked on
+        the graph as it was before the step (nothing gives the answer away), the number it
+        computes asked. None where the step asks nothing."""
+        step = self.current
+        if step is None or not step.asks:
+            return None
+        marks = self._marks()
+        self.back()
+        try:
+            return dress(**{**marks, "uncomputed": self.order[self.position :],
+                            "asked": [step.answered]})  # fmt: skip
+        finally:
+            self.next()
 
     def _visiting(self, positions: Any) -> Any:
         """Each of ``positions`` in turn (the stepper stands there), then back where it was."""
@@ -496,45 +561,38 @@ class Stepper:
         look = _pick(options, LOOK_OPTIONS)
         check_options(options, SCENE_OPTIONS + LOOK_OPTIONS + STYLE_OPTIONS)
         look.setdefault("number_format", self.format)
-        step = self.current
-        if question and (step is None or not step.asks):
-            return None
-        nodes, edges = self.highlights()
-        targets = [] if step is None or step.target is None else [step.target]
-        asked = []
-        if question:
-            self.back()  # the graph as it was before the step: nothing gives the answer away
-            asked = [step.answered]
-        try:
-            return frame_of(scene, highlight_nodes=nodes, highlight_edges=edges, targets=targets,
-                            not_computed=PENDING, uncomputed=self.order[self.position :],
-                            asked=asked, **look)  # fmt: skip
-        finally:
-            if question:
-                self.next()
+
+        def dress(**marks: Any) -> Any:
+            return frame_of(scene, not_computed=PENDING, **marks, **look)
+
+        return self._asking(dress) if question else dress(**self._marks())
 
     def layout(self, *, timeout: float | None = None, waiting: Any = None, **options: Any) -> Any:
         """The graph laid out once for every step (``layout.Layout``; one renderer call).
 
-        Made once per set of ``draw`` options and kept. ``timeout`` bounds
-        the renderer (default ``renderer.DEFAULT_TIMEOUT``); ``waiting`` is
-        called with the seconds elapsed while it runs.
+        Made once per set of ``draw`` options and kept. ``timeout`` bounds the
+        whole of it, measuring every step's texts and the renderer (default
+        ``renderer.DEFAULT_TIMEOUT``; a RenderError past it says how far it
+        got); ``waiting`` is called with the seconds elapsed while the renderer runs.
         """
         from ..drawing.dot import DotStyle
-        from ..drawing.layout import Layout
+        from ..drawing.layout import Deadline, Layout
         from ..drawing.renderer import DEFAULT_TIMEOUT
 
         key = _key(options)
         if key not in self._layouts:
-            frames = self.frames(**options)
+            deadline = Deadline(DEFAULT_TIMEOUT if timeout is None else timeout)
+            total = len(self.steps)
+            frames = self.frame_steps(
+                checking=lambda k: deadline.check(f"at frame {k} of {total}"), **options
+            )
             style = DotStyle(
                 **_pick(options, STYLE_OPTIONS),
                 color=options.get("color", "role"),
                 local_grads=options.get("local_grads", True),
             )
             scene = self.scene(**_pick(options, SCENE_OPTIONS))
-            wait = DEFAULT_TIMEOUT if timeout is None else timeout
-            self._layouts[key] = Layout(scene, frames, style, timeout=wait, waiting=waiting)
+            self._layouts[key] = Layout(scene, frames, style, timeout=deadline, waiting=waiting)
         return self._layouts[key]
 
     def frame_svg(self, position: int | None = None, **options: Any) -> str:
