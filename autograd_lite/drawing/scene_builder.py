@@ -63,10 +63,7 @@ def build_scene(
     """
     if collapse not in COLLAPSE_MODES:
         raise ValueError(f"collapse must be None, 'neuron' or 'layer', got {collapse!r}")
-    if max_nodes is not None and (
-        isinstance(max_nodes, bool) or not isinstance(max_nodes, int) or max_nodes < 1
-    ):
-        raise ValueError(f"max_nodes must be a positive number or None, got {max_nodes!r}")
+    check_max_nodes(max_nodes)
     if not hasattr(root, "topological_order"):
         raise TypeError(f"draw() takes a Value, got {type(root).__name__}")
     order = root.topological_order()
@@ -80,6 +77,20 @@ def build_scene(
         raise GraphTooLargeError(too_large_message(order, groups, collapse, scene.size, max_nodes))
     SceneBuilder(scene, units, cluster, parameters, names or {}, copies).build()
     return scene
+
+
+def check_max_nodes(max_nodes: Any) -> None:
+    """A ValueError unless ``max_nodes`` is a positive whole number or None.
+
+    >>> check_max_nodes(0)
+    Traceback (most recent call last):
+    ...
+    ValueError: max_nodes must be a positive number or None, got 0
+    """
+    if max_nodes is not None and (
+        isinstance(max_nodes, bool) or not isinstance(max_nodes, int) or max_nodes < 1
+    ):
+        raise ValueError(f"max_nodes must be a positive number or None, got {max_nodes!r}")
 
 
 def roles(order: list, root: Any, parameters: Iterable[Any] | None) -> dict:
@@ -431,6 +442,7 @@ __all__ = [
     "COPY_MIN_USES",
     "SceneBuilder",
     "build_scene",
+    "check_max_nodes",
     "collapsed_units",
     "drawn_size",
     "values_to_copy",

@@ -27,6 +27,8 @@ from ..engine import ops
 from .node_names import node_names
 from .notation import notation as choose_notation
 from .number_format import number_format as make_number_format
+from .scene import DEFAULT_MAX_NODES, GraphTooLargeError
+from .scene_builder import check_max_nodes, drawn_size
 
 UNICODE = {"tee": "├── ", "last": "└── ", "bar": "│   ", "d": "∂"}
 ASCII = {"tee": "|-- ", "last": "`-- ", "bar": "|   ", "d": "d"}
@@ -42,6 +44,7 @@ def to_text(
     marks: Mapping[Any, str] | None = None,
     number_format: Any = None,
     notation: Any = None,
+    max_nodes: int | None = DEFAULT_MAX_NODES,
 ) -> str:
     """The graph ``root`` was computed by, as an indented tree (see the module doc).
 
@@ -53,6 +56,10 @@ def to_text(
     default). ``notation``: ``"unicode"`` (box-drawing lines, ``∂q/∂x``),
     ``"ascii"`` (``|--``, ``dq/dx``) or None (what ``sys.stdout`` can print).
 
+    As ``draw``, it refuses (GraphTooLargeError, before any text is made)
+    a graph of more than ``max_nodes`` values and operations (None: no
+    limit).
+
     >>> from autograd_lite import Value
     >>> a = Value(3.0, label="a")
     >>> print(to_text(a * a, notation="ascii"))
@@ -62,12 +69,35 @@ def to_text(
     """
     if not hasattr(root, "parents"):
         raise TypeError(f"to_text() takes a Value, got {type(root).__name__}")
+    check_max_nodes(max_nodes)
+    order = root.topological_order()
+    size = drawn_size(order, {}, 0)
+    if max_nodes is not None and size > max_nodes:
+        raise GraphTooLargeError(too_long_message(order, size, max_nodes))
     if names is None:
-        names = node_names(root.topological_order())
+        names = node_names(order)
     form = choose_notation(notation)
     style = UNICODE if form.unicode else ASCII
     fmt = make_number_format(number_format)
     return "\n".join(_lines(root, names, marks or {}, style, fmt))
+
+
+def too_long_message(order: list, size: int, max_nodes: int) -> str:
+    """Why ``to_text`` refuses a graph: ``draw``'s count and limit, and what to do.
+
+    >>> from autograd_lite import Value
+    >>> x = Value(1.0, label="x")
+    >>> print(too_long_message((x * x).topological_order(), 3, 2))  # doctest: +NORMALIZE_WHITESPACE
+    the graph would draw 3 nodes, more than max_nodes=2 (its text tree would be 3 lines):
+    print a smaller part of the graph (to_text of a node inside it), or pass max_nodes=None
+    to print it anyway
+    """
+    lines = 1 + sum(len(node.parents) for node in order)
+    return (
+        f"the graph would draw {size} nodes, more than max_nodes={max_nodes} (its text tree "
+        f"would be {lines} lines): print a smaller part of the graph (to_text of a node "
+        "inside it), or pass max_nodes=None to print it anyway"
+    )
 
 
 def _lines(
@@ -114,4 +144,4 @@ def _describe(node: Any, names: Mapping[Any, str], fmt: Callable) -> str:
     return f"{name} = {formula}   data {fmt(node.data)}   grad {grad}"
 
 
-__all__ = ["to_text"]
+__all__ = ["MAX_INDENT", "to_text", "too_long_message"]

@@ -78,6 +78,7 @@ from typing import Any
 from ..drawing.node_names import node_names
 from ..drawing.notation import Notation, notation
 from ..drawing.number_format import NumberFormat, number_format
+from ..drawing.scene import DEFAULT_MAX_NODES
 from ..engine import backprop, ops
 from ..engine.op_record import Op
 from .step import (
@@ -382,11 +383,15 @@ class Stepper:
             return [step.node, step.parent], step.edges
         return [step.node], step.edges
 
-    def to_text(self, notation: str | Notation | None = None) -> str:
+    def to_text(
+        self, notation: str | Notation | None = None, *, max_nodes: int | None = DEFAULT_MAX_NODES
+    ) -> str:
         """The graph as an indented tree (``autograd_lite.to_text``) at this
         position: grads so far, ``>`` before the current step's node and ``*``
         before the node whose grad it just wrote. ``notation``: as the
-        Stepper's own unless given (``"ascii"`` for a plain terminal)."""
+        Stepper's own unless given (``"ascii"`` for a plain terminal).
+        ``max_nodes``: as ``to_text`` and ``draw``, a bigger graph is refused
+        (GraphTooLargeError; None: no limit)."""
         from ..drawing.text_tree import to_text
 
         step = self.current
@@ -402,6 +407,7 @@ class Stepper:
             marks=marks,
             number_format=self.format.with_minus(form.minus),
             notation=form,
+            max_nodes=max_nodes,
         )
 
     # --- pictures -------------------------------------------------------------
