@@ -75,6 +75,7 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from typing import Any
 
+from ..drawing.drawable_text import check_graph_text
 from ..drawing.node_names import node_names
 from ..drawing.notation import Notation, notation
 from ..drawing.number_format import NumberFormat, number_format
@@ -106,6 +107,11 @@ class Stepper:
     ``"unicode"`` (``x̄``, ``∂q/∂x``, ``·``, ``−``), ``"ascii"``
     (``x_bar``, ``dq/dx``, ``*``, ``-``) or None: Unicode if
     ``sys.stdout`` can print it.
+
+    Every text and picture of it shows the nodes' names, so a label (or
+    operation) holding a character ``draw`` refuses is refused here, at
+    once, with ``draw``'s message (``drawable_text.check_graph_text``): a
+    control character such as ESC would reach a terminal raw.
 
     >>> from autograd_lite import Value
     >>> a = Value(3.0, label="a")
@@ -141,6 +147,7 @@ class Stepper:
         self.digits = digits
         self.order: list[Any] = list(root.topological_order())
         self.names: dict[Any, str] = node_names(self.order)
+        check_graph_text(self.order, self.names)  # every text of it shows them
         self._by_name = {name: node for node, name in self.names.items()}
         self.steps: list[Step] = self._forward_steps() + self._backward_steps()
         self.position = 0
