@@ -26,12 +26,6 @@ LONG = "a0 = x*y; " + "; ".join(f"a{i} = tanh(a{i - 1}*y + x)" for i in range(1,
 # a minute (a shared leaf is drawn as copies, a shared intermediate is not).
 FANOUT = "s = x*y; a0 = tanh(s); " + "; ".join(f"a{i} = tanh(a{i - 1}*s + s)" for i in range(1, 60))
 
-# Starts the command the way the console script does, after saying so on stderr.
-BOOT = (
-    "import sys; from autograd_lite.cli import main; "
-    "print('ready', file=sys.stderr, flush=True); sys.exit(main(sys.argv[1:]))"
-)
-
 
 def run_cli(*args: str, env: dict | None = None, **options) -> subprocess.CompletedProcess:
     return subprocess.run(
@@ -59,35 +53,48 @@ def run_cli(*args: str, env: dict | None = None, **options) -> subprocess.Comple
     ids=["trace", "draw", "slides", "demo"],
 )
 def test_ctrl_c_exits_130_with_one_line_and_no_temporary_files(tmp_path, args, stand_in_dot):
-    env = dict(os.environ)
-    pid = tmp_path / "renderer.pid"
-    if args[0] == "draw":  # FANOUT now lays out in a moment: Ctrl-C it while `dot` runs
+    env = {**os.environ, "PYTHONUNBUFFERED": "1"}
+    pid, printed = tmp_path / "renderer.pid", tmp_path / "printed.txt"
+    renders = args[0] != "demo"
+    if renders:  # FANOUT is now drawn in a moment: Ctrl-C it while `dot` runs
         slow = stand_in_dot(f"echo $$ > {pid}\nexec {shutil.which('sleep')} 600\n")
         env["PATH"] = f"{slow}{os.pathsep}{env['PATH']}"
-    child = subprocess.Popen(
-        [sys.executable, "-c", BOOT, *args],
-        cwd=tmp_path,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.PIPE,
-        text=True,
-        env=env,
-    )
+    with open(printed, "w") as stdout:
+        child = subprocess.Popen(
+            [sys.executable, "-m", "autograd_lite", *args],
+            cwd=tmp_path,
+            stdout=stdout,
+            stderr=subprocess.PIPE,
+            text=True,
+            env=env,
+        )
     try:
-        assert child.stderr.readline() == "ready\n"
-        time.sleep(1.5)  # well inside the command, which runs for seconds at least
-        assert child.poll() is None
+        if renders:  # inside the command: its renderer has started (and said so)
+            wait_for(lambda: pid.exists() and pid.read_text().strip() != "", child)
+        else:  # inside the demo: it has printed its first training step
+            wait_for(lambda: "\nstep " in printed.read_text(), child)
         child.send_signal(signal.SIGINT)
-        err = child.stderr.read()
-        assert child.wait(timeout=60) == 130
+        _, err = child.communicate(timeout=60)
     finally:
         child.kill()
         child.wait()
+    assert child.returncode == 130
     assert err == f"autograd-lite {args[0]}: interrupted\n"
     hidden = [p.name for p in tmp_path.rglob(".*")]
     assert hidden == []
-    if args[0] == "draw":  # and the renderer was stopped, not left running
+    if renders:  # and the renderer was stopped, not left running
         with pytest.raises(ProcessLookupError):
             os.kill(int(pid.read_text()), 0)
+
+
+def wait_for(ready, child: subprocess.Popen, seconds: float = 120) -> None:
+    """Poll until ``ready()``: a sign the command is well inside its work, not a guess
+    of how long it takes to get there (which a loaded machine can make wrong)."""
+    deadline = time.monotonic() + seconds
+    while not ready():
+        assert child.poll() is None, f"it ended ({child.returncode}) before it could be stopped"
+        assert time.monotonic() < deadline, f"no sign of work after {seconds} s"
+        time.sleep(0.01)
 
 
 # --- a full disk --------------------------------------------------------------------
