@@ -1,8 +1,8 @@
 """The front page and the manual hold together.
 
-Every interactive example (``>>>``) in README.md and in each docs/*.md page
-runs and prints what the page says; every ```python block at least
-compiles; README.md stays a front page; relative links point to files that
+Every Python example in README.md and in each docs/*.md page runs, in
+order, and each interactive one (``>>>``) prints what the page says;
+README.md stays a front page; relative links point to files that
 exist (and to headings that exist, for links into a Markdown page); and no
 page cites the lectures by a path that a clone of the project does not have.
 """
@@ -37,28 +37,33 @@ def _python_blocks(page: Path) -> list[str]:
     return FENCE.findall(_text(page))
 
 
+@pytest.mark.slow  # the training examples take seconds
 @pytest.mark.parametrize("page", PAGES, ids=_name)
-def test_every_interactive_example_gives_its_printed_result(page):
+def test_every_python_example_runs_and_prints_what_the_page_says(page, tmp_path, monkeypatch):
+    """The page's Python blocks run in order in one namespace, as a reader types them:
+    a block with ``>>>`` as a doctest (its printed results checked), any other as a
+    script. Files they write land in a temporary folder."""
     blocks = _python_blocks(page)
-    examples = [b for b in blocks if ">>>" in b]
     if not blocks:
         return  # a page without Python examples has nothing to run
-    assert examples, f"{_name(page)} has Python examples but none with >>> that runs"
-    text = "\n".join(examples)
+    assert any(">>>" in b for b in blocks), f"{_name(page)}: no example shows its result"
+    monkeypatch.chdir(tmp_path)
+    namespace: dict = {"__name__": "__doc_example__"}
     flags = doctest.NORMALIZE_WHITESPACE | doctest.ELLIPSIS
-    test = doctest.DocTestParser().get_doctest(text, {}, _name(page), str(page), 0)
-    runner = doctest.DocTestRunner(optionflags=flags)
-    runner.run(test)
-    result = runner.summarize(verbose=False)
-    assert result.attempted >= 1
-    assert result.failed == 0
-
-
-@pytest.mark.parametrize("page", PAGES, ids=_name)
-def test_every_python_block_without_prompts_is_valid_python(page):
-    for block in _python_blocks(page):
-        if ">>>" not in block:
-            compile(block, _name(page), "exec")
+    attempted = 0
+    for k, block in enumerate(blocks):
+        where = f"{_name(page)}, python block {k + 1}"
+        if ">>>" in block:
+            test = doctest.DocTestParser().get_doctest(block, namespace, where, str(page), 0)
+            runner = doctest.DocTestRunner(optionflags=flags)
+            runner.run(test, clear_globs=False)
+            namespace.update(test.globs)  # the doctest ran on a copy of the namespace
+            result = runner.summarize(verbose=False)
+            assert result.failed == 0, where
+            attempted += result.attempted
+        else:
+            exec(compile(block, where, "exec"), namespace)  # noqa: S102  # our own docs
+    assert attempted >= 1
 
 
 def test_the_readme_is_a_front_page_of_at_most_250_lines():
