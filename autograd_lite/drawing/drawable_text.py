@@ -35,14 +35,40 @@ def check_drawable(text: str, what: str) -> None:
         )
 
 
-def check_graph_text(order: Iterable[Any], names: Mapping[Any, str] | None = None) -> None:
-    """Refuse, naming it, a label, operation or name of a graph that SVG could not hold."""
+# What a terminal would act on beyond that: a carriage return (it rewrites the
+# line), DEL and the C1 controls (U+0080 to U+009F: CSI, OSC, ... in 8-bit form).
+UNPRINTABLE = re.compile(r"[\r\x7f-\x9f]")
+
+
+def check_printable(text: str, what: str) -> None:
+    """``check_drawable``, and a ValueError for what a terminal would act on (for text output).
+
+    >>> check_printable("x\x9b2J", "the label")  # doctest: +ELLIPSIS
+    Traceback (most recent call last):
+    ...
+    ValueError: the label 'x\x9b2J', which can't be printed: it holds U+009B, ...
+    """
+    check_drawable(text, what)
+    bad = UNPRINTABLE.search(text)
+    if bad is not None:
+        raise ValueError(
+            f"{what} {text!r}, which can't be printed: it holds U+{ord(bad.group()):04X}, "
+            "a control character a terminal would act on"
+        )
+
+
+def check_graph_text(
+    order: Iterable[Any], names: Mapping[Any, str] | None = None, *, printed: bool = False
+) -> None:
+    """Refuse, naming it, a label, operation or name of a graph that SVG could not hold
+    (``printed=True``: or that a terminal would act on, for text output)."""
+    check = check_printable if printed else check_drawable
     for node in order:
         if node.label:
-            check_drawable(node.label, "the label")
-        check_drawable(node.op, "the operation")
+            check(node.label, "the label")
+        check(node.op, "the operation")
     for name in (names or {}).values():
-        check_drawable(name, "the name")
+        check(name, "the name")
 
 
 def literal(text: str) -> str:
@@ -52,4 +78,11 @@ def literal(text: str) -> str:
     return text.replace("\r\n", "\\n").replace("\n", "\\n")
 
 
-__all__ = ["UNDRAWABLE", "check_drawable", "check_graph_text", "literal"]
+__all__ = [
+    "UNDRAWABLE",
+    "UNPRINTABLE",
+    "check_drawable",
+    "check_graph_text",
+    "check_printable",
+    "literal",
+]

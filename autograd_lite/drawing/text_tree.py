@@ -24,7 +24,7 @@ from collections.abc import Callable, Mapping
 from typing import Any
 
 from ..engine import ops
-from .drawable_text import check_drawable, check_graph_text
+from .drawable_text import check_graph_text, check_printable
 from .node_names import node_names
 from .notation import notation as choose_notation
 from .number_format import number_format as make_number_format
@@ -60,8 +60,9 @@ def to_text(
     As ``draw``, it refuses (GraphTooLargeError, before any text is made)
     a graph of more than ``max_nodes`` values and operations (None: no
     limit), and (ValueError) a label, operation or name holding a
-    character a drawing can't hold (``drawable_text.check_graph_text``):
-    a control character such as ESC would reach the terminal raw.
+    character a drawing can't hold or a terminal would act on
+    (``drawable_text.check_printable``): a control character such as ESC,
+    CR or CSI would reach the terminal raw.
 
     >>> from autograd_lite import Value
     >>> a = Value(3.0, label="a")
@@ -79,9 +80,9 @@ def to_text(
         raise GraphTooLargeError(too_long_message(order, size, max_nodes))
     if names is None:
         names = node_names(order)
-    check_graph_text(order, names)
+    check_graph_text(order, names, printed=True)
     for mark in (marks or {}).values():
-        check_drawable(mark, "the mark")
+        check_printable(mark, "the mark")
     form = choose_notation(notation)
     style = UNICODE if form.unicode else ASCII
     fmt = make_number_format(number_format)

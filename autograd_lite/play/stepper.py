@@ -110,8 +110,9 @@ class Stepper:
 
     Every text and picture of it shows the nodes' names, so a label (or
     operation) holding a character ``draw`` refuses is refused here, at
-    once, with ``draw``'s message (``drawable_text.check_graph_text``): a
-    control character such as ESC would reach a terminal raw.
+    once, with ``draw``'s message, and so is one a terminal would act on
+    (a carriage return, DEL, a C1 control such as CSI:
+    ``drawable_text.check_printable``): it would reach a terminal raw.
 
     >>> from autograd_lite import Value
     >>> a = Value(3.0, label="a")
@@ -147,7 +148,7 @@ class Stepper:
         self.digits = digits
         self.order: list[Any] = list(root.topological_order())
         self.names: dict[Any, str] = node_names(self.order)
-        check_graph_text(self.order, self.names)  # every text of it shows them
+        check_graph_text(self.order, self.names, printed=True)  # every text shows them
         self._by_name = {name: node for node, name in self.names.items()}
         self.steps: list[Step] = self._forward_steps() + self._backward_steps()
         self.position = 0
