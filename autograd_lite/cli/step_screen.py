@@ -27,6 +27,7 @@ import sys
 from collections.abc import Callable
 from typing import Any, TextIO
 
+from ..drawing.scene import GraphTooLargeError
 from ..play.stepper import Stepper
 from .keys import KeyReader
 from .terminal import discard
@@ -146,7 +147,11 @@ class StepScreen:
     def _body(self) -> list[str]:
         if self.view == "table":
             return self.stepper.table().splitlines()
-        return self.stepper.to_text("ascii" if self.ascii_only else None).splitlines()
+        try:
+            return self.stepper.to_text("ascii" if self.ascii_only else None).splitlines()
+        except GraphTooLargeError:  # a tree too long to print: the table still is not
+            note = "(the graph is too big for the tree view: its table instead)"
+            return [note, *self.stepper.table().splitlines()]
 
     def _focus_line(self, body: list[str]) -> int:
         """The line of the node the current step is about (to keep it on screen)."""
