@@ -36,6 +36,7 @@ from html import escape
 from importlib.resources import files
 from typing import Any
 
+from ..drawing.drawable_text import check_drawable
 from ..drawing.frame import Frame
 from ..drawing.layout import Layout
 from ..drawing.progress import Budget
@@ -132,6 +133,7 @@ class Player:
         self.close_up = close_up
         self.start = stepper.position
         self.title = f"Backprop of {stepper.name(stepper.root)}" if title is None else str(title)
+        check_drawable(self.title, "the title")  # a lone surrogate can't be written as UTF-8
         if timeout is not None and (
             isinstance(timeout, bool) or not isinstance(timeout, (int, float)) or not timeout > 0
         ):

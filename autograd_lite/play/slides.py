@@ -45,6 +45,7 @@ from html import escape
 from pathlib import Path
 from typing import Any
 
+from ..drawing.drawable_text import check_drawable
 from ..drawing.progress import Budget, progress_bar, waiting_bar
 from ..drawing.renderer import DEFAULT_TIMEOUT, write_atomic
 from .player import DEFAULT_MAX_STEPS, TooManyStepsError, check_steps, player_markup, web_file
@@ -111,6 +112,7 @@ def slides_html(
         raise TypeError(f"predict must be True or False, got {predict!r}")
     if not isinstance(close_up, bool):
         raise TypeError(f"close_up must be True or False, got {close_up!r}")
+    check_drawable(str(title), "the title")  # a lone surrogate can't be written as UTF-8
     if isinstance(graph, Stepper):
         if digits is not None or number_format is not None:
             raise ValueError("a Stepper has its own number format; give digits to the Stepper")
