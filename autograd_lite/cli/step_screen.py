@@ -1,7 +1,9 @@
 """The full-screen terminal stepper: one key a step, the screen redrawn in place.
 
 ``StepScreen`` holds what is shown besides the ``Stepper``'s position: the
-view (the graph as a tree with the current node marked, or the table), a
+view (the graph as a tree with the current node marked, or the table; a
+value reads ``?`` until the forward pass computes it, and a line under it
+says what the marks mean), a
 step number being typed after ``j``, and a one-line message. ``handle(key)``
 acts on a key name (``keys.py``); ``frame(width, height)`` is the screen as
 lines that fit, so both are plain functions a test can call. ``run`` wires
@@ -28,7 +30,7 @@ from collections.abc import Callable
 from typing import Any, TextIO
 
 from ..drawing.scene import GraphTooLargeError
-from ..play.stepper import Stepper
+from ..play.stepper import MARKS_LEGEND, Stepper
 from .keys import KeyReader
 from .terminal import discard
 
@@ -115,7 +117,8 @@ class StepScreen:
         why = getattr(self.stepper.current, "why", "")
         if why:
             head += _wrapped(f"    {why}", width)
-        foot = [self._prompt_line(), KEYS_HELP_ASCII if self.ascii_only else KEYS_HELP]
+        keys = KEYS_HELP_ASCII if self.ascii_only else KEYS_HELP
+        foot = [self._prompt_line(), MARKS_LEGEND, keys]
         room = height - len(head) - len(foot) - 1
         body = self._body()
         body = _window(body, room, self._focus_line(body))
@@ -148,7 +151,8 @@ class StepScreen:
         if self.view == "table":
             return self.stepper.table().splitlines()
         try:
-            return self.stepper.to_text("ascii" if self.ascii_only else None).splitlines()
+            form = "ascii" if self.ascii_only else None
+            return self.stepper.to_text(form, legend=False).splitlines()
         except GraphTooLargeError:  # a tree too long to print: the table still is not
             note = "(the graph is too big for the tree view: its table instead)"
             return [note, *self.stepper.table().splitlines()]

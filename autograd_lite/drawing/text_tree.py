@@ -20,7 +20,7 @@ f = q * z   data -12   grad 1
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Collection, Mapping
 from typing import Any
 
 from ..engine import ops
@@ -34,6 +34,9 @@ from .scene_builder import check_max_nodes, drawn_size
 UNICODE = {"tee": "├── ", "last": "└── ", "bar": "│   ", "d": "∂"}
 ASCII = {"tee": "|-- ", "last": "`-- ", "bar": "|   ", "d": "d"}
 
+NOT_YET = "?"
+"""The data of a value the forward pass has not computed yet (``data ?``)."""
+
 MAX_INDENT = 24
 """Deeper levels are drawn at this indent, marked with their depth."""
 
@@ -46,6 +49,7 @@ def to_text(
     number_format: Any = None,
     notation: Any = None,
     max_nodes: int | None = DEFAULT_MAX_NODES,
+    uncomputed: Collection[Any] = (),
 ) -> str:
     """The graph ``root`` was computed by, as an indented tree (see the module doc).
 
@@ -56,6 +60,8 @@ def to_text(
     ``number_format``: as for ``draw`` and ``Stepper`` (``".6g"`` by
     default). ``notation``: ``"unicode"`` (box-drawing lines, ``∂q/∂x``),
     ``"ascii"`` (``|--``, ``dq/dx``) or None (what ``sys.stdout`` can print).
+    ``uncomputed``: values whose data is not computed yet (a ``Stepper`` in
+    the forward pass): their data reads ``data ?``.
 
     As ``draw``, it refuses (GraphTooLargeError, before any text is made)
     a graph of more than ``max_nodes`` values and operations (None: no
@@ -86,7 +92,8 @@ def to_text(
     form = choose_notation(notation)
     style = UNICODE if form.unicode else ASCII
     fmt = make_number_format(number_format)
-    return "\n".join(_lines(root, names, marks or {}, style, fmt))
+    hidden = {id(node) for node in uncomputed}
+    return "\n".join(_lines(root, names, marks or {}, style, fmt, hidden))
 
 
 def too_long_message(order: list, size: int, max_nodes: int) -> str:
@@ -108,7 +115,12 @@ def too_long_message(order: list, size: int, max_nodes: int) -> str:
 
 
 def _lines(
-    root: Any, names: Mapping[Any, str], marks: Mapping[Any, str], style: dict, fmt: Callable
+    root: Any,
+    names: Mapping[Any, str],
+    marks: Mapping[Any, str],
+    style: dict,
+    fmt: Callable,
+    hidden: set[int],
 ) -> list[str]:
     """Depth-first, with an explicit stack (a chain of a million nodes is fine)."""
     lines: list[str] = []
@@ -124,7 +136,7 @@ def _lines(
             lines.append(f"{head}{deep}{mark}{names[node]} (see above){edge}")
             continue
         drawn.add(id(node))
-        lines.append(f"{head}{deep}{mark}{_describe(node, names, fmt)}{edge}")
+        lines.append(f"{head}{deep}{mark}{_describe(node, names, fmt, hidden)}{edge}")
         children = list(zip(node.parents, node.local_grads))
         for k in range(len(children) - 1, -1, -1):
             parent, local = children[k]
@@ -139,16 +151,17 @@ def _lines(
     return lines
 
 
-def _describe(node: Any, names: Mapping[Any, str], fmt: Callable) -> str:
+def _describe(node: Any, names: Mapping[Any, str], fmt: Callable, hidden: set[int]) -> str:
     name = names[node]
     grad = fmt(node.grad) if node.grad_computed else "-"
+    data = NOT_YET if id(node) in hidden else fmt(node.data)
     if not node.parents:
         kind = "input" if node.label else "constant"
-        return f"{name}   {kind}   data {fmt(node.data)}   grad {grad}"
+        return f"{name}   {kind}   data {data}   grad {grad}"
     record = ops.named(node.op)
     operands = [names[p] for p in node.parents]
     formula = record.formula(operands) if record else f"{node.op}({', '.join(operands)})"
-    return f"{name} = {formula}   data {fmt(node.data)}   grad {grad}"
+    return f"{name} = {formula}   data {data}   grad {grad}"
 
 
-__all__ = ["MAX_INDENT", "to_text", "too_long_message"]
+__all__ = ["MAX_INDENT", "NOT_YET", "to_text", "too_long_message"]

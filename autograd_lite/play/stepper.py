@@ -93,6 +93,11 @@ from .step import (
     check_options,
 )
 
+NOT_YET = "?"
+"""The data of a value the forward pass has not computed yet (``data ?``)."""
+MARKS_LEGEND = "key: > this step's node   * the grad it writes   ? not computed yet   - no grad yet"
+"""What the marks of ``Stepper.to_text`` and ``Stepper.table`` mean, in one line."""
+
 
 class Stepper:
     """Step through the forward and backward pass of ``root``'s graph.
@@ -356,11 +361,13 @@ class Stepper:
         return [(self.names[n], n.op, n.data, grads.get(n)) for n in self.order]
 
     def table(self, marks: bool = True) -> str:
-        """The nodes with their data and grad so far; ``-`` is a grad not
-        computed yet. With ``marks``, ``>`` marks the current step's node and
-        ``*`` the node whose grad it just wrote."""
+        """The nodes with their data and grad so far; ``?`` is a value the
+        forward pass has not computed yet, ``-`` a grad not computed yet.
+        With ``marks``, ``>`` marks the current step's node and ``*`` the
+        node whose grad it just wrote (``MARKS_LEGEND`` says so in a line)."""
         step = self.current if marks else None
         rows = [("", "node", "op", "data", "grad")]
+        waiting = {id(node) for node in self.order[self.position :]}  # not computed yet
         for node, (name, op, data, grad) in zip(self.order, self.rows()):
             mark = ""
             if step is not None and node is step.node:
@@ -368,7 +375,8 @@ class Stepper:
             if step is not None and node is step.target and step.kind == BACKWARD:
                 mark = "*"
             shown = "-" if grad is None else self.number(grad)
-            rows.append((mark, name, op, self.number(data), shown))
+            value = NOT_YET if id(node) in waiting else self.number(data)
+            rows.append((mark, name, op, value, shown))
         widths = [max(len(row[i]) for row in rows) for i in range(5)]
         lines = []
         for row in rows:
@@ -392,14 +400,34 @@ class Stepper:
         return [step.node], step.edges
 
     def to_text(
-        self, notation: str | Notation | None = None, *, max_nodes: int | None = DEFAULT_MAX_NODES
+        self,
+        notation: str | Notation | None = None,
+        *,
+        max_nodes: int | None = DEFAULT_MAX_NODES,
+        legend: bool = True,
     ) -> str:
         """The graph as an indented tree (``autograd_lite.to_text``) at this
-        position: grads so far, ``>`` before the current step's node and ``*``
-        before the node whose grad it just wrote. ``notation``: as the
-        Stepper's own unless given (``"ascii"`` for a plain terminal).
-        ``max_nodes``: as ``to_text`` and ``draw``, a bigger graph is refused
-        (GraphTooLargeError; None: no limit)."""
+        position: the data computed so far (``data ?`` for a value the
+        forward pass has not reached, as the player shows it), grads so far,
+        ``>`` before the current step's node and ``*`` before the node whose
+        grad it just wrote, and with ``legend`` a last line saying so
+        (``MARKS_LEGEND``). ``notation``: as the Stepper's own unless given
+        (``"ascii"`` for a plain terminal). ``max_nodes``: as ``to_text``
+        and ``draw``, a bigger graph is refused (GraphTooLargeError; None:
+        no limit).
+
+        >>> from autograd_lite import Value
+        >>> s = Stepper(Value(2.0, label="x") * 3, notation="ascii")
+        >>> print(s.to_text())
+        n1 = x * c1   data ?   grad -
+        |-- x   input   data ?   grad -      dn1/dx = 3
+        `-- c1   constant   data ?   grad -      dn1/dc1 = 2
+        key: > this step's node   * the grad it writes   ? not computed yet   - no grad yet
+        >>> print(s.jump(5) and s.to_text(legend=False))
+        > n1 = x * c1   data 6   grad 1
+        |-- * x   input   data 2   grad 3      dn1/dx = 3
+        `-- c1   constant   data 3   grad -      dn1/dc1 = 2
+        """
         from ..drawing.text_tree import to_text
 
         step = self.current
@@ -409,14 +437,16 @@ class Stepper:
             if step.kind == BACKWARD:
                 marks[step.parent] = "*"
         form = self.notation if notation is None else _notation(notation)
-        return to_text(
+        tree = to_text(
             self.root,
             names=self.names,
             marks=marks,
             number_format=self.format.with_minus(form.minus),
             notation=form,
             max_nodes=max_nodes,
+            uncomputed=self.order[self.position :],
         )
+        return f"{tree}\n{MARKS_LEGEND}" if legend else tree
 
     # --- pictures -------------------------------------------------------------
 
@@ -680,4 +710,4 @@ def _pick(options: dict, names: Sequence[str]) -> dict:
     return {k: v for k, v in options.items() if k in names}
 
 
-__all__ = ["Stepper"]
+__all__ = ["MARKS_LEGEND", "NOT_YET", "Stepper"]

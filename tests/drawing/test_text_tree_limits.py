@@ -68,7 +68,7 @@ def test_the_steppers_tree_has_the_same_limit_and_the_same_way_out():
         s.to_text()
     with pytest.raises(GraphTooLargeError, match="would draw 1801 nodes, more than max_nodes=1000"):
         s.draw()
-    assert len(s.to_text(max_nodes=None).splitlines()) == 1201
+    assert len(s.to_text(max_nodes=None).splitlines()) == 1201 + 1  # and the marks' key
     assert "> n2 = n1 * c2" in s.to_text(max_nodes=None)  # step 5 computes n2
 
 

@@ -9,8 +9,9 @@ from __future__ import annotations
 
 import pytest
 
-from autograd_lite import Value, parse
-from autograd_lite.play.stepper import Stepper
+from autograd_lite import Value, parse, to_text
+from autograd_lite.cli.step_screen import StepScreen
+from autograd_lite.play.stepper import MARKS_LEGEND, Stepper
 
 
 def lecture() -> Stepper:
@@ -151,3 +152,58 @@ def test_a_question_about_a_field_that_is_not_there_is_refused():
     s = lecture()
     with pytest.raises(ValueError, match="the field must be 'data' or 'grad', got 'value'"):
         frame_of(s.scene(), asked=[(s.node("x"), "value")])
+
+
+# --- forward reveal in text: the tree, the table, the terminal stepper ------------------
+
+
+def test_at_step_0_the_steppers_tree_shows_no_minus_12_and_after_the_forward_pass_it_does():
+    s = lecture()
+    assert "12" not in s.to_text() and "data −2" not in s.to_text()
+    assert s.to_text().splitlines()[0] == "f = q * z   data ?   grad -"
+    s.jump(3)  # q = x + y computed; z and f not yet
+    text = s.to_text()
+    assert "> q = x + y   data 3   grad -" in text and "z   input   data ?" in text
+    assert "−12" not in text
+    s.jump(5)
+    assert s.to_text().splitlines()[0] == "> f = q * z   data −12   grad -"
+
+
+def test_the_steppers_tree_ends_with_the_key_to_its_marks():
+    s = lecture()
+    s.jump(9)
+    lines = s.to_text().splitlines()
+    assert lines[-1] == MARKS_LEGEND
+    assert all(mark in MARKS_LEGEND for mark in ("> this step", "* the grad", "? not computed"))
+    assert MARKS_LEGEND not in s.to_text(legend=False)
+
+
+def test_to_text_of_a_finished_graph_still_shows_everything():
+    f = parse("q = x + y; f = q * z", x=-2, y=5, z=-4)["f"]
+    f.backward()
+    assert to_text(f, notation="ascii").splitlines() == [
+        "f = q * z   data -12   grad 1",
+        "|-- q = x + y   data 3   grad -4      df/dq = -4",
+        "|   |-- x   input   data -2   grad -4      dq/dx = 1",
+        "|   `-- y   input   data 5   grad -4      dq/dy = 1",
+        "`-- z   input   data -4   grad 3      df/dz = 3",
+    ]
+
+
+def test_the_steppers_table_shows_a_value_only_from_the_step_that_computes_it():
+    s = lecture()
+    s.jump(2)
+    assert [line.split()[-2:] for line in s.table().splitlines()[1:]] == [
+        ["−2", "-"], ["5", "-"], ["?", "-"], ["?", "-"], ["?", "-"]]  # fmt: skip
+
+
+def test_the_terminal_stepper_reveals_each_value_at_its_step_and_keys_its_marks():
+    screen = StepScreen(lecture(), "f")
+    shown = "\n".join(screen.frame(100, 30))
+    assert "−12" not in shown and "f = q * z   data ?   grad -" in shown
+    assert MARKS_LEGEND in shown
+    screen.view = "table"
+    assert "−12" not in "\n".join(screen.frame(100, 30))
+    screen.stepper.jump(5)
+    table = "\n".join(screen.frame(100, 30))
+    assert "−12" in table and MARKS_LEGEND in table
