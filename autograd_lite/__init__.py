@@ -20,7 +20,8 @@ imports upwards, not even inside a function)::
      │       player, slides,     DOT, renderer,   backprop, grad mode,
      │       web/                layout, SVG,     grad / hessian / gradcheck,
      │                           text tree        custom ops, softmax
-     └──► expression
+     ├──► expression
+     └──► nn (for --mlp and --neuron)
     batched (trace → program → lowering → run) ──► engine
     nn ──► engine, batched
 

@@ -7,8 +7,9 @@ Each subcommand lives in a module of this package named after it
 reading ``x=-2`` assignments (``assignments``), writing to a terminal that
 may close or refuse a character (``terminal``), and the single-key stepper
 (``step_screen``, ``keys``). It is the top of the package: it may import
-``play``, ``drawing``, the engine, the expression language and the package
-face; nothing imports it but ``__main__``.
+``play``, ``drawing``, the engine, the expression language, ``nn`` (for
+the networks of ``--mlp`` and ``--neuron``, ``network_options``) and the
+package face; nothing imports it but ``__main__``.
 """
 
 from __future__ import annotations
@@ -19,6 +20,7 @@ import sys
 from collections.abc import Sequence
 
 from .. import __version__
+from .network_options import joined_negative_lists
 from .terminal import guarded
 
 # command -> its module in this package, in the order ``--help`` lists them
@@ -55,7 +57,7 @@ def main(argv: Sequence[str] | None = None) -> int:
 
     def run() -> int:
         parser = build_parser()
-        args = parser.parse_args(argv)
+        args = parser.parse_args(joined_negative_lists(sys.argv[1:] if argv is None else argv))
         if args.command is None:
             parser.print_help()
             return 0

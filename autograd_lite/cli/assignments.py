@@ -4,6 +4,8 @@ A command adds the two arguments with ``add_expression_arguments(parser)``
 and turns them into a graph with ``graph_from_args(args)``; a bad
 ``VAR=VAL`` is reported by argparse (exit status 2), a bad expression by
 ``ExpressionError``, which ``report_error`` prints without a traceback.
+EXPR may be left out when ``--mlp`` or ``--neuron`` (``network_options``)
+asks for a network instead; then ``graph_from_args`` builds that.
 
 >>> parse_assignment("x=-2")
 ('x', -2.0)
@@ -23,6 +25,7 @@ from typing import TextIO
 
 from ..engine.value import Value
 from ..expression import ExpressionError, output_of, parse
+from .network_options import check_network_args, network_from_args, network_title, wants_network
 
 EXPRESSION_HELP = (
     "the expression, in quotes: '(x + y) * z' or 'q = x + y; f = q * z' "
@@ -71,7 +74,7 @@ def values_from(pairs: Iterable[tuple[str, float]]) -> dict[str, float]:
 
 def add_expression_arguments(parser: argparse.ArgumentParser) -> None:
     """Add the positional ``EXPR`` and ``VAR=VAL ...`` arguments."""
-    parser.add_argument("expression", metavar="EXPR", help=EXPRESSION_HELP)
+    parser.add_argument("expression", metavar="EXPR", nargs="?", help=EXPRESSION_HELP)
     parser.add_argument(
         "assignments",
         metavar="VAR=VAL",
@@ -79,6 +82,7 @@ def add_expression_arguments(parser: argparse.ArgumentParser) -> None:
         type=parse_assignment,
         help="a value for each input, as in x=-2 y=5 z=-4",
     )
+    parser.set_defaults(usage_error=parser.error)
 
 
 def graph_from_text(expression: str, assignments: Iterable[str]) -> tuple[dict[str, Value], Value]:
@@ -98,8 +102,30 @@ def graph_from_pairs(
 
 
 def graph_from_args(args: argparse.Namespace) -> tuple[dict[str, Value], Value]:
-    """The graph of the ``EXPR`` and ``VAR=VAL`` arguments: ``(named Values, output)``."""
+    """The graph of the ``EXPR`` and ``VAR=VAL`` arguments, or of ``--mlp``/``--neuron``.
+
+    ``(named Values, output)``. Options that do not fit together are a usage
+    error (``args.usage_error``, argparse's: exit status 2).
+    """
+    problem = check_network_args(args)
+    if problem is None and args.expression is None and not wants_network(args):
+        problem = "the following arguments are required: EXPR (or --mlp or --neuron)"
+    if problem is not None:
+        getattr(args, "usage_error", _raise)(problem)
+    if wants_network(args):
+        return network_from_args(args)
     return graph_from_pairs(args.expression, args.assignments)
+
+
+def _raise(problem: str) -> None:
+    raise ValueError(problem)
+
+
+def graph_title(args: argparse.Namespace) -> str:
+    """What the graph is called: EXPR on one line, or the network's short name."""
+    if wants_network(args):
+        return network_title(args)
+    return " ".join(args.expression.split())
 
 
 def limit(text: str) -> int | None:
@@ -128,6 +154,7 @@ __all__ = [
     "graph_from_args",
     "graph_from_pairs",
     "graph_from_text",
+    "graph_title",
     "parse_assignment",
     "report_error",
     "values_from",

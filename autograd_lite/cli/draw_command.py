@@ -15,6 +15,7 @@ from ..drawing.dot import DEFAULT_MAX_NODES
 from ..drawing.number_format import DEFAULT_NUMBER_FORMAT
 from ..drawing.viz import render, to_svg
 from .assignments import add_expression_arguments, graph_from_args, limit, report_error
+from .network_options import add_network_arguments
 from .terminal import write_bytes
 from .trace_command import number_format_spec
 
@@ -23,6 +24,7 @@ EXAMPLE = """examples:
   autograd-lite draw 'tanh(x1*w1 + x2*w2 + b)' x1=2 x2=0 w1=-3 w2=1 b=6.8814 \\
       -o neuron.png --legend --format .4f
   autograd-lite draw 'y + exp(x * y)' x=0.5 y=-1.5 --rankdir TB --color grad > g.svg
+  autograd-lite draw --mlp 2,4,1 --activation tanh --input 2,-1 --target 1 -o mlp.svg
 """
 
 
@@ -30,7 +32,8 @@ def add_parser(subparsers: Any) -> None:
     parser = subparsers.add_parser(
         "draw",
         help="draw the graph of an expression with every node's data and grad (SVG, PNG)",
-        description="Build the graph of EXPR, run the backward pass, and draw it: one "
+        description="Build the graph of EXPR (or the network of --mlp or --neuron), run "
+        "the backward pass, and draw it: one "
         "record per value (label | data | grad), one node per operation, the local "
         "derivative on each edge.",
         epilog=EXAMPLE,
@@ -94,6 +97,7 @@ def add_parser(subparsers: Any) -> None:
         metavar="N",
         help=f"refuse graphs with more nodes than N, or 'none' (default {DEFAULT_MAX_NODES})",
     )
+    add_network_arguments(parser)
     parser.set_defaults(run=run)
 
 

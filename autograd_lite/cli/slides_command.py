@@ -17,7 +17,14 @@ from typing import Any
 from ..drawing.renderer import DEFAULT_TIMEOUT
 from ..play.slides import DEFAULT_MAX_STEPS, slides_html, write_slides
 from ..play.stepper import Stepper
-from .assignments import add_expression_arguments, graph_from_args, limit, report_error
+from .assignments import (
+    add_expression_arguments,
+    graph_from_args,
+    graph_title,
+    limit,
+    report_error,
+)
+from .network_options import add_network_arguments
 from .terminal import write_bytes
 from .trace_command import LONGEST_TIMEOUT, SHORTEST_TIMEOUT, add_number_arguments, seconds
 
@@ -26,6 +33,10 @@ EXAMPLE = """examples:
   autograd-lite slides 'q = x + y; f = q * z' x=-2 y=5 z=-4 --predict -o quiz.html
   autograd-lite slides 'tanh(x1*w1 + x2*w2 + b)' x1=2 x2=0 w1=-3 w2=1 \\
       b=6.8813735870195432 -o neuron.html --title 'One neuron' --format .4f
+  autograd-lite slides --neuron --input 2,0 --weights -3,1 --bias 6.8813735870195432 \\
+      -o neuron.html
+  autograd-lite slides --mlp 2,4,1 --activation tanh --input 2,-1 --target 1 \\
+      --loss mse --seed 0 -o mlp.html
 """
 
 
@@ -34,7 +45,8 @@ def add_parser(subparsers: Any) -> None:
         "slides",
         help="write a slide deck (one HTML file) of the forward and backward pass",
         description="Write one self-contained HTML file with a slide per forward and "
-        "backward step of EXPR: the graph with the step highlighted, the chain-rule "
+        "backward step of EXPR, or of the network --mlp or --neuron builds: the graph "
+        "with the step highlighted, the chain-rule "
         "line and the grads so far. Arrow keys, Page Up/Down, Space, Home/End or clicks "
         "move through it, P plays it, Z follows the step up close on a big graph, "
         "clicking a node shows the terms of its grad; "
@@ -50,7 +62,10 @@ def add_parser(subparsers: Any) -> None:
         help="the HTML file to write, e.g. deck.html (default: stdout, unless it is a terminal)",
     )
     parser.add_argument(
-        "--title", type=title_text, help="the deck's title, UTF-8 text (default: EXPR)"
+        "--title",
+        type=title_text,
+        help="the deck's title, UTF-8 text (default: EXPR, or the network's "
+        "shape, as in 'MLP 2,4,1 (tanh), mse loss')",
     )
     parser.add_argument(
         "--predict",
@@ -90,6 +105,7 @@ def add_parser(subparsers: Any) -> None:
         metavar="N",
         help=f"refuse graphs with more steps than N, or 'none' (default {DEFAULT_MAX_STEPS})",
     )
+    add_network_arguments(parser)
     parser.set_defaults(run=run)
 
 
@@ -129,9 +145,9 @@ def run(args: argparse.Namespace) -> int:
         return report_error(
             "slides", ValueError("give the file to write with -o, as in -o deck.html")
         )
-    title = args.expression.strip() if args.title is None else args.title
     try:
         _, out = graph_from_args(args)
+        title = graph_title(args) if args.title is None else args.title
         stepper = Stepper(
             out, args.digits, number_format=args.number_format, notation="unicode"
         )  # the deck is UTF-8 HTML, whatever the terminal

@@ -22,12 +22,15 @@ from typing import Any, TextIO
 
 from ..play.stepper import Step, Stepper
 from . import step_screen
-from .assignments import add_expression_arguments, graph_from_args, report_error
+from .assignments import add_expression_arguments, graph_from_args, graph_title, report_error
+from .network_options import add_network_arguments
 from .terminal import check_printable
 from .trace_command import add_number_arguments, print_final_table, stepper_from_args
 
 EXAMPLE = """example:
   autograd-lite step 'q = x + y; f = q * z' x=-2 y=5 z=-4
+  autograd-lite step --neuron --input 2,0 --weights -3,1 --bias 6.8813735870195432
+  autograd-lite step --mlp 2,2,1 --input -2,1 --target 1
 """
 
 KEYS = "Enter/n next, p back, t table, q quit, h help"
@@ -49,7 +52,8 @@ def add_parser(subparsers: Any) -> None:
     parser = subparsers.add_parser(
         "step",
         help="step through the forward and backward pass interactively",
-        description="Step through the forward and then the backward pass of EXPR, one "
+        description="Step through the forward and then the backward pass of EXPR (or "
+        "of the network --mlp or --neuron builds), one "
         f"chain-rule step at a time ({KEYS}). When stdin is not a terminal, print "
         "every step instead.",
         epilog=EXAMPLE,
@@ -57,6 +61,7 @@ def add_parser(subparsers: Any) -> None:
     )
     add_expression_arguments(parser)
     add_number_arguments(parser)
+    add_network_arguments(parser)
     parser.set_defaults(run=run)
 
 
@@ -74,7 +79,7 @@ def run(args: argparse.Namespace) -> int:
         return 0
     try:
         if sys.stdout.isatty() and os.environ.get("TERM", "") not in ("", "dumb"):
-            return step_screen.run(stepper, title=" ".join(args.expression.split()))
+            return step_screen.run(stepper, title=graph_title(args))
         return interact(stepper, input, sys.stdout)
     except KeyboardInterrupt:
         print()

@@ -23,6 +23,7 @@ from ..drawing.progress import Budget, progress_bar, waiting_bar
 from ..drawing.renderer import DEFAULT_TIMEOUT
 from ..play.stepper import Stepper
 from .assignments import add_expression_arguments, graph_from_args, report_error
+from .network_options import add_network_arguments
 from .terminal import check_printable
 
 EXAMPLE = """example:
@@ -30,6 +31,8 @@ EXAMPLE = """example:
   autograd-lite trace 'y + exp(x * y)' x=0.5 y=-1.5 --frames frames/
   autograd-lite trace 'tanh(x1*w1 + x2*w2 + b)' x1=2 x2=0 w1=-3 w2=1 \\
       b=6.8813735870195432 --format .4f
+  autograd-lite trace --neuron --input 2,0 --weights -3,1 --bias 6.8813735870195432
+  autograd-lite trace --mlp 2,4,1 --activation tanh --input 2,-1 --target 1 --loss mse
 """
 
 
@@ -94,8 +97,9 @@ def add_parser(subparsers: Any) -> None:
     parser = subparsers.add_parser(
         "trace",
         help="print the forward and backward pass of an expression, step by step",
-        description="Print the forward pass and then the backward pass of EXPR, one "
-        "chain-rule step per line, and the final grads.",
+        description="Print the forward pass and then the backward pass of EXPR (or of "
+        "the network --mlp or --neuron builds), one chain-rule step per line, and the "
+        "final grads.",
         epilog=EXAMPLE,
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
@@ -114,6 +118,7 @@ def add_parser(subparsers: Any) -> None:
         help=f"stop writing frames after this long, from {SHORTEST_TIMEOUT:g} to "
         f"{LONGEST_TIMEOUT:.0f} seconds, or 'none' (default {DEFAULT_TIMEOUT:g})",
     )
+    add_network_arguments(parser)
     parser.set_defaults(run=run)
 
 

@@ -29,7 +29,7 @@ MAY_IMPORT: dict[str, set[str]] = {
     "expression": {"engine", "errors"},
     "drawing": {"engine", "errors", "atomic_file"},
     "play": {"drawing", "engine", "errors", "atomic_file"},
-    "cli": {"play", "drawing", "engine", "expression", "errors", "atomic_file", "face"},
+    "cli": {"play", "drawing", "engine", "expression", "nn", "errors", "atomic_file", "face"},
     "face": {"engine"},
     "slides": {"play"},
     "__main__": {"cli"},
