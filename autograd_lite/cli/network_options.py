@@ -136,6 +136,21 @@ def activation(text: str) -> str:
     return text
 
 
+def seed(text: str) -> int:
+    """argparse type for ``--seed``: a whole number >= 0, as numpy's seeds are.
+
+    >>> seed("7")
+    7
+    """
+    try:
+        n = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a whole number") from None
+    if n < 0:
+        raise argparse.ArgumentTypeError(f"{text!r} is negative; a seed is 0 or more")
+    return n
+
+
 def add_network_arguments(parser: argparse.ArgumentParser) -> None:
     """Add ``--mlp``, ``--neuron`` and their inputs, parameters, loss and target."""
     group = parser.add_argument_group(
@@ -186,7 +201,7 @@ def add_network_arguments(parser: argparse.ArgumentParser) -> None:
         help="the target, one per output (a class index for softmax_cross_entropy and nll)",
     )
     group.add_argument(
-        "--seed", type=int, default=None, metavar="N", help="--mlp's seed (default 0)"
+        "--seed", type=seed, default=None, metavar="N", help="--mlp's seed (default 0)"
     )
 
 
@@ -392,5 +407,6 @@ __all__ = [
     "network_from_args",
     "network_title",
     "number_list",
+    "seed",
     "wants_network",
 ]

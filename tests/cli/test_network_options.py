@@ -175,6 +175,7 @@ def test_a_list_starting_with_a_minus_sign_works_with_and_without_equals(capsys)
         (["--mlp", "2"], "'2' needs the inputs and at least one layer"),
         (["--mlp", "2,0"], "every size must be at least 1"),
         (["--mlp", "2,1", "--input", "1,x"], "'1,x' is not a list of numbers"),
+        (["--mlp", "2,1", "--input", "1,2", "--seed", "-1"], "argument --seed: '-1' is negative"),
         (["--mlp", "2,1", "--input", "1,2", "--activation", "swish"], "'swish' is not one of"),
         (["--mlp", "2,1", "--input", "1,2", "--loss", "l1", "--target", "1"], "invalid choice"),
         ([], "the following arguments are required: EXPR (or --mlp or --neuron)"),
