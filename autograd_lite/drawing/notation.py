@@ -11,8 +11,15 @@ Where the output cannot print that (an ASCII terminal), the same line is
 written ``x_bar += q_bar * dq/dx = (-4) * 1 = -4``. ``choose`` picks the
 form a stream can print.
 
->>> UNICODE.bar("x"), UNICODE.bar("w1"), UNICODE.local("q", "x")
-('x̄', 'w̄1', '∂q/∂x')
+A bar over one letter is the combining macron (``x̄``; ``w̄1`` for a letter
+with an index, as the lectures write w̄₁). No character puts one bar over
+a longer name such as micrograd's ``x1w1``: a combining overline per
+character lands one character late in a browser and is ragged in a
+terminal, so text writes it ``bar(x1w1)``, and a page (the player, the
+deck) draws one line over the whole name instead (``WholeBars``).
+
+>>> UNICODE.bar("x"), UNICODE.bar("w1"), UNICODE.bar("x1w1"), UNICODE.local("q", "x")
+('x̄', 'w̄1', 'bar(x1w1)', '∂q/∂x')
 >>> ASCII.bar("x"), ASCII.local("q", "x"), ASCII.times
 ('x_bar', 'dq/dx', '*')
 """
@@ -22,7 +29,9 @@ from __future__ import annotations
 import re
 import sys
 import unicodedata
+from collections.abc import Iterable
 from dataclasses import dataclass
+from html import escape
 from typing import Any
 
 from .number_format import UNICODE_MINUS
@@ -33,7 +42,9 @@ PLAIN_NAME = re.compile(r"[\w.#\[\]']+")
 _LETTER_AND_INDEX = re.compile(r"[A-Za-z](?:\d+|\[[^\]]*\])?(?:#\d+)?")
 
 MACRON = "\u0304"  # x̄: a bar over one letter
-OVERLINE = "\u0305"  # l̅o̅s̅s̅: joins into one line over a longer name
+BAR_START, BAR_END = "\u0098", "\u009c"
+"""Around a name a page draws one bar over (``WholeBars.marked``): C1 controls (start of
+string, string terminator), which no name may hold (``drawable_text.check_printable``)."""
 
 
 @dataclass(frozen=True)
@@ -49,17 +60,25 @@ class Notation:
         return self.name == "unicode"
 
     def bar(self, name: str) -> str:
-        """The gradient of the output with respect to ``name``: ``x̄`` or ``x_bar``."""
+        """The gradient of the output with respect to ``name``: ``x̄``, ``bar(x1w1)``
+        (a longer name: see the module doc) or ``x_bar``."""
         if not self.unicode:
             return f"{_bare(name)}_bar"
+        if self.whole_bar(name):
+            return f"bar({name})"
         head, dot, last = name.rpartition(".")
-        if dot and _LETTER_AND_INDEX.fullmatch(last):
-            barred = f"{head}.{_macron(last)}"  # L0.N3.w̄0
-        elif _LETTER_AND_INDEX.fullmatch(name):
-            barred = _macron(name)
-        else:
-            barred = "".join(c + OVERLINE for c in name)
+        barred = f"{head}.{_macron(last)}" if dot else _macron(name)  # L0.N3.w̄0
         return unicodedata.normalize("NFC", barred)  # ȳ is one character, x̄ two
+
+    def whole_bar(self, name: str) -> bool:
+        """Whether the bar of ``name`` goes over all of it (``bar(x1w1)``), not one letter.
+
+        >>> UNICODE.whole_bar("x1w1"), UNICODE.whole_bar("L0.N3.w0"), ASCII.whole_bar("x1w1")
+        (True, False, False)
+        """
+        if not self.unicode:
+            return False
+        return not _LETTER_AND_INDEX.fullmatch(name.rpartition(".")[2])
 
     def local(self, result: str, operand: str) -> str:
         """The local derivative of ``result`` by ``operand``: ``∂q/∂x`` or ``dq/dx``."""
@@ -71,7 +90,7 @@ UNICODE = Notation("unicode", "\u00b7", UNICODE_MINUS)
 ASCII = Notation("ascii", "*", "-")
 
 # What a stream must be able to encode for the Unicode form.
-_SAMPLE = "x\u0304 \u00b7 \u2202q/\u2202x \u2212 l\u0305"
+_SAMPLE = "x\u0304 \u00b7 \u2202q/\u2202x \u2212"
 
 
 def choose(stream: Any = None) -> Notation:
@@ -108,6 +127,40 @@ def notation(choice: str | Notation | None, stream: Any = None) -> Notation:
     return forms[choice]
 
 
+class WholeBars:
+    """Where a text writes a bar over a whole name (``bar(x1w1)``), so a page can draw it.
+
+    ``names`` are every name the texts may hold, in the notation ``form``.
+
+    >>> bars = WholeBars(UNICODE, ["x", "x1w1", "n"])
+    >>> bars.marked("bar(x1w1) += n̄ · 1") == BAR_START + "x1w1" + BAR_END + " += n̄ · 1"
+    True
+    >>> bars.html("bar(x1w1) < x̄")
+    '<span class="agl-over">x1w1</span> &lt; x̄'
+    """
+
+    def __init__(self, form: Notation, names: Iterable[str]) -> None:
+        forms = {form.bar(name): name for name in names if form.whole_bar(name)}
+        longest_first = sorted(forms, key=len, reverse=True)
+        self._names = forms
+        self._find = re.compile("|".join(map(re.escape, longest_first))) if forms else None
+
+    def marked(self, text: str) -> str:
+        """``text`` with each whole-name bar written ``BAR_START name BAR_END``."""
+        if self._find is None:
+            return text
+        return self._find.sub(lambda m: BAR_START + self._names[m.group()] + BAR_END, text)
+
+    def html(self, text: str) -> str:
+        """``text`` as escaped HTML, each whole-name bar a ``<span class="agl-over">``
+        (the player's style draws its line)."""
+        parts = re.split(f"{BAR_START}(.*?){BAR_END}", self.marked(text))
+        return "".join(
+            f'<span class="agl-over">{escape(part)}</span>' if k % 2 else escape(part)
+            for k, part in enumerate(parts)
+        )
+
+
 def _macron(name: str) -> str:
     return name[0] + MACRON + name[1:]
 
@@ -116,4 +169,14 @@ def _bare(name: str) -> str:
     return name if PLAIN_NAME.fullmatch(name) else f"({name})"
 
 
-__all__ = ["ASCII", "PLAIN_NAME", "UNICODE", "Notation", "choose", "notation"]
+__all__ = [
+    "ASCII",
+    "BAR_END",
+    "BAR_START",
+    "PLAIN_NAME",
+    "UNICODE",
+    "Notation",
+    "WholeBars",
+    "choose",
+    "notation",
+]

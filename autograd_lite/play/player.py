@@ -45,7 +45,7 @@ from ..drawing.scene import GraphTooLargeError
 from ..drawing.svg_template import LayoutError
 from .player_data import player_data, to_json
 from .step import FORWARD, SCENE_OPTIONS, StepSource, check_drawing_options
-from .step_words import caption, opening, words_html
+from .step_words import caption, opening, whole_bars, words_html
 
 DEFAULT_MAX_STEPS = 2000
 """Players (and decks) of graphs with more steps than this are refused: a
@@ -295,13 +295,13 @@ def static_story(stepper: StepSource, position: int) -> str:
     if position == 0:
         words = words_html(opening(stepper))
         return f'<div class="agl-story"><p class="agl-words">{words}</p></div>'
-    step = stepper.steps[position - 1]
-    line = f'<span class="agl-eq">{escape(step.equation)}</span>'
+    step, bars = stepper.steps[position - 1], whole_bars(stepper)
+    line = f'<span class="agl-eq">{bars.html(step.equation)}</span>'
     if step.note:
         line += f'<span class="agl-note">{escape(f"   ({step.note})")}</span>'
     return (
         f'<div class="agl-story"><p class="agl-line">{line}</p>'
-        f'<p class="agl-words">{words_html(caption(stepper, step))}</p></div>'
+        f'<p class="agl-words">{words_html(caption(stepper, step), bars)}</p></div>'
     )
 
 

@@ -41,6 +41,7 @@ from typing import Any
 
 from ..drawing.frame import EdgeLook, Frame, NodeLook
 from ..drawing.frame_changes import FrameSteps
+from ..drawing.notation import BAR_END, BAR_START, WholeBars
 from ..drawing.palette import (  # fmt: skip
     DASHES,
     EDGE_LABEL_COLOR,
@@ -53,7 +54,7 @@ from ..drawing.palette import (  # fmt: skip
 )
 from ..drawing.scene import Scene
 from .step import BACKWARD, SEED, Step, StepSource
-from .step_words import Words, caption, opening
+from .step_words import Words, caption, opening, whole_bars
 
 DASHED, BOLD, HIGHLIGHT_FLAG, TARGET, ASKED_DATA, ASKED_GRAD = 1, 2, 4, 8, 16, 32
 
@@ -92,7 +93,8 @@ def player_data(
         base, steps, asked = _changes_of_steps(frames)
     else:
         base, steps, asked = _changes_of_frames(frames, questions)
-    rows, row_of = _rows(stepper)
+    bars = whole_bars(stepper)
+    rows, row_of = _rows(stepper, bars)
     return {
         "title": title,
         "steps": len(stepper),
@@ -104,7 +106,7 @@ def player_data(
         "base": base,
         "changes": steps,
         "questions": asked,
-        "story": [_opening(stepper)] + [_story(stepper, s, row_of) for s in stepper.steps],
+        "story": [_opening(stepper)] + [_story(stepper, s, row_of, bars) for s in stepper.steps],
         "rows": rows,
         "ids": _drawn_rows(scene, row_of),
     }
@@ -156,7 +158,9 @@ def to_json(data: dict[str, Any]) -> str:
     '{"label":"\\\\u003c/script>\\\\u003cb>"}'
     """
     text = json.dumps(data, ensure_ascii=False, separators=(",", ":"), allow_nan=False)
-    return text.replace("<", "\\u003c")
+    for c in ("<", BAR_START, BAR_END):  # and the bar marks: no control characters in a page
+        text = text.replace(c, f"\\u{ord(c):04x}")
+    return text
 
 
 # --- looks ------------------------------------------------------------------------------
@@ -224,15 +228,18 @@ def _opening(stepper: StepSource) -> dict[str, Any]:
     return {"kind": "start", "words": _segments(opening(stepper)), "node": -1, "target": -1}
 
 
-def _story(stepper: StepSource, step: Step, row_of: dict[int, int]) -> dict[str, Any]:
+def _story(
+    stepper: StepSource, step: Step, row_of: dict[int, int], bars: WholeBars
+) -> dict[str, Any]:
     target = step.target
     answered = step.answered
+    mark = bars.marked
     return {
         "kind": step.kind,
-        "line": [step.equation, step.note],
-        "question": [step.question, step.question_note] if step.asks else None,
+        "line": [mark(step.equation), step.note],
+        "question": [mark(step.question), step.question_note] if step.asks else None,
         "asks": None if answered is None else [row_of[id(answered[0])], answered[1]],
-        "words": _segments(caption(stepper, step)),
+        "words": [[mark(text), code] for text, code in _segments(caption(stepper, step))],
         "node": row_of[id(step.node)],
         "target": -1 if target is None else row_of[id(target)],
     }
@@ -241,7 +248,7 @@ def _story(stepper: StepSource, step: Step, row_of: dict[int, int]) -> dict[str,
 # --- the rows: every node, its data and the terms of its grad ------------------------------
 
 
-def _rows(stepper: StepSource) -> tuple[list[dict[str, Any]], dict[int, int]]:
+def _rows(stepper: StepSource, bars: WholeBars) -> tuple[list[dict[str, Any]], dict[int, int]]:
     row_of = {id(node): i for i, node in enumerate(stepper.order)}
     rows = []
     for k, node in enumerate(stepper.order):
@@ -249,7 +256,7 @@ def _rows(stepper: StepSource) -> tuple[list[dict[str, Any]], dict[int, int]]:
         name = stepper.name(node)
         rows.append({
             "name": name,
-            "bar": stepper.notation.bar(name),
+            "bar": bars.marked(stepper.notation.bar(name)),
             "kind": ("input" if node.label else "constant") if not node.parents else "computed",
             "computedAt": step.index,
             "data": stepper.number(node.data),
@@ -258,11 +265,11 @@ def _rows(stepper: StepSource) -> tuple[list[dict[str, Any]], dict[int, int]]:
         })  # fmt: skip
     for step in stepper.steps:
         if step.kind in (SEED, BACKWARD):
-            rows[row_of[id(step.target)]]["terms"].append(_term(stepper, step))
+            rows[row_of[id(step.target)]]["terms"].append(_term(stepper, step, bars))
     return rows, row_of
 
 
-def _term(stepper: StepSource, step: Step) -> list[Any]:
+def _term(stepper: StepSource, step: Step, bars: WholeBars) -> list[Any]:
     """``[step, child's bar · local derivative, the numbers, the term, the running sum]``."""
     n, fmt = stepper.notation, stepper.format
     total = fmt(step.grad_after)
@@ -273,7 +280,7 @@ def _term(stepper: StepSource, step: Step) -> list[Any]:
     times = f" {n.times} "
     symbolic = f"{n.bar(child)}{times}{n.local(child, parent)}"
     numbers = f"{fmt.operand(step.upstream)}{times}{fmt.operand(step.local)}"
-    return [step.index, symbolic, numbers, fmt(step.contribution), total]
+    return [step.index, bars.marked(symbolic), numbers, fmt(step.contribution), total]
 
 
 def _drawn_rows(scene: Scene, row_of: dict[int, int]) -> dict[str, int]:

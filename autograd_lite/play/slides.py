@@ -46,11 +46,12 @@ from pathlib import Path
 from typing import Any
 
 from ..drawing.drawable_text import check_drawable
+from ..drawing.notation import WholeBars
 from ..drawing.progress import Budget, progress_bar, waiting_bar
 from ..drawing.renderer import DEFAULT_TIMEOUT, write_atomic
 from .player import DEFAULT_MAX_STEPS, TooManyStepsError, check_steps, player_markup, web_file
 from .step import FORWARD, SCENE_OPTIONS, Step
-from .step_words import caption, opening, words_html
+from .step_words import caption, opening, whole_bars, words_html
 from .stepper import Stepper
 
 DEFAULT_TITLE = "Backprop, step by step"
@@ -190,11 +191,11 @@ def _deck(
             bar.update(1)
 
         frames = stepper.frame_steps(questions=predict, checking=checking, **options)
-    pages = []
+    pages, bars = [], whole_bars(stepper)
     with progress_bar(total + 1, "slides", enabled=progress) as bar:
         for k in range(total + 1):
             budget.check(f"at slide {k} of {total}")
-            pages.append(_page(stepper, title, k, predict))
+            pages.append(_page(stepper, title, k, predict, bars))
             bar.update(1)
     width, height = layout.width * 4 / 3, layout.height * 4 / 3  # pt -> CSS px
     cap = f"max-width:{width * MAX_ZOOM:.0f}px;max-height:{height * MAX_ZOOM:.0f}px"
@@ -214,7 +215,7 @@ def _deck(
 # --- one page of the no-JavaScript deck ----------------------------------------------------
 
 
-def _page(stepper: Stepper, title: str, k: int, predict: bool) -> str:
+def _page(stepper: Stepper, title: str, k: int, predict: bool, bars: WholeBars) -> str:
     """Step ``k`` as a page that needs no script: its bar, its line and the words under it."""
     step = stepper.steps[k - 1] if k else None
     total = len(stepper)
@@ -230,7 +231,7 @@ def _page(stepper: Stepper, title: str, k: int, predict: bool) -> str:
             f' data-kind="{step.kind}" data-node="{_attr(stepper.name(step.node))}"'
             f' data-target="{_attr("" if target is None else stepper.name(target))}"'
         )
-        text = _step_text(stepper, step, predict)
+        text = _step_text(stepper, step, predict, bars)
     classes = "slide opening" if step is None else f"slide {kind}-slide"
     return (
         f'<section class="{classes}" id="s{k}" data-step="{k}"{attrs}>'
@@ -256,17 +257,17 @@ def _bar(kind: str, phase: str, k: int, total: int) -> str:
     )
 
 
-def _step_text(stepper: Stepper, step: Step, predict: bool) -> str:
-    line = _line(step.equation, step.note)
-    words = f'<p class="caption">{words_html(caption(stepper, step))}</p>'
+def _step_text(stepper: Stepper, step: Step, predict: bool, bars: WholeBars) -> str:
+    line = _line(bars.html(step.equation), step.note)
+    words = f'<p class="caption">{words_html(caption(stepper, step), bars)}</p>'
     if predict and step.asks:  # the answer under a fold: no script needed to reveal it
-        question = _line(step.question, step.question_note)
+        question = _line(bars.html(step.question), step.question_note)
         return f"{question}<details><summary>reveal</summary>{line}{words}</details>"
     return line + words
 
 
-def _line(equation: str, note: str) -> str:
-    line = f'<span class="main">{escape(equation)}</span>'
+def _line(equation_html: str, note: str) -> str:
+    line = f'<span class="main">{equation_html}</span>'
     if note:
         line += f'<span class="note">{escape(f"   ({note})")}</span>'
     return f'<p class="eq">{line}</p>'

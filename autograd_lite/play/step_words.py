@@ -22,6 +22,7 @@ from __future__ import annotations
 from html import escape
 from typing import Any
 
+from ..drawing.notation import WholeBars
 from .step import FORWARD, SEED, Step, StepSource
 
 Words = list[tuple[str, bool]]
@@ -67,11 +68,18 @@ def plain(words: Words) -> str:
     return "".join(text for text, _ in words)
 
 
-def words_html(words: Words) -> str:
-    """The words as HTML: escaped text, names and formulas in ``<code>``."""
+def words_html(words: Words, bars: WholeBars | None = None) -> str:
+    """The words as HTML: escaped text, names and formulas in ``<code>``; with ``bars``
+    (``whole_bars``), a bar over a whole name a ``<span class="agl-over">``."""
+    html = escape if bars is None else bars.html
     return "".join(
-        f"<code>{escape(text)}</code>" if code else escape(text) for text, code in words if text
+        f"<code>{html(text)}</code>" if code else html(text) for text, code in words if text
     )
+
+
+def whole_bars(stepper: StepSource) -> WholeBars:
+    """Where the stepper's texts put a bar over a whole name (``bar(x1w1)``), for a page."""
+    return WholeBars(stepper.notation, [stepper.name(node) for node in stepper.order])
 
 
 def _forward(stepper: StepSource, step: Step) -> Words:
@@ -139,4 +147,4 @@ def _unique(nodes: Any) -> list[Any]:
     return out
 
 
-__all__ = ["Words", "caption", "opening", "plain", "words_html"]
+__all__ = ["Words", "caption", "opening", "plain", "whole_bars", "words_html"]

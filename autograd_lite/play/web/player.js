@@ -56,7 +56,24 @@
 
   function words(into, segments) {
     into.textContent = "";
-    segments.forEach(function (s) { into.appendChild(s[1] ? el("code", "", s[0]) : document.createTextNode(s[0])); });
+    segments.forEach(function (s) { into.appendChild(barred(s[1] ? el("code") : document.createDocumentFragment(), s[0])); });
+  }
+
+  // Text with a bar over a whole name, marked \u0098name\u009c (notation.WholeBars): the
+  // name goes in a span whose overline spans all of it; x̄ is a character of its own.
+  var BAR_MARK = /\u0098([^\u009c]*)\u009c/;
+
+  function barred(into, text) {
+    var parts = String(text).split(BAR_MARK);
+    parts.forEach(function (part, i) {
+      if (i % 2) { into.appendChild(el("span", "agl-over", part)); } else if (part) { into.appendChild(document.createTextNode(part)); }
+    });
+    return into;
+  }
+
+  // An element with text that may hold such bars.
+  function elBarred(tag, cls, text) {
+    return barred(el(tag, cls), text);
   }
 
   // Python's format(x, "g") for pen widths: six significant digits, no trailing zeros.
@@ -277,6 +294,7 @@
     this.table = buildTable(this.grads, this.data, this.deck ? 1 : 3);
     this.svg.addEventListener("click", function (e) { self.clickGraph(e); });
     root.addEventListener("keydown", function (e) { self.key(e); });
+    root.addEventListener("mousedown", function (e) { self.pressPlayer(e); });
     root.addEventListener("click", function (e) { self.clickPlayer(e); });
     if (!this.deck) { window.addEventListener("resize", function () { self.relayout(); }); }
     root.setAttribute("data-agl-ready", "");
@@ -390,13 +408,13 @@
       var said = asked ? story.question : story.line;
       var line = box.appendChild(el("p", "agl-line"));
       line.classList.toggle("agl-long", said[0].length > 52);
-      line.appendChild(el("span", "agl-eq", said[0]));
+      line.appendChild(elBarred("span", "agl-eq", said[0]));
       if (said[1]) { line.appendChild(el("span", "agl-note", "   (" + said[1] + ")")); }
     }
     var text = box.appendChild(el("p", "agl-words"));
     if (asked) {
       text.classList.add("agl-prompt");
-      text.textContent = this.prompt(story);
+      barred(text, this.prompt(story));
     } else {
       words(text, story.words);
     }
@@ -591,7 +609,7 @@
     var p = el("p", "agl-inspect-grad");
     var grad = asked ? "?" : gradAt(row, k);
     p.appendChild(el("span", "agl-label", "grad so far "));
-    p.appendChild(el("code", asked ? "asked" : "", row.bar + " = " + (grad === null ? "not computed yet" : grad)));
+    p.appendChild(elBarred("code", asked ? "asked" : "", row.bar + " = " + (grad === null ? "not computed yet" : grad)));
     return p;
   }
 
@@ -600,14 +618,14 @@
   function termsTable(row, k, asked) {
     var t = el("table", "agl-terms");
     var head = t.appendChild(el("thead")).appendChild(el("tr"));
-    ["step", "term", "", "", row.bar].forEach(function (h) { head.appendChild(el("th", "", h)); });
+    ["step", "term", "", "", row.bar].forEach(function (h) { head.appendChild(elBarred("th", "", h)); });
     var body = t.appendChild(el("tbody"));
     row.terms.forEach(function (term) {
       var now = term[0] === k, later = term[0] > k, hide = later || (now && asked);
       var tr = body.appendChild(el("tr", "agl-term" + (now ? " now" : (later ? " later" : " done"))));
       tr.setAttribute("data-step", String(term[0]));
       tr.appendChild(el("td", "agl-term-step", String(term[0])));
-      tr.appendChild(el("td", "agl-term-formula", term[1]));
+      tr.appendChild(elBarred("td", "agl-term-formula", term[1]));
       tr.appendChild(el("td", "agl-term-numbers", later || !term[2] ? "" : "= " + term[2]));
       tr.appendChild(el("td", "agl-term-value", later ? "" : "= " + (hide ? "?" : term[3])));
       tr.appendChild(el("td", "agl-term-sum", later ? "later" : (hide ? "?" : term[4])));
@@ -774,14 +792,28 @@
     }
   };
 
-  // --- the deck: full screen, deep links, clicks on either half, printing ----------------
+  // --- the deck: full screen, deep links, clicks, printing -----------------------------
+
+  // A click on a slide, each with one meaning: a node opens its contributions
+  // (clickGraph); anywhere else (the graph's background, the narration, the table)
+  // moves forward, or back on the slide's left third. A drag (one that selects text,
+  // or moves the mouse at all) moves nothing, and nor does a click on a control or
+  // in the open contributions.
+  var DRAG = 4;  // px the mouse may move between press and release and still click
+
+  Player.prototype.pressPlayer = function (e) {
+    this.pressed = e.button === 0 ? [e.clientX, e.clientY] : null;
+  };
 
   Player.prototype.clickPlayer = function (e) {
     if (!this.deck || e.button !== 0 || e.defaultPrevented) { return; }
-    if (e.target.closest("button, input, select, a, .agl-inspect, .agl-grads, .agl-story")) { return; }
+    if (e.target.closest("button, input, select, a, label, .agl-inspect")) { return; }
     if (window.getSelection && String(window.getSelection()) !== "") { return; }
+    var from = this.pressed;
+    this.pressed = null;
+    if (from && Math.abs(e.clientX - from[0]) + Math.abs(e.clientY - from[1]) > DRAG) { return; }
     var box = this.root.getBoundingClientRect();
-    if (e.clientX < box.left + box.width / 2) { this.back(); } else { this.next(); }
+    if (e.clientX < box.left + box.width / 3) { this.back(); } else { this.next(); }
   };
 
   Player.prototype.remember = function () {
