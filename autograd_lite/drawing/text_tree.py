@@ -61,7 +61,8 @@ def to_text(
     default). ``notation``: ``"unicode"`` (box-drawing lines, ``∂q/∂x``),
     ``"ascii"`` (``|--``, ``dq/dx``) or None (what ``sys.stdout`` can print).
     ``uncomputed``: values whose data is not computed yet (a ``Stepper`` in
-    the forward pass): their data reads ``data ?``.
+    the forward pass): their data reads ``data ?``, and so do the local
+    derivatives of the edges into them (their operation has not run).
 
     As ``draw``, it refuses (GraphTooLargeError, before any text is made)
     a graph of more than ``max_nodes`` values and operations (None: no
@@ -146,7 +147,8 @@ def _lines(
             if depth >= MAX_INDENT:  # no deeper indent: the depth is written instead
                 below = tail
             d = style["d"]
-            edge_text = f"      {d}{names[node]}/{d}{names[parent]} = {fmt(local)}"
+            shown = NOT_YET if id(node) in hidden else fmt(local)  # its rule has not run
+            edge_text = f"      {d}{names[node]}/{d}{names[parent]} = {shown}"
             stack.append((parent, tail + branch, below, edge_text, depth + 1))
     return lines
 

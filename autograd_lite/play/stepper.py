@@ -408,7 +408,8 @@ class Stepper:
     ) -> str:
         """The graph as an indented tree (``autograd_lite.to_text``) at this
         position: the data computed so far (``data ?`` for a value the
-        forward pass has not reached, as the player shows it), grads so far,
+        forward pass has not reached, and ``?`` for the local derivatives
+        into it, as the player shows them blank), grads so far,
         ``>`` before the current step's node and ``*`` before the node whose
         grad it just wrote, and with ``legend`` a last line saying so
         (``MARKS_LEGEND``). ``notation``: as the Stepper's own unless given
@@ -420,8 +421,8 @@ class Stepper:
         >>> s = Stepper(Value(2.0, label="x") * 3, notation="ascii")
         >>> print(s.to_text())
         n1 = x * c1   data ?   grad -
-        |-- x   input   data ?   grad -      dn1/dx = 3
-        `-- c1   constant   data ?   grad -      dn1/dc1 = 2
+        |-- x   input   data ?   grad -      dn1/dx = ?
+        `-- c1   constant   data ?   grad -      dn1/dc1 = ?
         key: > this step's node   * the grad it writes   ? not computed yet   - no grad yet
         >>> print(s.jump(5) and s.to_text(legend=False))
         > n1 = x * c1   data 6   grad 1

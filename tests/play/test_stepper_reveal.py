@@ -161,9 +161,11 @@ def test_at_step_0_the_steppers_tree_shows_no_minus_12_and_after_the_forward_pas
     s = lecture()
     assert "12" not in s.to_text() and "data −2" not in s.to_text()
     assert s.to_text().splitlines()[0] == "f = q * z   data ?   grad -"
+    assert "∂f/∂q = ?" in s.to_text() and "−4" not in s.to_text()  # z's value, as ∂f/∂q
     s.jump(3)  # q = x + y computed; z and f not yet
     text = s.to_text()
-    assert "> q = x + y   data 3   grad -" in text and "z   input   data ?" in text
+    assert "> q = x + y   data 3   grad -      ∂f/∂q = ?" in text
+    assert "x   input   data −2   grad -      ∂q/∂x = 1" in text and "z   input   data ?" in text
     assert "−12" not in text
     s.jump(5)
     assert s.to_text().splitlines()[0] == "> f = q * z   data −12   grad -"
