@@ -248,6 +248,27 @@ def part_one(timeout: float) -> None:
     print()
 
 
+def part_deck_and_player(repeat: int) -> None:
+    """What a lecturer waits for: the whole deck and the notebook player of an MLP."""
+    import nn
+    from autograd_lite.slides import slides_html
+
+    def graph() -> Any:
+        model = nn.MLP(2, [8, 8, 1], seed=0)
+        return nn.mse([model([2.0, -1.0])], [1.0])
+
+    steps = len(Stepper(graph()))
+    print(f"Deck and player: MLP(2, [8, 8, 1]) on one sample with MSE, {steps} steps")
+    print(f"{'what':<24}{'s':>10}{'MB':>8}")
+    for what, make in (
+        ("deck (slides_html)", lambda: slides_html(graph())),
+        ("player (_repr_html_)", lambda: Stepper(graph())._repr_html_()),
+    ):
+        seconds, html = median_time(make, repeat)
+        print(f"{what:<24}{seconds:>10.2f}{len(html) / 1e6:>8.1f}", flush=True)
+    print()
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--repeat", type=int, default=3, help="runs per measurement")
@@ -256,6 +277,7 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
 
     part_one(args.timeout)
+    part_deck_and_player(args.repeat)
     if args.skip_static:
         return 0
     print("Part 2: drawing and rendering MLP(2, [16, 16, 1]) on one sample")
