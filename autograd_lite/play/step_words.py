@@ -23,6 +23,7 @@ from html import escape
 from typing import Any
 
 from ..drawing.notation import WholeBars
+from .input_order import inputs_in_order
 from .step import FORWARD, SEED, Step, StepSource
 
 Words = list[tuple[str, bool]]
@@ -47,7 +48,7 @@ def caption(stepper: StepSource, step: Step) -> Words:
 def opening(stepper: StepSource) -> Words:
     """The words before the first step: the inputs, and how many steps of each pass."""
     total, forward = len(stepper), stepper.forward_count
-    inputs = [n for n in stepper.order if not n.parents and n.label]
+    inputs = inputs_in_order(stepper.order)  # parameters by layer, neuron and index
     words: Words = []
     if inputs:
         words.append(("Inputs: ", False))

@@ -5,6 +5,8 @@ from __future__ import annotations
 import nn
 from autograd_lite import parse
 from autograd_lite.play.input_order import inputs_in_order
+from autograd_lite.play.step_words import opening, plain
+from autograd_lite.play.stepper import Stepper
 
 
 def test_mlp_2_4_1_lists_x_then_layer_0_neuron_0_w0_w1_b_and_on_to_layer_1():
@@ -37,3 +39,13 @@ def test_micrograd_neuron_lists_x1_x2_w1_w2_b():
 def test_an_expression_without_parameters_keeps_the_graph_order():
     f = parse("q = x + y; f = q * z", x=-2, y=5, z=-4)["f"]
     assert [v.label for v in inputs_in_order(f.topological_order())] == ["x", "y", "z"]
+
+
+def test_the_opening_slide_lists_x_then_layer_0_neuron_0_w0_w1_b_then_layer_1():
+    loss = nn.mse([nn.MLP(2, [4, 1], activation="tanh", seed=0)([2.0, -1.0])], [1.0])
+    words = plain(opening(Stepper(loss)))
+    assert words.startswith(
+        "Inputs: x[0] = 2, x[1] = \u22121, L0.N0.w0 = 0.0889047, L0.N0.w1 = \u22120.0934122, "
+        "L0.N0.b = 0, L0.N1.w0 = 0.452847,"
+    )
+    assert words.index("L0.N3.b = 0") < words.index("L1.N0.w0") < words.index("L1.N0.b")
