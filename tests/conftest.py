@@ -76,6 +76,33 @@ def lecture_graph() -> Callable[[], Lecture]:
     return _lecture
 
 
+def _micrograd_neuron() -> Value:
+    """The "building micrograd" lecture's neuron o = tanh(x1 w1 + x2 w2 + b), with its names
+    as identifiers the notation bars (x1w1, x2w2)."""
+    from autograd_lite import Value
+
+    x1, x2 = Value(2.0, label="x1"), Value(0.0, label="x2")
+    w1, w2 = Value(-3.0, label="w1"), Value(1.0, label="w2")
+    b = Value(6.8813735870195432, label="b")
+    x1w1 = x1 * w1
+    x1w1.label = "x1w1"
+    x2w2 = x2 * w2
+    x2w2.label = "x2w2"
+    x1w1x2w2 = x1w1 + x2w2
+    x1w1x2w2.label = "x1w1 + x2w2"
+    n = x1w1x2w2 + b
+    n.label = "n"
+    o = n.tanh()
+    o.label = "o"
+    return o
+
+
+@pytest.fixture(scope="session")
+def micrograd_neuron() -> Callable[[], Value]:
+    """``micrograd_neuron()``: a new copy of the lecture's neuron each call, its output o."""
+    return _micrograd_neuron
+
+
 def unavailable(reason: str) -> None:
     """Skip, or fail when running in CI (where the browser must be there)."""
     if os.environ.get("CI", "").strip().lower() not in ("", "0", "false", "no"):

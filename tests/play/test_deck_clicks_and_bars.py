@@ -16,31 +16,13 @@ from pathlib import Path
 
 import pytest
 
-from autograd_lite import Value, parse
+from autograd_lite import parse
 from autograd_lite.drawing.notation import BAR_END, BAR_START
 from autograd_lite.play.slides import slides_html
 from autograd_lite.play.step_words import caption, plain, whole_bars
 from autograd_lite.play.stepper import Stepper
 
 pytestmark = pytest.mark.slow
-
-
-def neuron() -> Value:
-    """micrograd's neuron, with micrograd's names (as tests/drawing/test_notation.py)."""
-    x1, x2 = Value(2.0, label="x1"), Value(0.0, label="x2")
-    w1, w2 = Value(-3.0, label="w1"), Value(1.0, label="w2")
-    b = Value(6.8813735870195432, label="b")
-    x1w1 = x1 * w1
-    x1w1.label = "x1w1"
-    x2w2 = x2 * w2
-    x2w2.label = "x2w2"
-    x1w1x2w2 = x1w1 + x2w2
-    x1w1x2w2.label = "x1w1 + x2w2"
-    n = x1w1x2w2 + b
-    n.label = "n"
-    o = n.tanh()
-    o.label = "o"
-    return o
 
 
 def lecture() -> Stepper:
@@ -82,8 +64,10 @@ BARS = """box => [...box.querySelectorAll(".agl-over")].map(span => {
 })"""
 
 
-def test_in_chromium_one_bar_spans_x1w1_and_the_words_keep_their_spaces(browser, tmp_path):
-    s = Stepper(neuron(), notation="unicode")
+def test_in_chromium_one_bar_spans_x1w1_and_the_words_keep_their_spaces(
+    browser, tmp_path, micrograd_neuron
+):
+    s = Stepper(micrograd_neuron(), notation="unicode")
     step = s.steps[14]  # bar(x1w1) += bar(x1w1 + x2w2) · ∂(x1w1 + x2w2)/∂x1w1 = 0.5 · 1
     assert step.text.startswith("bar(x1w1) += bar(x1w1 + x2w2) · ")
     ctx, page, errors = open_deck(browser, slides_html(s), tmp_path, step=15)
@@ -110,8 +94,8 @@ def test_in_chromium_one_bar_spans_x1w1_and_the_words_keep_their_spaces(browser,
         ctx.close()
 
 
-def test_in_chromium_a_one_letter_bar_stays_x_bar(browser, tmp_path):
-    s = Stepper(neuron(), notation="unicode")
+def test_in_chromium_a_one_letter_bar_stays_x_bar(browser, tmp_path, micrograd_neuron):
+    s = Stepper(micrograd_neuron(), notation="unicode")
     ctx, page, errors = open_deck(browser, slides_html(s), tmp_path, step=19)
     try:
         line = page.locator(".agl-deck .agl-line")
