@@ -195,20 +195,3 @@ def test_the_package_docstring_draws_the_layers():
     for arrow in ("cli", "play", "drawing", "engine", "batched", "nn"):
         assert arrow in doc
     assert doc.count("──►") >= 4
-
-
-def test_importing_value_loads_only_the_engine_folder():
-    import json
-    import subprocess
-    import sys
-
-    probe = (
-        "from autograd_lite import Value\nValue(1.0) * 2\nimport sys, json\n"
-        "print(json.dumps(sorted(m for m in sys.modules if m.startswith(('autograd_lite', "
-        "'numpy', 'graphviz', 'nn')))))"
-    )
-    done = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=True)
-    loaded = json.loads(done.stdout)
-    assert "autograd_lite.engine.value" in loaded
-    beyond = [m for m in loaded if m not in ("autograd_lite", "autograd_lite.errors")]
-    assert [m for m in beyond if not m.startswith("autograd_lite.engine")] == []

@@ -36,6 +36,11 @@ def test_importing_value_loads_no_numpy_graphviz_parser_or_drawing_code():
     loaded = modules_after("from autograd_lite import Value\nValue(1.0) * 2")
     assert not [m for m in loaded if m.split(".")[0] in HEAVY]
     assert not [m for m in loaded if m in NOT_THE_ENGINE]
+    # nothing of the package beyond the engine folder, its face and its errors
+    ours = [m for m in loaded if m.split(".")[0] in ("autograd_lite", "nn")]
+    assert "autograd_lite.engine.value" in ours
+    beyond = [m for m in ours if m not in ("autograd_lite", "autograd_lite.errors")]
+    assert [m for m in beyond if not m.startswith("autograd_lite.engine")] == []
 
 
 def test_a_public_name_loads_its_module_on_first_use():
