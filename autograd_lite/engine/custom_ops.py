@@ -138,9 +138,8 @@ def _check_name(given: Any) -> str:
 
 
 # Names a Value answers to (v.data, v.grad, v.backward, ...): an op named so would read as one.
-_VALUE_ATTRIBUTES = frozenset(n for n in dir(Value) if not n.startswith("_")) | {
-    "data", "grad", "label", "parents", "op", "local_grads", "operation",
-}  # fmt: skip
+# dir(Value) lists its slots and properties too.
+_VALUE_ATTRIBUTES = frozenset(n for n in dir(Value) if not n.startswith("_"))
 
 
 def _domain_check(domain: Callable[..., Any], needs: str | None, arity: int) -> Check:
