@@ -17,7 +17,7 @@ property test holds ``backward`` to it.
 from __future__ import annotations
 
 import threading
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from typing import Any, NamedTuple
 
 from ..errors import describe
@@ -166,45 +166,51 @@ def _backward(root: Any, seed: float) -> None:
     if type(total) is not float:  # leaves holding Values from a create_graph pass
         total = _number(total)
     if total - total != 0.0:
-        _refuse_infinite_gradient(root, seed, interior, leaves)
+        _refuse_overflowed_gradient([*reversed(interior), *leaves], _grad_of, root, seed)
 
 
-def _refuse_infinite_gradient(root: Any, seed: Any, interior: list, leaves: list) -> None:
+def _grad_of(node: Any) -> Any:
+    return node._grad
+
+
+def _refuse_overflowed_gradient(
+    children_first: Sequence, grad_of: Callable[[Any], Any], root: Any, seed: Any
+) -> None:
     """Raise OverflowError naming where a gradient of finite numbers became inf or nan.
 
-    Nothing is raised for a nan or inf that came in (the root's data or the
-    seed is not finite: it flows on, as in numpy), or when only the check's
-    own sum overflowed.
+    ``children_first`` are the pass's nodes, each before its parents; ``grad_of``
+    gives a node's gradient (None: not reached). The first edge whose product of
+    finite numbers overflows is named, else the first node whose sum of finite
+    contributions did. Nothing is raised for a nan or inf that came in through
+    the data or the seed (it flows on, as in numpy), or when only a check's own
+    sum overflowed.
     """
-    if not (_finite(root.data) and _finite(seed)):
+    if not (_finite(_number(root.data)) and _finite(_number(seed))):
         return
-    for node in reversed(interior):  # children first: the first bad one is where it began
-        g = _number(node._grad)
-        if _finite(g):
-            for parent, local in zip(node.parents, node.local_grads):
-                if not _finite(g * local) and _finite(local):
-                    raise _overflowed(parent, node, g, local)
+    if not all(_finite(_number(node.data)) for node in children_first):
+        return
+    for node in children_first:
+        g = grad_of(node)
+        if g is None:
             continue
-        if all(_finite(p.data) for p in node.parents):
+        g = _number(g)
+        if not _finite(g):
             raise OverflowError(
-                f"backward: the gradient of {describe(node)} is {g!r}, though every "
-                "number in the graph is finite: the chain rule's sum overflowed there"
+                f"backward: the gradient of {describe(node)} is {g!r}, though every number "
+                "in the graph is finite: the sum of its contributions overflowed; rescale "
+                "the inputs or constants"
             )
-    bad = next((leaf for leaf in leaves if not _finite(_number(leaf._grad))), None)
-    if bad is not None and all(_finite(leaf.data) for leaf in leaves):
-        raise OverflowError(
-            f"backward: the gradient of {describe(bad)} is {_number(bad._grad)!r}, though "
-            "every number "
-            "in the graph is finite: the sum of its contributions overflowed"
-        )
+        for parent, local in zip(node.parents, node.local_grads):
+            if _finite(local) and not _finite(g * local):
+                raise _overflowed(parent, node, g, local)
 
 
 def _overflowed(parent: Any, child: Any, upstream: float, local: float) -> OverflowError:
     return OverflowError(
         f"backward: the gradient of {describe(parent)} overflowed: it gets "
         f"{upstream!r} * {local!r} (the gradient of {describe(child)} times d{child.op}/d"
-        f"{parent.label or 'input'}), which is too large for a float, though every number "
-        "in the graph is finite; rescale the inputs or constants"
+        f"{parent.label or 'input'}), which is {upstream * local!r}, too large for a float, "
+        "though every number in the graph is finite; rescale the inputs or constants"
     )
 
 
@@ -343,21 +349,11 @@ def gradients(root: Any, inputs: Sequence, math: Any = None) -> list:
 
 
 def check_finite_gradients(order: Sequence, grads: dict, root: Any, seed: Any) -> None:
-    """OverflowError naming the first node (from the root down) whose gradient of finite
-    numbers is inf or nan; nothing when a nan or inf came in through the data or seed."""
-    if not (_finite(_number(root.data)) and _finite(_number(seed))):
-        return
-    for node in reversed(order):
-        g = grads.get(node)
-        if g is None or _finite(_number(g)):
-            continue
-        if all(_finite(_number(p.data)) for p in order):
-            raise OverflowError(
-                f"backward: the gradient of {describe(node)} is {_number(g)!r}, though every "
-                "number in the graph is finite: the chain rule's product or sum overflowed "
-                "there; rescale the inputs or constants"
-            )
-        return
+    """OverflowError naming where a gradient of finite numbers in ``grads`` (``chain_rule``'s,
+    over ``order``) became inf or nan; nothing when a nan or inf came in through the data."""
+    total = sum(_number(g) for g in grads.values())
+    if total - total != 0.0:
+        _refuse_overflowed_gradient(order[::-1], grads.get, root, seed)
 
 
 def _number(x: Any) -> Any:
