@@ -116,7 +116,6 @@ def trace(
         raise TraceError("compile_batched() can't be called by a function it is tracing")
     inputs, flat_example = input_specs(fn, example)
     explicit = None if params is None else param_list(params)
-    given = explicit is not None
     with _TRACING:
         _this_thread.tracing = True
         try:
@@ -129,7 +128,7 @@ def trace(
             chosen &= {id(n) for n in check.order if n.operation is None}
         explicit = [p for p in candidates if id(p) in chosen]
     _compare(first, checks, explicit)
-    if given:
+    if params is not None:  # given by the caller, not chosen from the graph
         check_reached(explicit, first)
     return Traced(first, inputs, explicit)
 

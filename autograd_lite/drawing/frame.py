@@ -96,20 +96,8 @@ class Frame:
         }
 
 
-def frame_of(
-    scene: Scene,
-    *,
-    color: str | None = "role",
-    number_format: str | Any = None,
-    local_grads: bool = True,
-    highlight_nodes: Iterable[Any] = (),
-    highlight_edges: Iterable[tuple[Any, Any]] = (),
-    targets: Iterable[Any] = (),
-    not_computed: str = NOT_COMPUTED,
-    uncomputed: Iterable[Any] = (),
-    asked: Iterable[tuple[Any, str]] = (),
-) -> Frame:
-    """The scene as its graph is now (data, grads), with these marks.
+def frame_of(scene: Scene, **marks: Any) -> Frame:
+    """The scene as its graph is now (data, grads), with these marks (``dresser``'s keywords).
 
     ``color``, ``number_format``, ``local_grads``, ``highlight_nodes`` and
     ``highlight_edges`` are ``draw``'s options; ``targets`` are Values
@@ -127,11 +115,7 @@ def frame_of(
     >>> look.nodes["v2"].fields, look.nodes["v2"].asked, look.edges["e0"].label
     (('data ?', 'grad not computed'), 'data', '')
     """
-    looks = dresser(
-        scene, color=color, number_format=number_format, local_grads=local_grads,
-        highlight_nodes=highlight_nodes, highlight_edges=highlight_edges, targets=targets,
-        not_computed=not_computed, uncomputed=uncomputed, asked=asked,
-    )  # fmt: skip
+    looks = dresser(scene, **marks)
     nodes = {node_id: looks.node(node_id) for node_id in scene.nodes}
     edges = {edge_id: looks.edge(edge_id) for edge_id in scene.edges}
     return Frame(nodes, edges)
@@ -150,7 +134,7 @@ def dresser(
     uncomputed: Iterable[Any] = (),
     asked: Iterable[tuple[Any, str]] = (),
 ) -> Dresser:
-    """What ``frame_of`` makes a frame with (the same arguments): a ``Dresser`` that gives
+    """What ``frame_of`` makes a frame with (its keywords are these): a ``Dresser`` that gives
     the look of one node or edge at a time, so a frame can be made from the last one by
     redoing only the looks that changed (``frame_changes.py``)."""
     if color not in COLOR_MODES:
