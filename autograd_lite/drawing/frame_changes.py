@@ -156,12 +156,15 @@ class FrameSteps(Sequence[Frame]):
     ``changes[k]`` holds the looks frame k changes from frame k - 1
     (``changes[0]`` is frame 0 whole); ``questions[k]``, where there is
     one, the looks a predict-mode question frame changes from frame k - 1.
+    ``overlays[k]``, where there is one, the looks another view of position k
+    changes from frame k (a whole neuron's step highlighted, not its last edge).
     Made by ``add`` (from a ``FrameMaker``'s ``step`` and ``peek``).
     """
 
     def __init__(self) -> None:
         self.changes: list[Frame] = []
         self.questions: list[Frame | None] = []
+        self.overlays: dict[int, Frame] = {}
 
     def add(self, change: Frame, question: Frame | None = None) -> None:
         """Append the next frame's changes, and its question's (from the frame before)."""

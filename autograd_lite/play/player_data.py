@@ -53,6 +53,7 @@ from ..drawing.palette import (  # fmt: skip
     PEN,
 )
 from ..drawing.scene import Scene
+from .network_view import network_view, unit_rows
 from .step import BACKWARD, SEED, Step, StepSource
 from .step_words import Words, caption, opening, whole_bars
 
@@ -89,8 +90,9 @@ def player_data(
         raise ValueError("player_data needs one frame and one question (or None) per position")
     if not isinstance(start, int) or not 0 <= start <= len(stepper):
         raise ValueError(f"start must be a position from 0 to {len(stepper)}, got {start!r}")
+    overlays: dict[int, Any] = {}
     if isinstance(frames, FrameSteps):
-        base, steps, asked = _changes_of_steps(frames)
+        base, steps, asked, overlays = _changes_of_steps(frames)
     else:
         base, steps, asked = _changes_of_frames(frames, questions)
     bars = whole_bars(stepper)
@@ -109,6 +111,9 @@ def player_data(
         "story": [_opening(stepper)] + [_story(stepper, s, row_of, bars) for s in stepper.steps],
         "rows": rows,
         "ids": _drawn_rows(scene, row_of),
+        "by": getattr(stepper, "by", "edge"),
+        "coarse": [_coarse(c, overlays, bars, row_of) for c in getattr(stepper, "coarse", [])],
+        "network": network_view(stepper, row_of),
     }
 
 
@@ -124,19 +129,23 @@ def _changes_of_frames(
     return looks[0], steps, asked
 
 
-def _changes_of_steps(frames: FrameSteps) -> tuple[dict, list, list]:
-    """The same from frames kept as changes: only the looks a step changes are encoded."""
+def _changes_of_steps(frames: FrameSteps) -> tuple[dict, list, list, dict]:
+    """The same from frames kept as changes: only the looks a step changes are encoded;
+    and each overlay (``FrameSteps.overlays``) as changes from its position's frame."""
     now = encoded(frames.changes[0])
     base = {part: dict(looks) for part, looks in now.items()}
     steps: list[Any] = [None]
     asked: list[Any] = [None]  # position 0 asks nothing
-    for change, question in zip(frames.changes[1:], frames.questions[1:]):
+    overlays: dict[int, Any] = {}
+    for k, (change, question) in enumerate(zip(frames.changes[1:], frames.questions[1:]), 1):
         asked.append(None if question is None else changed(now, encoded(question)))
         step = changed(now, encoded(change))
         for part, looks in step.items():
             now[part].update(looks)
         steps.append(step)
-    return base, steps, asked
+        if k in frames.overlays:
+            overlays[k] = changed(now, encoded(frames.overlays[k]))
+    return base, steps, asked, overlays
 
 
 def changed(now: dict, some: dict) -> dict[str, dict[str, list[Any]]]:
@@ -242,6 +251,23 @@ def _story(
         "words": [[mark(text), code] for text, code in _segments(caption(stepper, step))],
         "node": row_of[id(step.node)],
         "target": -1 if target is None else row_of[id(target)],
+    }
+
+
+def _coarse(c: Any, overlays: dict[int, Any], bars: WholeBars, row_of: dict[int, int]) -> dict[str, Any]:
+    """A coarse step (``coarse_steps.CoarseStep``): where it starts and stops, what it says,
+    and the looks that highlight all of it (over the frame of its last edge step)."""
+    return {
+        "start": c.start,
+        "stop": c.stop,
+        "kind": c.kind,
+        "title": c.title,
+        "lines": [bars.marked(line) for line in c.lines],
+        "matrices": list(c.matrices),
+        "why": c.why,
+        "look": overlays.get(c.stop),
+        "units": unit_rows(c.unit, row_of),
+        "sample": getattr(c.unit, "sample", 0),
     }
 
 

@@ -85,6 +85,7 @@ def slides_html(
     number_format: str | Callable[[float], str] | None = None,
     predict: bool = False,
     close_up: bool = False,
+    by: str | None = None,
     max_steps: int | None = DEFAULT_MAX_STEPS,
     timeout: float | None = DEFAULT_TIMEOUT,
     progress: bool | None = None,
@@ -98,7 +99,10 @@ def slides_html(
     format and notation apply) is put back at the position it had.
     ``predict``: each step's number is hidden until the next key (or
     Enter) reveals it. ``close_up``: a graph too big to read whole opens at
-    its own size, following the step (Z toggles it). ``options`` go to
+    its own size, following the step (Z toggles it). ``by``: ``"edge"``
+    (the default), or ``"neuron"`` / ``"layer"`` for a network: a slide per
+    neuron or layer, each opening into its edge steps (O); printed, a page
+    per slide. ``options`` go to
     ``draw`` (``rankdir="TB"``, ``color="grad"``, ``scale=2``...), over
     ``PROJECTOR``.
 
@@ -117,9 +121,13 @@ def slides_html(
     if isinstance(graph, Stepper):
         if digits is not None or number_format is not None:
             raise ValueError("a Stepper has its own number format; give digits to the Stepper")
+        if by is not None and by != graph.by:
+            raise ValueError(f"this Stepper steps by {graph.by!r}; make it with by={by!r}")
         stepper = graph
     else:
-        stepper = Stepper(graph, digits, number_format=number_format, notation="unicode")
+        stepper = Stepper(
+            graph, digits, number_format=number_format, notation="unicode", by=by or "edge"
+        )
     check_steps(stepper, max_steps, "the deck")
     start = stepper.position if graph is stepper else len(stepper)
     budget = Budget(timeout, "making the slides")

@@ -82,6 +82,8 @@ from ..drawing.number_format import NumberFormat, number_format
 from ..drawing.scene import DEFAULT_MAX_NODES
 from ..engine import backprop, ops
 from ..engine.op_record import Op
+from .coarse_steps import LEVELS, CoarseStep, coarse_steps
+from .network_units import backward_order, grouped_order, layer_units, neuron_units
 from .step import (
     BACKWARD,
     FORWARD,
@@ -144,23 +146,43 @@ class Stepper:
         *,
         number_format: str | Callable[[float], str] | None = None,
         notation: str | Notation | None = None,
+        by: str = "edge",
     ) -> None:
         if not hasattr(root, "parents") or not hasattr(root, "local_grads"):
             raise TypeError(f"Stepper() takes a Value, got {type(root).__name__}")
+        if by not in LEVELS:
+            raise ValueError(f"by must be one of {', '.join(map(repr, LEVELS))}, got {by!r}")
         self.root = root
+        self.by = by
         self.notation: Notation = _notation(notation)
         self.format: NumberFormat = _format(digits, number_format, self.notation)
         self.digits = digits
         self.order: list[Any] = list(root.topological_order())
-        self.names: dict[Any, str] = node_names(self.order)
+        self.names: dict[Any, str] = node_names(self.order)  # the same names at every level
         check_graph_text(self.order, self.names, printed=True)  # every text shows them
+        units = self._units(by)
         self._by_name = {name: node for node, name in self.names.items()}
         self.steps: list[Step] = self._forward_steps() + self._backward_steps()
+        self.coarse: list[CoarseStep] = [] if by == "edge" else coarse_steps(self, units)
+        self._stops = {c.stop: c for c in self.coarse}
+        self._opened = False  # a coarse step opened into its edge steps
         self.position = 0
         self._scenes: dict[tuple, Any] = {}
         self._layouts: dict[tuple, Any] = {}
         for node in self.order:
             node.grad = None
+
+    def _units(self, by: str) -> list[Any]:
+        """The neurons or layers to step by (none for ``by="edge"``); puts ``order`` in
+        the order that keeps each together."""
+        self._walk_order = self.order
+        if by == "edge":
+            return []
+        neurons = neuron_units(self.order)
+        units = neurons if by == "neuron" else layer_units(neurons)
+        self.order = grouped_order(self.order, units)
+        self._walk_order = backward_order(self.order, units)
+        return units
 
     # --- names and numbers ----------------------------------------------
 
@@ -235,7 +257,7 @@ class Stepper:
             f"{n.local(r, 'v')} for each node v",
         )
         steps = [seed]
-        for c in backprop.walk(self.order, root):
+        for c in backprop.walk(self._walk_order, root):
             index += 1
             steps.append(self._backward_step(index, c))
         return steps
@@ -292,35 +314,101 @@ class Stepper:
         """How many of the steps belong to the forward pass."""
         return len(self.order)
 
-    def next(self) -> Step | None:
-        """Take the next step and return it; at the end, stay and return None."""
+    def next(self) -> Any:
+        """Take the next step and return it; at the end, stay and return None.
+
+        With ``by="neuron"`` or ``"layer"`` the next step is a whole
+        ``CoarseStep`` (returned), unless one is open (``open``): then its
+        next edge step.
+        """
         if self.at_end:
             return None
-        step = self.steps[self.position]
-        if step.target is not None:
-            step.target.grad = step.grad_after
-        self.position += 1
-        return step
+        if self.coarse and (self.position in self._stops or self.position == 0):
+            self._opened = False  # the next coarse step, whole (an open one closes)
+            self._walk_to(self._next_stop())
+            return self.shown
+        self._take()
+        self._opened = self.position in self._stops  # the open step's last edge step
+        return self.shown
 
-    def back(self) -> Step | None:
-        """Undo the last step (restoring the grad it wrote); return the new current step."""
+    def back(self) -> Any:
+        """Undo the last step (restoring the grads it wrote); return what now shows.
+
+        By neuron or layer: back over the whole coarse step, or one edge step
+        inside an open one."""
         if self.position == 0:
             return None
-        step = self.steps[self.position - 1]
-        if step.target is not None:
-            step.target.grad = step.grad_before
-        self.position -= 1
+        if self.coarse and not self._inside():
+            self._opened = False
+            self._walk_to(self.shown.start)
+            return self.shown
+        self._untake()
+        if self.position in self._stops or self.position == 0:
+            self._opened = False  # back at the start of the open step: it closes
+        return self.shown
+
+    def open(self) -> Step | None:
+        """Open the coarse step shown into its edge steps: go to its first edge step.
+
+        >>> import nn
+        >>> s = Stepper(nn.Neuron(2, seed=0)([1.0, 2.0]), by="neuron", notation="ascii")
+        >>> s.next().title, s.next().title, s.open().index, s.header()
+        ('inputs', 'neuron', 3, '[2/3 - 1/8] forward:')
+        """
+        shown = self.shown
+        if not isinstance(shown, CoarseStep):
+            return None
+        self._walk_to(shown.start + 1)
+        self._opened = True
         return self.current
 
     def jump(self, position: int) -> Step | None:
         """Go to ``position`` (0 to ``len(self)``), one step at a time."""
         if not isinstance(position, int) or not 0 <= position <= len(self.steps):
             raise IndexError(f"position must be between 0 and {len(self.steps)}, got {position!r}")
-        while self.position < position:
-            self.next()
-        while self.position > position:
-            self.back()
+        self._walk_to(position)
+        self._opened = False
         return self.current
+
+    @property
+    def shown(self) -> Any:
+        """What this position shows: the ``CoarseStep`` that ends here (by neuron or
+        layer, unless open), else the edge step taken last; None at the start."""
+        if self.coarse and not self._opened and self.position in self._stops:
+            return self._stops[self.position]
+        return self.current
+
+    @property
+    def current_coarse(self) -> CoarseStep | None:
+        """The coarse step the current edge step belongs to (None by edge, or at the start)."""
+        if not self.coarse or self.position == 0:
+            return None
+        return next(c for c in self.coarse if c.start < self.position <= c.stop)
+
+    def _inside(self) -> bool:
+        """Whether an open coarse step is being walked edge by edge."""
+        return self._opened or self.position not in self._stops and self.position != 0
+
+    def _next_stop(self) -> int:
+        return next(c.stop for c in self.coarse if c.stop > self.position)
+
+    def _walk_to(self, position: int) -> None:
+        while self.position < position:
+            self._take()
+        while self.position > position:
+            self._untake()
+
+    def _take(self) -> None:
+        step = self.steps[self.position]
+        if step.target is not None:
+            step.target.grad = step.grad_after
+        self.position += 1
+
+    def _untake(self) -> None:
+        step = self.steps[self.position - 1]
+        if step.target is not None:
+            step.target.grad = step.grad_before
+        self.position -= 1
 
     def reset(self) -> None:
         """Back to the start: no step taken, no grad computed."""
@@ -333,15 +421,32 @@ class Stepper:
     # --- showing ------------------------------------------------------------
 
     def header(self, step: Step | None = None) -> str:
-        """``[3/10] forward:`` for a step (default: the current one)."""
+        """``[3/10] forward:`` for a step (default: what the position shows); by neuron or
+        layer ``[4/11] backward, neuron L0.N1:``, and inside an open one ``[4/11 · 2/9]``."""
+        if step is None and self.coarse:
+            return self._coarse_header()
         step = self.current if step is None else step
         if step is None:
             return f"[0/{len(self.steps)}]"
         phase = "forward" if step.kind == FORWARD else "backward"
         return f"[{step.index}/{len(self.steps)}] {phase}:"
 
+    def _coarse_header(self) -> str:
+        shown, total = self.shown, len(self.coarse)
+        if shown is None:
+            return f"[0/{total}]"
+        if isinstance(shown, CoarseStep):
+            return f"[{shown.index}/{total}] {shown.kind}, {shown.title}:"
+        c = self.current_coarse
+        dot = "·" if self.notation.unicode else "-"
+        phase = "forward" if shown.kind == FORWARD else "backward"
+        return f"[{c.index}/{total} {dot} {self.position - c.start}/{c.stop - c.start}] {phase}:"
+
     def narration(self) -> str:
-        """Every step, numbered, under ``forward pass`` and ``backward pass``."""
+        """Every step, numbered, under ``forward pass`` and ``backward pass`` (by neuron or
+        layer: every coarse step, its lines under it)."""
+        if self.coarse:
+            return self._coarse_narration()
         width = len(str(len(self.steps))) + 2
         lines = ["forward pass"]
         for step in self.steps:
@@ -350,6 +455,18 @@ class Stepper:
             lines.append(f"{step.index:>{width}}. {step.text}")
             if step.why:
                 lines.append(" " * (width + 2) + step.why)
+        return "\n".join(lines)
+
+    def _coarse_narration(self) -> str:
+        width = len(str(len(self.coarse))) + 2
+        lines = [f"forward pass, by {self.by}"]
+        for c in self.coarse:
+            if c.kind == BACKWARD and lines[-1].startswith(" ") and "backward pass" not in lines:
+                lines.append(f"backward pass, by {self.by}")
+            lines.append(f"{c.index:>{width}}. {c.title}")
+            lines += [" " * (width + 2) + line for line in c.lines + c.matrices]
+        if self.coarse[0].why or any(c.why for c in self.coarse):
+            lines.append(f"({next(c.why for c in self.coarse if c.why)})")
         return "\n".join(lines)
 
     def rows(self) -> list[tuple[str, str, float, float | None]]:
@@ -365,15 +482,11 @@ class Stepper:
         forward pass has not computed yet, ``-`` a grad not computed yet.
         With ``marks``, ``>`` marks the current step's node and ``*`` the
         node whose grad it just wrote (``MARKS_LEGEND`` says so in a line)."""
-        step = self.current if marks else None
+        marked = self._text_marks() if marks else {}
         rows = [("", "node", "op", "data", "grad")]
         waiting = {id(node) for node in self.order[self.position :]}  # not computed yet
         for node, (name, op, data, grad) in zip(self.order, self.rows()):
-            mark = ""
-            if step is not None and node is step.node:
-                mark = ">"
-            if step is not None and node is step.target and step.kind == BACKWARD:
-                mark = "*"
+            mark = marked.get(node, "")
             shown = "-" if grad is None else self.number(grad)
             value = NOT_YET if id(node) in waiting else self.number(data)
             rows.append((mark, name, op, value, shown))
@@ -391,7 +504,14 @@ class Stepper:
         return "\n".join(lines)
 
     def highlights(self) -> tuple[list[Any], list[tuple[Any, Any]]]:
-        """The nodes and ``(parent, child)`` edges the current step is about."""
+        """The nodes and ``(parent, child)`` edges the current step is about (by neuron
+        or layer: every node and edge of the coarse step shown)."""
+        shown = self.shown
+        if isinstance(shown, CoarseStep):
+            return shown.nodes, shown.edges
+        return self._edge_highlights()
+
+    def _edge_highlights(self) -> tuple[list[Any], list[tuple[Any, Any]]]:
         step = self.current
         if step is None:
             return [], []
@@ -431,12 +551,7 @@ class Stepper:
         """
         from ..drawing.text_tree import to_text
 
-        step = self.current
-        marks: dict[Any, str] = {}
-        if step is not None:
-            marks[step.node] = ">"
-            if step.kind == BACKWARD:
-                marks[step.parent] = "*"
+        marks = self._text_marks()
         form = self.notation if notation is None else _notation(notation)
         tree = to_text(
             self.root,
@@ -448,6 +563,21 @@ class Stepper:
             uncomputed=self.order[self.position :],
         )
         return f"{tree}\n{MARKS_LEGEND}" if legend else tree
+
+    def _text_marks(self) -> dict[Any, str]:
+        """``>`` on the nodes the step shown is about, ``*`` on those whose grads it writes."""
+        shown = self.shown
+        if isinstance(shown, CoarseStep):
+            marks = {node: ">" for node in shown.nodes}
+            if shown.kind == BACKWARD:
+                marks.update({node: "*" for node in shown.targets})
+            return marks
+        if shown is None:
+            return {}
+        marks = {shown.node: ">"}
+        if shown.kind == BACKWARD:
+            marks[shown.parent] = "*"
+        return marks
 
     # --- pictures -------------------------------------------------------------
 
@@ -561,14 +691,18 @@ class Stepper:
                 checking(position)
             asked = self._asking(maker.peek) if questions and position else None
             out.add(maker.step(**self._marks()), asked)
+            if position in self._stops:  # the coarse step that ends here, highlighted whole
+                out.overlays[position] = maker.peek(**self._marks(coarse=True))
         return out
 
-    def _marks(self) -> dict[str, Any]:
-        """``frame_of``'s marks where the stepper stands: the step's nodes, edges and target,
-        and the values the forward pass has not computed yet."""
+    def _marks(self, coarse: bool = False) -> dict[str, Any]:
+        """``frame_of``'s marks where the stepper stands: the edge step's nodes, edges and
+        target (``coarse``: the coarse step's), and the values not computed yet."""
         step = self.current
-        nodes, edges = self.highlights()
+        nodes, edges = self.highlights() if coarse else self._edge_highlights()
         targets = [] if step is None or step.target is None else [step.target]
+        if coarse and isinstance(self.shown, CoarseStep):
+            targets = self.shown.targets
         return {"highlight_nodes": nodes, "highlight_edges": edges, "targets": targets,
                 "uncomputed": self.order[self.position :]}  # fmt: skip
 
@@ -589,13 +723,14 @@ class Stepper:
 
     def _visiting(self, positions: Any) -> Any:
         """Each of ``positions`` in turn (the stepper stands there), then back where it was."""
-        start = self.position
+        start, opened = self.position, self._opened
         try:
             for position in positions:
                 self.jump(position)
                 yield position
         finally:
             self.jump(start)
+            self._opened = opened
 
     def _look(self, position: int, question: bool, options: dict) -> Any:
         """The frame at ``position`` (the stepper stands there); asked: its question frame."""

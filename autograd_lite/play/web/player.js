@@ -25,6 +25,9 @@
     zoom: "M6.5 1a5.5 5.5 0 1 0 3.16 10l3.92 3.92 1.42-1.42-3.92-3.92A5.5 5.5 0 0 0 6.5 1zm0 2a3.5 3.5 0 1 1 0 7 3.5 3.5 0 0 1 0-7z"
   };
   var CLOSE_SCALE = 1;  // up close (Z): one unit of the drawing per pixel, its own size
+  var READABLE = 18;  // px: the smallest graph text up close in a network's detail
+  var OVERVIEW_FONT = [12, 20];  // px: the overview's text, smallest and largest
+  var MOVE_MS = 300;  // the detail's move to the next step (none under reduced motion)
   var CLOSE_MARGIN = 24;  // units kept around the step's nodes when they fit
   var NOTEBOOK_CLOSE_HEIGHT = 480;  // px: a notebook player's picture up close, at most
 
@@ -214,6 +217,15 @@
     this.inspected = -1;
     this.timer = null;
     this.speed = 1;
+    this.coarse = data.coarse || [];
+    this.stopOf = {};  // a coarse step's last position -> its index
+    for (var c = 0; c < this.coarse.length; c++) { this.stopOf[this.coarse[c].stop] = c; }
+    this.opened = false;  // at a coarse step's last position: showing its last edge step
+    this.closeScale = CLOSE_SCALE;
+    if (data.network) {  // two levels: the network's overview beside the graph up close
+      this.close = true;
+      this.closeScale = Math.max(CLOSE_SCALE, READABLE / smallestFont(this.svg));
+    }
     this.build();
     this.paintAll();
     this.go(data.start, data.predict && this.deck && this.asks(data.start));
@@ -223,20 +235,35 @@
     return this.data.predict && k > 0 && this.data.story[k].question !== null;
   };
 
-  // Go to position k; with `ask`, show its question first (predict mode).
-  Player.prototype.go = function (k, ask) {
+  // The coarse step (by neuron or layer) shown whole at position k, or null.
+  Player.prototype.coarseAt = function (k, opened) {
+    var c = this.stopOf[k];
+    return c === undefined || opened ? null : this.coarse[c];
+  };
+
+  // Whether an open coarse step is being walked edge by edge.
+  Player.prototype.inside = function () {
+    return this.coarse.length > 0 && (this.opened || (this.pos > 0 && this.stopOf[this.pos] === undefined));
+  };
+
+  // Go to position k; with `ask`, show its question first (predict mode). By neuron
+  // or layer, a coarse step's last position shows the whole step unless `opened`.
+  Player.prototype.go = function (k, ask, opened) {
     k = Math.max(0, Math.min(this.data.steps, k));
-    ask = Boolean(ask) && this.asks(k);
+    var whole = this.coarseAt(k, opened);
+    ask = Boolean(ask) && !whole && this.asks(k);
     var touched = {};
     this.frames.seek(ask ? k - 1 : k, touched);
     this.markOverlay(touched);
-    this.frames.overlay = ask ? this.data.questions[k] : null;
+    this.frames.overlay = ask ? this.data.questions[k] : (whole ? whole.look : null);
     this.markOverlay(touched);
     this.pos = k;
+    this.opened = Boolean(opened) && this.stopOf[k] !== undefined;
     this.asked = ask;
     this.paint(touched);
     this.update();
-    if (this.close) { this.follow(); }
+    if (this.close) { this.follow(true); }
+    if (this.overview) { this.updateOverview(); }
   };
 
   Player.prototype.markOverlay = function (touched) {
@@ -247,12 +274,33 @@
 
   Player.prototype.next = function () {
     if (this.asked) { this.reveal(); return; }
-    if (this.pos < this.data.steps) { this.go(this.pos + 1, true); }
+    if (this.pos >= this.data.steps) { return; }
+    if (!this.coarse.length) { this.go(this.pos + 1, true); return; }
+    if (this.inside() && !this.opened) { this.go(this.pos + 1, true, true); return; }
+    var k = this.pos + 1;  // the next coarse step, whole
+    while (this.stopOf[k] === undefined && k < this.data.steps) { k++; }
+    this.go(k, false, false);
   };
 
-  // Back from a question or an answer alike: the step before, answered.
+  // Back from a question or an answer alike: the step before, answered. By neuron or
+  // layer, the coarse step before (or the edge step before, inside an open one).
   Player.prototype.back = function () {
-    this.go(this.pos - 1, false);
+    if (!this.coarse.length) { this.go(this.pos - 1, false); return; }
+    if (this.inside()) {
+      var k = this.pos - 1;
+      this.go(k, false, k > 0 && this.stopOf[k] === undefined);
+      return;
+    }
+    var c = this.coarseAt(this.pos, false);
+    this.go(c ? c.start : this.pos - 1, false, false);
+  };
+
+  // Open the coarse step shown into its edge steps (O, or its button).
+  Player.prototype.open = function () {
+    var c = this.coarseAt(this.pos, this.opened);
+    if (!c || this.pos === 0) { return; }
+    this.stop();
+    this.go(c.start + 1, true, true);
   };
 
   Player.prototype.reveal = function () {
@@ -290,6 +338,7 @@
     this.inspector.hidden = true;
     (this.deck ? root.querySelector(".agl-graph") : this.grads.parentNode).appendChild(this.inspector);
     this.buildScrubber();
+    this.buildOverview();
     this.settle();
     this.table = buildTable(this.grads, this.data, this.deck ? 1 : 3);
     this.svg.addEventListener("click", function (e) { self.clickGraph(e); });
@@ -309,6 +358,7 @@
       self.table = buildTable(self.grads, self.data, 3);
       updateTable(self.table, self.data, self.pos, self.asked);
       self.follow();
+      if (self.overview) { self.overview.sample = -1; self.updateOverview(); }
     }, 150);
   };
 
@@ -380,10 +430,13 @@
 
   Player.prototype.update = function () {
     var k = this.pos, n = this.data.steps, story = this.data.story[k];
+    var whole = this.coarseAt(k, this.opened);
     var phase = story.kind === "start" ? "start" : (story.kind === "forward" ? "forward" : "backward");
+    if (whole) { phase = whole.kind; }
     this.phase.className = "agl-phase " + phase;
     this.phase.textContent = phase === "start" ? "overview" : phase + " pass";
-    this.counter.textContent = k + " / " + n;
+    this.counter.textContent = this.count(k, whole);
+    this.root.setAttribute("data-coarse", whole ? String(this.stopOf[k] + 1) : "");
     this.scrub.value = String(k);
     this.buttons.back.disabled = k === 0 && !this.asked;
     this.buttons.first.disabled = k === 0;
@@ -392,10 +445,42 @@
     if (this.revealButton) { this.revealButton.disabled = !this.asked; }
     this.root.setAttribute("data-step", String(k));
     this.root.classList.toggle("agl-asking", this.asked);
-    this.showStory(story);
+    if (whole) { this.renderCoarse(this.story, whole); } else { this.showStory(story); }
     updateTable(this.table, this.data, k, this.asked);
     this.showInspector();
     if (this.deck) { this.remember(); }
+  };
+
+  // The counter: "k / n" by edge; by neuron or layer "3 / 11", and "3 / 11 · 2/9"
+  // inside an open coarse step.
+  Player.prototype.count = function (k, whole) {
+    if (!this.coarse.length) { return k + " / " + this.data.steps; }
+    var total = this.coarse.length;
+    if (k === 0) { return "0 / " + total; }
+    if (whole) { return (this.stopOf[k] + 1) + " / " + total; }
+    var c = 0;
+    while (this.coarse[c].stop < k) { c++; }
+    var within = this.coarse[c];
+    return (c + 1) + " / " + total + " · " + (k - within.start) + "/" + (within.stop - within.start);
+  };
+
+  // A coarse step: its title, its lines with the numbers, its matrices, a button that
+  // opens it into its edge steps.
+  Player.prototype.renderCoarse = function (box, c, printed) {
+    var self = this;
+    box.textContent = "";
+    var head = box.appendChild(el("p", "agl-line agl-coarse-title"));
+    head.appendChild(el("span", "agl-eq", c.title));
+    head.appendChild(el("span", "agl-note", "   (" + c.kind + ", by " + this.data.by + ")"));
+    c.lines.forEach(function (line) { box.appendChild(elBarred("p", "agl-coarse-line", line)); });
+    if (c.matrices.length) { box.appendChild(el("pre", "agl-matrix", c.matrices.join("\n"))); }
+    if (c.why) { box.appendChild(el("p", "agl-words agl-why", c.why)); }
+    if (printed) { return; }
+    var n = c.stop - c.start;
+    var open = box.appendChild(el("button", "agl-open", "\u25b8 open: its " + n + " edge step" + (n === 1 ? "" : "s") + " (O)"));
+    open.type = "button";
+    open.addEventListener("mousedown", function (e) { e.preventDefault(); });
+    open.addEventListener("click", function () { self.open(); self.root.focus(); });
   };
 
   Player.prototype.showStory = function (story) {
@@ -435,6 +520,7 @@
       self.renderStory(probe.appendChild(el("div", "agl-story")), story, false);
       if (self.asks(k)) { self.renderStory(probe.appendChild(el("div", "agl-story")), story, true); }
     });
+    this.coarse.forEach(function (c) { self.renderCoarse(probe.appendChild(el("div", "agl-story")), c); });
     var tallest = 0;
     for (var c = probe.firstChild; c; c = c.nextSibling) { tallest = Math.max(tallest, c.offsetHeight); }
     probe.parentNode.removeChild(probe);
@@ -692,8 +778,9 @@
   // Up close, a window of the drawing the shape of its box, at CLOSE_SCALE, around
   // this step's highlighted nodes (or its target, if they don't all fit); else all of it.
   // A drawing that already shows at least that size is left whole.
-  Player.prototype.follow = function () {
-    var whole = this.wholeView;
+  Player.prototype.follow = function (moving) {
+    var whole = this.wholeView, before = moving ? viewOf(this.svg) : null;
+    var CLOSE_SCALE = this.closeScale;
     if (this.wholeAttr) { this.svg.setAttribute("viewBox", this.wholeAttr); }
     if (!this.deck) { this.svg.style.height = ""; }
     var box = this.svg.getBoundingClientRect();
@@ -711,7 +798,142 @@
     if (!spot) { return; }
     var x = within(spot[0] - w / 2, whole[0], whole[2], w);
     var y = within(spot[1] - h / 2, whole[1], whole[3], h);
-    setView(this.svg, [x, y, w, h].map(function (v) { return Number(v.toFixed(2)); }));
+    var view = [x, y, w, h].map(function (v) { return Number(v.toFixed(2)); });
+    if (before && this.data.network) { this.move(before, view); } else { setView(this.svg, view); }
+  };
+
+  // The detail's window slides from one step's spot to the next (instantly when the
+  // reader asks for reduced motion, or when it does not move).
+  Player.prototype.move = function (from, to) {
+    var svg = this.svg, self = this;
+    var still = window.matchMedia && window.matchMedia("(prefers-reduced-motion: reduce)").matches;
+    if (this.moving) { cancelAnimationFrame(this.moving); this.moving = null; }
+    if (still || !window.requestAnimationFrame || from.join() === to.join()) { setView(svg, to); return; }
+    setView(svg, from);
+    var t0 = null;
+    var frame = function (now) {
+      if (t0 === null) { t0 = now; }
+      var t = Math.min(1, (now - t0) / MOVE_MS), e = t * t * (3 - 2 * t);
+      setView(svg, from.map(function (v, i) { return Number((v + (to[i] - v) * e).toFixed(2)); }));
+      self.moving = t < 1 ? requestAnimationFrame(frame) : null;
+    };
+    this.moving = requestAnimationFrame(frame);
+  };
+
+  // The smallest font size in the drawing, in its own units.
+  function smallestFont(svg) {
+    var least = Infinity;
+    svg.querySelectorAll("text").forEach(function (t) {
+      var size = parseFloat(t.getAttribute("font-size") || "");
+      if (size > 0) { least = Math.min(least, size); }
+    });
+    return isFinite(least) ? least : READABLE;
+  }
+
+  // --- the overview (by neuron or layer): the network as the lectures draw it ---------
+
+  Player.prototype.buildOverview = function () {
+    if (!this.data.network) { return; }
+    var graph = this.root.querySelector(".agl-graph");
+    this.root.classList.add("agl-network", "agl-by-" + this.data.by);
+    this.overview = { box: graph.parentNode.insertBefore(el("div", "agl-overview"), graph), sample: -1 };
+  };
+
+  // The sample the position is about: its coarse step's, else the one shown last.
+  Player.prototype.sampleAt = function (k) {
+    var c = 0;
+    while (c < this.coarse.length && this.coarse[c].stop < k) { c++; }
+    var s = c < this.coarse.length ? this.coarse[c].sample : 0;
+    return s > 0 ? s - 1 : Math.max(this.overview.sample, 0);
+  };
+
+  // The rows of the neurons the position is about (its coarse step's units).
+  Player.prototype.unitsAt = function (k) {
+    if (k === 0) { return []; }
+    var c = 0;
+    while (c < this.coarse.length && this.coarse[c].stop < k) { c++; }
+    return c < this.coarse.length ? this.coarse[c].units : [];
+  };
+
+  Player.prototype.drawOverview = function (sample) {
+    var ov = this.overview, net = this.data.network, s = net.samples[sample];
+    var W = ov.box.clientWidth, H = ov.box.clientHeight;
+    ov.box.textContent = "";
+    ov.sample = sample;
+    ov.nodes = {};
+    ov.edges = {};
+    if (W <= 0 || H <= 0) { return; }
+    var svg = ov.box.appendChild(document.createElementNS(SVG_NS, "svg"));
+    setAttrs(svg, { viewBox: "0 0 " + W + " " + H, width: W, height: H, role: "img", "aria-label": "the network" });
+    var columns = [{ title: "inputs", rows: s.inputs.map(function (r) { return { row: r }; }) }];
+    s.layers.forEach(function (layer) {
+      columns.push({ title: layer.title + " \u00b7 " + layer.activation, rows: layer.neurons });
+    });
+    if (net.loss >= 0) { columns.push({ title: "loss", rows: [{ row: net.loss }], loss: true }); }
+    var head = OVERVIEW_FONT[0] + 10, colW = W / columns.length;
+    var lines = svg.appendChild(document.createElementNS(SVG_NS, "g"));
+    var spots = columns.map(function (col, i) {
+      var cell = (H - head) / col.rows.length;
+      var r = Math.max(3, Math.min(cell / 2 - 3, colW / 2 - 10, 46));
+      return col.rows.map(function (n, j) { return { row: n.row, x: colW * (i + 0.5), y: head + cell * (j + 0.5), r: r }; });
+    });
+    for (var i = 1; i < spots.length; i++) {
+      spots[i].forEach(function (to) {
+        ov.edges[to.row] = spots[i - 1].map(function (from) {
+          var line = lines.appendChild(document.createElementNS(SVG_NS, "line"));
+          setAttrs(line, { x1: from.x + from.r, y1: from.y, x2: to.x - to.r, y2: to.y, "class": "agl-ov-edge" });
+          return line;
+        });
+      });
+    }
+    var self = this;
+    columns.forEach(function (col, i) {
+      var title = svg.appendChild(document.createElementNS(SVG_NS, "text"));
+      setAttrs(title, { x: colW * (i + 0.5), y: OVERVIEW_FONT[0] + 2, "text-anchor": "middle", "class": "agl-ov-title", "font-size": OVERVIEW_FONT[0] + 1 });
+      title.textContent = col.title;
+      spots[i].forEach(function (spot) { ov.nodes[spot.row] = self.overviewNode(svg, spot, col.loss); });
+    });
+  };
+
+  // One circle (the loss: a box) with its value and grad, where they fit at a readable size.
+  Player.prototype.overviewNode = function (svg, spot, loss) {
+    var g = svg.appendChild(document.createElementNS(SVG_NS, "g"));
+    g.setAttribute("class", "agl-ov-node");
+    var shape = g.appendChild(document.createElementNS(SVG_NS, loss ? "rect" : "circle"));
+    if (loss) {
+      setAttrs(shape, { x: spot.x - spot.r * 1.4, y: spot.y - spot.r, width: spot.r * 2.8, height: spot.r * 2, rx: 6 });
+    } else {
+      setAttrs(shape, { cx: spot.x, cy: spot.y, r: spot.r });
+    }
+    var size = Math.min(OVERVIEW_FONT[1], spot.r * 0.5);
+    var two = size >= OVERVIEW_FONT[0] && spot.r >= 2 * size;
+    if (spot.r * 0.75 < OVERVIEW_FONT[0]) { size = 0; }  // too small to read: a dot, no text
+    else { size = Math.max(size, OVERVIEW_FONT[0]); }
+    var texts = [];
+    (size ? (two ? [-0.25, 0.95] : [0.35]) : []).forEach(function (dy, i) {
+      var t = g.appendChild(document.createElementNS(SVG_NS, "text"));
+      setAttrs(t, { x: spot.x, y: spot.y + dy * size, "text-anchor": "middle", "font-size": size.toFixed(1), "class": i ? "agl-ov-grad" : "agl-ov-value" });
+      texts.push(t);
+    });
+    return { group: g, texts: texts };
+  };
+
+  Player.prototype.updateOverview = function () {
+    var ov = this.overview, k = this.pos, data = this.data;
+    var sample = this.sampleAt(k);
+    if (sample !== ov.sample || !ov.nodes) { this.drawOverview(sample); }
+    var lit = {};
+    this.unitsAt(k).forEach(function (r) { lit[r] = true; });
+    for (var row in ov.nodes) {
+      var node = ov.nodes[row], info = data.rows[row];
+      var computed = info && info.computedAt <= k, grad = info ? gradAt(info, k) : null;
+      node.group.classList.toggle("hl", Boolean(lit[row]));
+      if (node.texts[0]) { node.texts[0].textContent = computed ? info.data : "?"; }
+      if (node.texts[1]) { node.texts[1].textContent = grad === null ? "" : "\u0101 " + grad; }
+    }
+    for (var to in ov.edges) {
+      ov.edges[to].forEach(function (line) { line.classList.toggle("hl", Boolean(lit[to])); });
+    }
   };
 
   // The left edge of a window `size` wide centred near `start`, kept on the drawing.
@@ -760,7 +982,8 @@
     ArrowRight: "next", Right: "next", PageDown: "next", n: "next",
     ArrowLeft: "back", Left: "back", PageUp: "back", Backspace: "back",
     Home: "first", End: "last", Enter: "reveal", p: "play", P: "play",
-    "+": "faster", "=": "faster", "-": "slower", Escape: "close", z: "zoom", Z: "zoom"
+    "+": "faster", "=": "faster", "-": "slower", Escape: "close", z: "zoom", Z: "zoom",
+    o: "open", O: "open"
   };
   var DECK_KEYS = { ArrowDown: "next", Down: "next", ArrowUp: "back", Up: "back", f: "full", F: "full" };
 
@@ -789,6 +1012,7 @@
       case "close": this.inspect(-1); break;
       case "full": fullScreen(); break;
       case "zoom": this.toggleClose(); break;
+      case "open": this.open(); break;
     }
   };
 
@@ -841,9 +1065,20 @@
   }
 
   // Printing makes a page per step: the picture dressed for it, its narration and table.
+  // By neuron or layer, a page per coarse step, highlighted whole.
   Player.prototype.printPages = function () {
     var pages = el("div", "agl-player agl-deck agl-print");
-    var frames = makeFrames(this.data);
+    var frames = makeFrames(this.data), self = this;
+    if (this.coarse.length) {
+      pages.appendChild(this.printPage(frames, 0));
+      this.coarse.forEach(function (c) {
+        frames.seek(c.stop);
+        frames.overlay = c.look;
+        pages.appendChild(self.printPage(frames, c.stop, c));
+        frames.overlay = null;
+      });
+      return pages;
+    }
     for (var k = 0; k <= this.data.steps; k++) {
       frames.seek(k);
       pages.appendChild(this.printPage(frames, k));
@@ -851,20 +1086,24 @@
     return pages;
   };
 
-  Player.prototype.printPage = function (frames, k) {
+  Player.prototype.printPage = function (frames, k, coarse) {
     var page = el("section", "agl-page");
     var story = this.data.story[k], self = this;
     var head = page.appendChild(el("header", "agl-bar"));
     head.appendChild(el("span", "agl-title", this.data.title));
-    head.appendChild(el("span", "agl-count", k + " / " + this.data.steps));
+    head.appendChild(el("span", "agl-count", this.count(k, coarse)));
     var picture = page.appendChild(el("div", "agl-graph")).appendChild(this.svg.cloneNode(true));
     if (this.wholeAttr) { picture.setAttribute("viewBox", this.wholeAttr); }  // the whole graph
     var items = indexDrawing(picture);
     for (var id in items) {
-      var look = frames.now[items[id].edge ? "e" : "n"][id];
+      var look = frames.look(items[id].edge ? "e" : "n", id);
       if (items[id].edge) { paintEdge(items[id], look, self.data.style); } else { paintNode(items[id], look, self.data.style); }
     }
-    this.renderStory(page.appendChild(el("div", "agl-story")), story, false);
+    if (coarse) {
+      this.renderCoarse(page.appendChild(el("div", "agl-story")), coarse, true);
+    } else {
+      this.renderStory(page.appendChild(el("div", "agl-story")), story, false);
+    }
     var grads = page.appendChild(el("div", "agl-grads"));
     var table = buildTable(grads, this.data, 1, this.table.per);
     var hit = updateTable(table, this.data, k, false);
@@ -879,6 +1118,7 @@
     fit();
     this.follow();  // the slide's size is known now
     window.addEventListener("resize", function () { fit(); self.follow(); });
+    if (this.overview) { this.overview.sample = -1; this.updateOverview(); }  // its box is sized now
     window.addEventListener("hashchange", function () {
       var k = hashStep(self.data.steps);
       if (k !== null && k !== self.pos) { self.go(k, self.data.predict); }
