@@ -26,7 +26,14 @@ from .assignments import (
 )
 from .network_options import add_network_arguments
 from .terminal import write_bytes
-from .trace_command import LONGEST_TIMEOUT, SHORTEST_TIMEOUT, add_number_arguments, seconds
+from .trace_command import (
+    LONGEST_TIMEOUT,
+    SHORTEST_TIMEOUT,
+    add_by_argument,
+    add_number_arguments,
+    seconds,
+    stepper_from_args,
+)
 
 EXAMPLE = """examples:
   autograd-lite slides 'q = x + y; f = q * z' x=-2 y=5 z=-4 -o deck.html
@@ -80,6 +87,7 @@ def add_parser(subparsers: Any) -> None:
         "(the Z key toggles it in the deck)",
     )
     add_number_arguments(parser, narration=False)
+    add_by_argument(parser)
     parser.add_argument(
         "--rankdir", choices=("LR", "TB"), default="LR", help="layout direction (default LR)"
     )
@@ -148,9 +156,7 @@ def run(args: argparse.Namespace) -> int:
     try:
         _, out = graph_from_args(args)
         title = graph_title(args) if args.title is None else args.title
-        stepper = Stepper(
-            out, args.digits, number_format=args.number_format, notation="unicode"
-        )  # the deck is UTF-8 HTML, whatever the terminal
+        stepper = stepper_from_args(args, out, "unicode")  # the deck is UTF-8, whatever the terminal
         options = {
             "title": title,
             "max_steps": args.max_steps,
@@ -166,5 +172,6 @@ def run(args: argparse.Namespace) -> int:
         written = write_slides(stepper, args.output, **options)
     except (OSError, RuntimeError, ValueError, ArithmeticError) as e:
         return report_error("slides", e)
-    print(f"wrote {written} ({len(stepper) + 1} slides)", file=sys.stderr)
+    slides = len(stepper.coarse or stepper.steps) + 1
+    print(f"wrote {written} ({slides} slides)", file=sys.stderr)
     return 0

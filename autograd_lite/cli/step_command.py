@@ -20,12 +20,18 @@ import sys
 from collections.abc import Callable
 from typing import Any, TextIO
 
+from ..play.coarse_steps import CoarseStep
 from ..play.stepper import Step, Stepper
 from . import step_screen
 from .assignments import add_expression_arguments, graph_from_args, graph_title, report_error
 from .network_options import add_network_arguments
 from .terminal import check_printable
-from .trace_command import add_number_arguments, print_final_table, stepper_from_args
+from .trace_command import (
+    add_by_argument,
+    add_number_arguments,
+    print_final_table,
+    stepper_from_args,
+)
 
 EXAMPLE = """example:
   autograd-lite step 'q = x + y; f = q * z' x=-2 y=5 z=-4
@@ -38,6 +44,7 @@ KEYS = "Enter/n next, p back, t table, q quit, h help"
 HELP = """  Enter, n   next step
   p          back one step (restores the grads it wrote)
   t          table of all nodes: data and grad so far
+  o          open a neuron's or layer's step into its edge steps (--by)
   j N        jump to step N (0 is the start)
   r          back to the start
   e          to the end
@@ -61,6 +68,7 @@ def add_parser(subparsers: Any) -> None:
     )
     add_expression_arguments(parser)
     add_number_arguments(parser)
+    add_by_argument(parser)
     add_network_arguments(parser)
     parser.set_defaults(run=run)
 
@@ -71,7 +79,10 @@ def run(args: argparse.Namespace) -> int:
     except ValueError as e:
         return report_error("step", e)
     check_printable(named)
-    stepper = stepper_from_args(args, out)
+    try:
+        stepper = stepper_from_args(args, out)
+    except ValueError as e:
+        return report_error("step", e)
     if not sys.stdin.isatty():
         print(stepper.narration())
         print()
@@ -86,9 +97,12 @@ def run(args: argparse.Namespace) -> int:
         return 130
 
 
-def told(stepper: Stepper, step: Step) -> str:
-    """``[9/10] backward: x̄ += ...``, and under it where the local derivative comes from."""
-    header = stepper.header(step)
+def told(stepper: Stepper, step: Step | CoarseStep) -> str:
+    """``[9/10] backward: x̄ += ...``, and under it where the local derivative comes from;
+    a neuron's or layer's step (``--by``): its header, then its lines."""
+    if isinstance(step, CoarseStep):
+        return "\n".join([stepper.header(), *(f"    {line}" for line in step.lines + step.matrices)])
+    header = stepper.header() if stepper.coarse else stepper.header(step)
     line = f"{header} {step}"
     return f"{line}\n{' ' * (len(header) + 1)}{step.why}" if step.why else line
 
@@ -101,7 +115,10 @@ def interact(stepper: Stepper, read: Callable[[str], str], out: TextIO) -> int:
 
     total = len(stepper)
     forward = stepper.forward_count
-    say(f"{total} steps: {forward} forward, then {total - forward} backward.  {KEYS}")
+    if stepper.coarse:
+        say(f"{len(stepper.coarse)} steps by {stepper.by} (o opens one).  {KEYS}")
+    else:
+        say(f"{total} steps: {forward} forward, then {total - forward} backward.  {KEYS}")
     while True:
         try:
             command = read(PROMPT).strip().lower()
@@ -113,7 +130,7 @@ def interact(stepper: Stepper, read: Callable[[str], str], out: TextIO) -> int:
             if step is None:
                 say("(that was the last step: p goes back, t shows the table, q quits)")
             else:
-                if step.index == forward + 1:
+                if isinstance(step, Step) and step.index == forward + 1 and not stepper.coarse:
                     say("backward pass")
                 say(told(stepper, step))
                 if stepper.at_end:
@@ -126,6 +143,9 @@ def interact(stepper: Stepper, read: Callable[[str], str], out: TextIO) -> int:
             say("back to " + (told(stepper, step) if step else f"{stepper.header()} the start"))
         elif command == "t":
             say(stepper.table())
+        elif command == "o":
+            step = stepper.open()
+            say(told(stepper, step) if step else "(o opens a neuron's or layer's step: use --by)")
         elif command.startswith("j"):
             target = command[1:].strip()
             if not target.isdigit() or int(target) > total:

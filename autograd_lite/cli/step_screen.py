@@ -30,14 +30,15 @@ from collections.abc import Callable
 from typing import Any, TextIO
 
 from ..drawing.scene import GraphTooLargeError
+from ..play.coarse_steps import CoarseStep
 from ..play.stepper import MARKS_LEGEND, Stepper
 from .keys import KeyReader
 from .terminal import discard
 
 NEXT = {"right", "n", "space", "enter", "down", "pagedown"}
 BACK = {"left", "p", "backspace", "up", "pageup"}
-KEYS_HELP = "→ n space: next   ← p ⌫: back   Home End   t: table/tree   j N: jump   q: quit"
-KEYS_HELP_ASCII = "right n space: next  left p bksp: back  Home End  t: table  j N: jump  q: quit"
+KEYS_HELP = "→ n space: next   ← p ⌫: back   Home End   t: table/tree   o: open   j N: jump   q: quit"
+KEYS_HELP_ASCII = "right n space: next  left p bksp: back  Home End  t: table  o: open  j N  q: quit"
 
 ALT_SCREEN, MAIN_SCREEN = "\x1b[?1049h", "\x1b[?1049l"
 HIDE_CURSOR, SHOW_CURSOR = "\x1b[?25l", "\x1b[?25h"
@@ -84,6 +85,9 @@ class StepScreen:
             s.end()
         elif key in ("t", "T"):
             self.view = "table" if self.view == "tree" else "tree"
+        elif key in ("o", "O"):
+            if s.open() is None:
+                self.message = "(o opens a neuron's or layer's step: start with --by neuron)"
         elif key in ("j", "J"):
             self.typed = ""
         else:
@@ -113,8 +117,9 @@ class StepScreen:
         """The screen as at most ``height`` lines of at most ``width`` characters."""
         width, height = max(width, 20), max(height, 6)
         head = [self._title_line(width), ("-" if self.ascii_only else "─") * width]
-        head += _wrapped(self._step_text(), width)
-        why = getattr(self.stepper.current, "why", "")
+        for line in self._step_text().split("\n"):
+            head += _wrapped(line, width)
+        why = getattr(self.stepper.shown, "why", "")
         if why:
             head += _wrapped(f"    {why}", width)
         keys = KEYS_HELP_ASCII if self.ascii_only else KEYS_HELP
@@ -127,9 +132,12 @@ class StepScreen:
 
     def _title_line(self, width: int) -> str:
         s = self.stepper
-        step = s.current
+        step = s.shown
         phase = "start" if step is None else ("forward" if step.kind == "forward" else "backward")
         right = f"step {s.position} of {len(s)} · {phase}"
+        if s.coarse:
+            at = s.current_coarse.index if s.current_coarse else 0
+            right = f"{s.by} {at} of {len(s.coarse)} · {phase}"
         if self.ascii_only:
             right = right.replace("·", "-")
         left = f"autograd-lite step   {self.title}"
@@ -138,13 +146,20 @@ class StepScreen:
         return left + " " * max(width - len(left) - len(right), 1) + right
 
     def _step_text(self) -> str:
-        step = self.stepper.current
+        step = self.stepper.shown
+        if isinstance(step, CoarseStep):
+            return "\n".join([self.stepper.header(), *(f"   {line}" for line in step.lines)])
+        if step is None and self.stepper.coarse:
+            s = self.stepper
+            return f"{len(s.coarse)} steps by {s.by}. Press → or space for the first; o opens one."
         if step is None:
             s = self.stepper
             return (
                 f"{len(s)} steps: {s.forward_count} forward, then "
                 f"{len(s) - s.forward_count} backward. Press → or space for the first."
             )
+        if self.stepper.coarse:
+            return f"{self.stepper.header()} {step}"
         return f"{step.index:>2}. {step}"
 
     def _body(self) -> list[str]:

@@ -21,6 +21,7 @@ from ..drawing.notation import choose
 from ..drawing.number_format import check_format_spec
 from ..drawing.progress import Budget, progress_bar, waiting_bar
 from ..drawing.renderer import DEFAULT_TIMEOUT
+from ..play.coarse_steps import LEVELS
 from ..play.stepper import Stepper
 from .assignments import add_expression_arguments, graph_from_args, report_error
 from .network_options import add_network_arguments
@@ -77,10 +78,26 @@ def number_format_spec(text: str) -> str:
     return text
 
 
-def stepper_from_args(args: argparse.Namespace, out: Any) -> Stepper:
-    """The Stepper of ``out`` with the number format and notation the arguments ask for."""
-    form = "ascii" if getattr(args, "ascii", False) else choose(sys.stdout)
-    return Stepper(out, args.digits, number_format=args.number_format, notation=form)
+def add_by_argument(parser: argparse.ArgumentParser) -> None:
+    """``--by edge|neuron|layer``: the level the steps are taken at."""
+    parser.add_argument(
+        "--by",
+        choices=LEVELS,
+        default="edge",
+        help="step edge by edge (the default), or a neuron or a layer at a time "
+        "(a network: --mlp, --neuron, or an nn graph); a neuron or layer step opens "
+        "into its edge steps",
+    )
+
+
+def stepper_from_args(args: argparse.Namespace, out: Any, form: Any = None) -> Stepper:
+    """The Stepper of ``out`` with the number format, notation and level the arguments ask
+    for (``form``: the notation, else ASCII with ``--ascii``, else what stdout can print).
+    ValueError for ``--by neuron`` on a graph with no neurons."""
+    if form is None:
+        form = "ascii" if getattr(args, "ascii", False) else choose(sys.stdout)
+    by = getattr(args, "by", "edge")
+    return Stepper(out, args.digits, number_format=args.number_format, notation=form, by=by)
 
 
 def _digits(text: str) -> int:
@@ -110,6 +127,7 @@ def add_parser(subparsers: Any) -> None:
         help="also write one SVG per step into DIR (created if missing): step-01.svg, ...",
     )
     add_number_arguments(parser)
+    add_by_argument(parser)
     parser.add_argument(
         "--timeout",
         type=seconds,
@@ -165,7 +183,10 @@ def run(args: argparse.Namespace) -> int:
     except (OSError, ValueError) as e:
         return report_error("trace", e)
     check_printable(named)
-    stepper = stepper_from_args(args, out)
+    try:
+        stepper = stepper_from_args(args, out)
+    except ValueError as e:
+        return report_error("trace", e)
     print(stepper.narration())
     print()
     print_final_table(stepper)

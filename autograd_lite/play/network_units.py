@@ -104,7 +104,7 @@ def neuron_units(order: Sequence[Any]) -> list[NeuronUnit]:
         raise NoNetworkError(
             "this graph has no neurons to step through: by='neuron' and by='layer' need a "
             "graph built by nn (MLP, Layer, Neuron) or a neuron with weights named w1, w2, ...; "
-            "use by='edge'"
+            "use by='edge' (--by edge)"
         )
     depth = _layer_depths(groups)
     samples: dict[str, int] = {}

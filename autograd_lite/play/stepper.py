@@ -461,10 +461,10 @@ class Stepper:
         width = len(str(len(self.coarse))) + 2
         lines = [f"forward pass, by {self.by}"]
         for c in self.coarse:
-            if c.kind == BACKWARD and lines[-1].startswith(" ") and "backward pass" not in lines:
+            if c.kind == BACKWARD and (c.index == 1 or self.coarse[c.index - 2].kind == FORWARD):
                 lines.append(f"backward pass, by {self.by}")
             lines.append(f"{c.index:>{width}}. {c.title}")
-            lines += [" " * (width + 2) + line for line in c.lines + c.matrices]
+            lines += [(" " * (width + 2) + line).rstrip() for line in c.lines + c.matrices]
         if self.coarse[0].why or any(c.why for c in self.coarse):
             lines.append(f"({next(c.why for c in self.coarse if c.why)})")
         return "\n".join(lines)

@@ -953,10 +953,16 @@
       if (cls.indexOf(" hl ") >= 0) { marked.push(item.group); }
       if (cls.indexOf(" target ") >= 0) { target.push(item.group); }
     }
+    var fits = function (e) {
+      return e && e[2] - e[0] + 2 * CLOSE_MARGIN <= w && e[3] - e[1] + 2 * CLOSE_MARGIN <= h;
+    };
     var all = this.extent(marked);
     if (!all) { return null; }
-    var fits = all[2] - all[0] + 2 * CLOSE_MARGIN <= w && all[3] - all[1] + 2 * CLOSE_MARGIN <= h;
-    var spot = fits || !target.length ? all : this.extent(target);
+    var spot = all;
+    if (!fits(all)) {  // too wide to show whole (a neuron or a layer): its target, or one node
+      var aim = this.extent(target);
+      spot = fits(aim) ? aim : this.extent([(target.length ? target : marked)[0]]);
+    }
     return [(spot[0] + spot[2]) / 2, (spot[1] + spot[3]) / 2];
   };
 
