@@ -905,10 +905,13 @@
     } else {
       setAttrs(shape, { cx: spot.x, cy: spot.y, r: spot.r });
     }
-    var size = Math.min(OVERVIEW_FONT[1], spot.r * 0.5);
-    var two = size >= OVERVIEW_FONT[0] && spot.r >= 2 * size;
-    if (spot.r * 0.75 < OVERVIEW_FONT[0]) { size = 0; }  // too small to read: a dot, no text
-    else { size = Math.max(size, OVERVIEW_FONT[0]); }
+    // two lines, a number and its grad ("ā −2.53621": about 10 characters of 0.6 em),
+    // where they fit at a readable size; else the number alone (about 7); else a dot
+    var wide = loss ? 1.5 : 1;
+    var size = Math.min(OVERVIEW_FONT[1], spot.r * 0.5, 1.75 * wide * spot.r / 6);
+    var two = size >= OVERVIEW_FONT[0];
+    if (!two) { size = Math.min(OVERVIEW_FONT[1], spot.r * 0.6, 1.75 * wide * spot.r / 4.2); }
+    if (size < OVERVIEW_FONT[0]) { size = 0; }
     var texts = [];
     (size ? (two ? [-0.25, 0.95] : [0.35]) : []).forEach(function (dy, i) {
       var t = g.appendChild(document.createElementNS(SVG_NS, "text"));
