@@ -16,7 +16,6 @@ from typing import Any
 
 from ..drawing.renderer import DEFAULT_TIMEOUT
 from ..play.slides import DEFAULT_MAX_STEPS, slides_html, write_slides
-from ..play.stepper import Stepper
 from .assignments import (
     add_expression_arguments,
     graph_from_args,
@@ -156,7 +155,7 @@ def run(args: argparse.Namespace) -> int:
     try:
         _, out = graph_from_args(args)
         title = graph_title(args) if args.title is None else args.title
-        stepper = stepper_from_args(args, out, "unicode")  # the deck is UTF-8, whatever the terminal
+        stepper = stepper_from_args(args, out, "unicode")  # UTF-8 HTML, whatever the terminal
         options = {
             "title": title,
             "max_steps": args.max_steps,

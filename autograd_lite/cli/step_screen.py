@@ -37,8 +37,8 @@ from .terminal import discard
 
 NEXT = {"right", "n", "space", "enter", "down", "pagedown"}
 BACK = {"left", "p", "backspace", "up", "pageup"}
-KEYS_HELP = "→ n space: next   ← p ⌫: back   Home End   t: table/tree   o: open   j N: jump   q: quit"
-KEYS_HELP_ASCII = "right n space: next  left p bksp: back  Home End  t: table  o: open  j N  q: quit"
+KEYS_HELP = "→ n space: next   ← p ⌫: back  Home End  t: table/tree   o: open   j N: jump   q: quit"
+KEYS_HELP_ASCII = "right n space: next  left p bksp: back Home End  t: table  o: open  j N  q: quit"
 
 ALT_SCREEN, MAIN_SCREEN = "\x1b[?1049h", "\x1b[?1049l"
 HIDE_CURSOR, SHOW_CURSOR = "\x1b[?25l", "\x1b[?25h"

@@ -195,7 +195,9 @@ def backward_order(order: Sequence[Any], units: Sequence[Any]) -> list[Any]:
     while i < len(blocks):
         j = i + 1
         layer = _layer_key(unit_of.get(blocks[i][0]))
-        while layer is not None and j < len(blocks) and _layer_key(unit_of.get(blocks[j][0])) == layer:
+        while (
+            layer is not None and j < len(blocks) and _layer_key(unit_of.get(blocks[j][0])) == layer
+        ):
             j += 1
         for block in reversed(blocks[i:j]):
             out.extend(block)
@@ -284,7 +286,9 @@ def _layer_depths(groups: Sequence[Group]) -> dict[Group, int]:
     depth: dict[Group, int] = {}
     for group in groups:  # in topological order of their outputs: readers after what they read
         inside = set(group.members)
-        read = [owner[p] for n in group.members for p in n.parents if p in owner and p not in inside]
+        read = [
+            owner[p] for n in group.members for p in n.parents if p in owner and p not in inside
+        ]
         depth[group] = 1 + max((depth.get(g, 0) for g in read), default=0)
     return depth
 

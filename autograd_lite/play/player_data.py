@@ -254,7 +254,9 @@ def _story(
     }
 
 
-def _coarse(c: Any, overlays: dict[int, Any], bars: WholeBars, row_of: dict[int, int]) -> dict[str, Any]:
+def _coarse(
+    c: Any, overlays: dict[int, Any], bars: WholeBars, row_of: dict[int, int]
+) -> dict[str, Any]:
     """A coarse step (``coarse_steps.CoarseStep``): where it starts and stops, what it says,
     and the looks that highlight all of it (over the frame of its last edge step)."""
     return {

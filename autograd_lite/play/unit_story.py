@@ -66,7 +66,9 @@ class Story:
         return self.stepper.format.operand(x)
 
     def bar(self, node_or_symbol: Any) -> str:
-        name = node_or_symbol if isinstance(node_or_symbol, str) else self.stepper.name(node_or_symbol)
+        name = (
+            node_or_symbol if isinstance(node_or_symbol, str) else self.stepper.name(node_or_symbol)
+        )
         return self.stepper.notation.bar(name)
 
     def name(self, node: Any) -> str:
@@ -125,9 +127,8 @@ def _neuron_forward(story: Story, u: NeuronUnit) -> list[str]:
     plus_b = " + b" if u.bias is not None else ""
     z_name = "z" if u.z is not u.output else story.name(u.output)
     terms = " + ".join(_capped(products, SHOWN) + bias)
-    lines.append(f"{z_name} = {sigma}wᵢ{t}xᵢ{plus_b} = {terms} = {story.num(u.z.data)}"
-                 if story.unicode else
-                 f"{z_name} = {sigma}w_i{t}x_i{plus_b} = {terms} = {story.num(u.z.data)}")  # fmt: skip
+    wx = f"wᵢ{t}xᵢ" if story.unicode else f"w_i{t}x_i"
+    lines.append(f"{z_name} = {sigma}{wx}{plus_b} = {terms} = {story.num(u.z.data)}")
     if u.z is not u.output:
         a, z = story.num(u.output.data), story.num(u.z.data)
         lines.append(f"{story.name(u.output)} = {u.activation}(z) = {u.activation}({z}) = {a}")
@@ -168,7 +169,11 @@ def _neuron_backward(story: Story, u: NeuronUnit, run: Sequence[Step]) -> list[s
         for s in back
     ]
     if passed:
-        lead = f"to its inputs, x̄ᵢ += wᵢ{t}{d}:  " if story.unicode else f"to its inputs, x_i_bar += w_i{t}{d}:  "
+        lead = (
+            f"to its inputs, x̄ᵢ += wᵢ{t}{d}:  "
+            if story.unicode
+            else f"to its inputs, x_i_bar += w_i{t}{d}:  "
+        )
         lines.append(lead + ",  ".join(_capped(passed, SHOWN)))
     return lines
 
@@ -179,7 +184,9 @@ def _a_bar_line(story: Story, u: NeuronUnit, abar: float) -> str:
         return f"{a} = 1   ({story.name(u.output)} is the output)"
     writes = story.writes.get(id(u.output), [])
     if writes and all(s.kind == BACKWARD and s.node.op == "*" for s in writes):
-        terms = " + ".join(_capped([f"{story.op(s.local)}{story.t}{story.op(s.upstream)}" for s in writes], SHOWN))
+        terms = " + ".join(
+            _capped([f"{story.op(s.local)}{story.t}{story.op(s.upstream)}" for s in writes], SHOWN)
+        )
         sum_k = f"Σₖ wₖ{story.t}{story.delta}ₖ" if story.unicode else f"sum_k w_k{story.t}delta_k"
         return f"{a} = {sum_k} = {terms} = {story.num(abar)}   (from the layer above)"
     return f"{a} = {story.partial('a')} = {story.num(abar)}   (from the loss)"
@@ -224,14 +231,15 @@ def _layer_forward(story: Story, layer: LayerUnit) -> tuple[list[str], list[str]
 def _layer_backward(
     story: Story, layer: LayerUnit, run: Sequence[Step]
 ) -> tuple[list[str], list[str]]:
-    up, down, d, t = story.sup(layer.layer), story.sup(layer.layer - 1), story.delta, story.t
+    up, down, d = story.sup(layer.layer), story.sup(layer.layer - 1), story.delta
     T = "ᵀ" if story.unicode else "^T"
     neurons = layer.neurons
     abar = [story.grads.get(id(n.output), 0.0) for n in neurons]
     if any(n.output is story.stepper.root for n in neurons):
         source = f"{story.bar('a')}{up} = 1   (the output)"
     elif all(_from_layer_above(story, n) for n in neurons):
-        source = f"{story.bar('a')}{up} = W{story.sup(layer.layer + 1)}{T}{d}{story.sup(layer.layer + 1)}   (from the layer above)"
+        above = story.sup(layer.layer + 1)
+        source = f"{story.bar('a')}{up} = W{above}{T}{d}{above}   (from the layer above)"
     else:
         source = f"{story.bar('a')}{up} = {story.partial('a' + up)}   (from the loss)"
     slopes = [_slope_step(n, run) for n in neurons]
@@ -241,13 +249,20 @@ def _layer_backward(
     else:
         delta_line = f"{d}{up} = {story.slope}(z{up}) {hadamard} {story.bar('a')}{up}"
     grads = {id(s.target): s for s in run if s.kind == BACKWARD}
-    adds = any(grads[id(w)].grad_before is not None for n in neurons for w in n.weights if id(w) in grads)
+    adds = any(
+        grads[id(w)].grad_before is not None for n in neurons for w in n.weights if id(w) in grads
+    )
     sign = "+=" if adds else "="
     wbar, bbar = story.bar("W"), story.bar("b")
     update = f"{wbar}{up} {sign} {d}{up}a{down}{T},   {bbar}{up} {sign} {d}{up}"
     blocks = []
     if any(s is not None for s in slopes):
-        blocks.append((f"{story.slope}(z{up}) =", _column(story, [1.0 if s is None else s.local for s in slopes])))
+        blocks.append(
+            (
+                f"{story.slope}(z{up}) =",
+                _column(story, [1.0 if s is None else s.local for s in slopes]),
+            )
+        )
     blocks += [
         (f"{story.bar('a')}{up} =", _column(story, abar)),
         (f"{d}{up} =", _column(story, [story.grads.get(id(n.z), 0.0) for n in neurons])),

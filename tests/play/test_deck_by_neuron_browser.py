@@ -58,7 +58,9 @@ def test_keys_take_a_neuron_at_a_time_and_o_opens_one(browser, tmp_path):
         page.keyboard.press("ArrowRight")
         page.keyboard.press("ArrowRight")
         assert state(page) == (coarse[1].stop, "2", f"2 / {len(coarse)}")
-        assert "z = Σᵢ wᵢ·xᵢ + b" in page.locator(".agl-deck[data-agl-ready] .agl-story").inner_text()
+        assert (
+            "z = Σᵢ wᵢ·xᵢ + b" in page.locator(".agl-deck[data-agl-ready] .agl-story").inner_text()
+        )
         page.keyboard.press("o")
         assert state(page) == (coarse[1].start + 1, "", f"2 / {len(coarse)} · 1/8")
         page.keyboard.press("ArrowLeft")  # back from the first edge step: the step before, whole
