@@ -51,6 +51,7 @@ class Story:
         self.t = n.times
         self.unicode = n.unicode
         self.delta, self.slope = ("δ", "σ′") if n.unicode else ("delta", "f'")
+        self.more, self.then = ("…", "→") if n.unicode else ("...", "->")
         self.root = stepper.name(stepper.root)
 
     def take(self, step: Step) -> None:
@@ -77,6 +78,19 @@ class Story:
     def sup(self, layer: int) -> str:
         return f"⁽{str(layer).translate(_SUPERSCRIPT)}⁾" if self.unicode else f"({layer})"
 
+    def capped(self, items: list[str], shown: int) -> list[str]:
+        """``items``, or its first ``shown - 1``, a count of those left out, and the last."""
+        if len(items) <= shown + 1:
+            return items
+        return items[: shown - 1] + [f"{self.more} ({len(items) - shown} more)", items[-1]]
+
+    def each(self, run: Sequence[Step]) -> list[str]:
+        """Each step's line, the middle left out past 6."""
+        lines = [s.text for s in run]
+        if len(lines) <= 6:
+            return lines
+        return lines[:3] + [f"{self.more} {len(lines) - 5} more steps"] + lines[-2:]
+
     def partial(self, of: str) -> str:
         d = "∂" if self.unicode else "d"
         return f"{d}{self.root}/{d}{of}"
@@ -101,11 +115,11 @@ def run_story(
         return title, lines, matrices, why
     if unit is not None:  # a module whose neurons are not weighted sums: its edge steps
         title = _sampled(story, unit.sample, f"module {unit.path}")
-        return title, _each(run), [], ""
+        return title, story.each(run), [], ""
     if kind == FORWARD and all(not s.node.parents for s in run):
         items = [f"{story.name(s.node)} = {story.num(s.node.data)}" for s in run]
-        return "inputs", [",  ".join(_capped(items, 10))], [], ""
-    return "loss", _each(run), [], ""
+        return "inputs", [",  ".join(story.capped(items, 10))], [], ""
+    return "loss", story.each(run), [], ""
 
 
 # --- one neuron ----------------------------------------------------------------------------
@@ -118,15 +132,15 @@ def _neuron_title(story: Story, unit: NeuronUnit) -> str:
 
 def _neuron_forward(story: Story, u: NeuronUnit) -> list[str]:
     t = story.t
-    names = _capped([story.name(x) for x in u.inputs], SHOWN + 2)
-    values = _capped([story.num(x.data) for x in u.inputs], SHOWN + 2)
+    names = story.capped([story.name(x) for x in u.inputs], SHOWN + 2)
+    values = story.capped([story.num(x.data) for x in u.inputs], SHOWN + 2)
     lines = [f"x = ({', '.join(names)}) = ({', '.join(values)})"]
     products = [f"{story.op(w.data)}{t}{story.op(x.data)}" for w, x in zip(u.weights, u.inputs)]
     bias = [] if u.bias is None else [story.op(u.bias.data)]
     sigma = "Σᵢ " if story.unicode else "sum_i "
     plus_b = " + b" if u.bias is not None else ""
     z_name = "z" if u.z is not u.output else story.name(u.output)
-    terms = " + ".join(_capped(products, SHOWN) + bias)
+    terms = " + ".join(story.capped(products, SHOWN) + bias)
     wx = f"wᵢ{t}xᵢ" if story.unicode else f"w_i{t}x_i"
     lines.append(f"{z_name} = {sigma}{wx}{plus_b} = {terms} = {story.num(u.z.data)}")
     if u.z is not u.output:
@@ -153,10 +167,10 @@ def _neuron_backward(story: Story, u: NeuronUnit, run: Sequence[Step]) -> list[s
     inside = {id(n) for n in u.members}
     weights = [_written(story, s) for w in u.weights for s in run if s.target is w]
     lead = f"w̄ᵢ = {d}{t}xᵢ:  " if story.unicode else f"w_i_bar = {d}{t}x_i:  "
-    lines.append(lead + ",  ".join(_capped(weights, SHOWN)))
+    lines.append(lead + ",  ".join(story.capped(weights, SHOWN)))
     for s in run:
         if u.bias is not None and s.target is u.bias:
-            more = "" if s.grad_before is None else f" → {story.num(s.grad_after)}"
+            more = "" if s.grad_before is None else f" {story.then} {story.num(s.grad_after)}"
             sign = "=" if s.grad_before is None else "+="
             lines.append(f"{story.bar(u.bias)} {sign} {d} = {story.num(s.contribution)}{more}")
     place = {id(x): i for i, x in enumerate(u.inputs)}
@@ -174,7 +188,7 @@ def _neuron_backward(story: Story, u: NeuronUnit, run: Sequence[Step]) -> list[s
             if story.unicode
             else f"to its inputs, x_i_bar += w_i{t}{d}:  "
         )
-        lines.append(lead + ",  ".join(_capped(passed, SHOWN)))
+        lines.append(lead + ",  ".join(story.capped(passed, SHOWN)))
     return lines
 
 
@@ -182,11 +196,12 @@ def _a_bar_line(story: Story, u: NeuronUnit, abar: float) -> str:
     a = story.bar("a")
     if u.output is story.stepper.root:
         return f"{a} = 1   ({story.name(u.output)} is the output)"
-    writes = story.writes.get(id(u.output), [])
-    if writes and all(s.kind == BACKWARD and s.node.op == "*" for s in writes):
-        terms = " + ".join(
-            _capped([f"{story.op(s.local)}{story.t}{story.op(s.upstream)}" for s in writes], SHOWN)
-        )
+    if _from_layer_above(story, u):
+        products = [
+            f"{story.op(s.local)}{story.t}{story.op(s.upstream)}"
+            for s in story.writes[id(u.output)]
+        ]
+        terms = " + ".join(story.capped(products, SHOWN))
         sum_k = f"Σₖ wₖ{story.t}{story.delta}ₖ" if story.unicode else f"sum_k w_k{story.t}delta_k"
         return f"{a} = {sum_k} = {terms} = {story.num(abar)}   (from the layer above)"
     return f"{a} = {story.partial('a')} = {story.num(abar)}   (from the loss)"
@@ -203,7 +218,7 @@ def _written(story: Story, s: Step) -> str:
     product = f"{story.op(s.upstream)}{story.t}{story.op(s.local)} = {story.num(s.contribution)}"
     if s.grad_before is None:
         return f"{story.bar(s.target)} = {product}"
-    return f"{story.bar(s.target)} += {product} → {story.num(s.grad_after)}"
+    return f"{story.bar(s.target)} += {product} {story.then} {story.num(s.grad_after)}"
 
 
 # --- one layer -------------------------------------------------------------------------------
@@ -215,7 +230,7 @@ def _layer_forward(story: Story, layer: LayerUnit) -> tuple[list[str], list[str]
     linear = all(n.z is n.output for n in layer.neurons)
     inside = f"W{up}a{down} + b{up}"
     line = f"a{up} = z{up} = {inside}" if linear else f"a{up} = {act}(z{up}),  z{up} = {inside}"
-    names = _capped([story.name(n.output) for n in layer.neurons], SHOWN + 2)
+    names = story.capped([story.name(n.output) for n in layer.neurons], SHOWN + 2)
     column = [[story.num(x.data)] for x in layer.inputs]
     blocks = [
         (f"W{up} =", _rows(story, [[w.data for w in n.weights] for n in layer.neurons])),
@@ -276,6 +291,7 @@ def _layer_backward(
 
 
 def _from_layer_above(story: Story, n: NeuronUnit) -> bool:
+    """Whether every term of the neuron's ``ā`` came from a product (wₖ·δₖ) of a layer above."""
     writes = story.writes.get(id(n.output), [])
     return bool(writes) and all(s.kind == BACKWARD and s.node.op == "*" for s in writes)
 
@@ -291,20 +307,6 @@ def _share(grads: dict[int, Step], node: Any) -> float:
 
 def _sampled(story: Story, sample: int, title: str) -> str:
     return f"sample {sample}, {title}" if story.samples else title
-
-
-def _each(run: Sequence[Step]) -> list[str]:
-    """Each step's line, the middle left out past 6."""
-    lines = [s.text for s in run]
-    if len(lines) <= 6:
-        return lines
-    return lines[:3] + [f"… {len(lines) - 5} more steps"] + lines[-2:]
-
-
-def _capped(items: list[str], shown: int) -> list[str]:
-    if len(items) <= shown + 1:
-        return items
-    return items[: shown - 1] + [f"… ({len(items) - shown} more)", items[-1]]
 
 
 def _data(node: Any) -> float:

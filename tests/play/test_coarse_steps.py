@@ -213,3 +213,13 @@ def test_big_matrices_show_their_corners():
     w_lines = [line.split("]")[0] for line in layer2.matrices]  # the W block is first
     assert len(w_lines) == 9 and all(line.count("⋯") == 1 for line in w_lines[:4])
     assert all(len(numbers(line)) == 8 for line in w_lines[:4])
+
+
+@pytest.mark.parametrize("by", ["neuron", "layer"])
+def test_ascii_narration_by_neuron_or_layer_is_all_ascii(by):
+    # lists long enough to be cut (8 neurons), and weights adding up over two samples
+    model = nn.MLP(2, [8, 1], activation="tanh", seed=0)
+    loss = nn.mse([model([1.0, 2.0]), model([3.0, -1.0])], [1.0, 0.0])
+    text = Stepper(loss, by=by, notation="ascii").narration()
+    assert "..." in text
+    assert text.isascii(), sorted({c for c in text if not c.isascii()})
