@@ -33,8 +33,9 @@ neuron, backward:
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
+from functools import cached_property
 from typing import Any
 
 from .network_units import LayerUnit, NeuronUnit
@@ -74,33 +75,20 @@ class CoarseStep:
         body = [f"  {line}" for line in self.lines + self.matrices]
         return "\n".join([f"{self.title}, {self.kind}:", *body])
 
-    @property
+    @cached_property
     def nodes(self) -> list:
         """The nodes it computes or writes the grads of (for highlighting)."""
-        out: dict[int, Any] = {}
-        for step in self.steps:
-            for node in (step.node, step.target):
-                if node is not None:
-                    out.setdefault(id(node), node)
-        return list(out.values())
+        return _unique(n for step in self.steps for n in (step.node, step.target) if n is not None)
 
-    @property
+    @cached_property
     def edges(self) -> list[tuple[Any, Any]]:
         """The edges ``(parent, child)`` its steps use."""
-        out: dict[tuple[int, int], tuple[Any, Any]] = {}
-        for step in self.steps:
-            for parent, child in step.edges:
-                out.setdefault((id(parent), id(child)), (parent, child))
-        return list(out.values())
+        return _unique(edge for step in self.steps for edge in step.edges)
 
-    @property
+    @cached_property
     def targets(self) -> list:
         """The nodes whose grads it writes."""
-        out: dict[int, Any] = {}
-        for step in self.steps:
-            if step.target is not None:
-                out.setdefault(id(step.target), step.target)
-        return list(out.values())
+        return _unique(step.target for step in self.steps if step.target is not None)
 
     def __str__(self) -> str:
         return self.text
@@ -125,6 +113,15 @@ def coarse_steps(stepper: StepSource, units: Sequence[NeuronUnit | LayerUnit]) -
     if run:
         out.append(_coarse(len(out) + 1, run, unit_of, story))
     return out
+
+
+def _unique(items: Iterable[Any]) -> list[Any]:
+    """``items`` in order, each once: by identity (a node, or an edge's two nodes)."""
+    out: dict[Any, Any] = {}
+    for item in items:
+        key = tuple(map(id, item)) if isinstance(item, tuple) else id(item)
+        out.setdefault(key, item)
+    return list(out.values())
 
 
 def _run_key(step: Step, unit_of: dict) -> tuple:

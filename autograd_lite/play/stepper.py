@@ -465,8 +465,9 @@ class Stepper:
                 lines.append(f"backward pass, by {self.by}")
             lines.append(f"{c.index:>{width}}. {c.title}")
             lines += [(" " * (width + 2) + line).rstrip() for line in c.lines + c.matrices]
-        if self.coarse[0].why or any(c.why for c in self.coarse):
-            lines.append(f"({next(c.why for c in self.coarse if c.why)})")
+        why = next((c.why for c in self.coarse if c.why), "")  # the layers' convention
+        if why:
+            lines.append(f"({why})")
         return "\n".join(lines)
 
     def rows(self) -> list[tuple[str, str, float, float | None]]:

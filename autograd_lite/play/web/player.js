@@ -458,10 +458,16 @@
     var total = this.coarse.length;
     if (k === 0) { return "0 / " + total; }
     if (whole) { return (this.stopOf[k] + 1) + " / " + total; }
+    var c = this.around(k), within = this.coarse[c];
+    return (c + 1) + " / " + total + " · " + (k - within.start) + "/" + (within.stop - within.start);
+  };
+
+  // The index of the coarse step whose edge steps include position k (-1 at the start).
+  Player.prototype.around = function (k) {
+    if (k <= 0) { return -1; }
     var c = 0;
     while (this.coarse[c].stop < k) { c++; }
-    var within = this.coarse[c];
-    return (c + 1) + " / " + total + " · " + (k - within.start) + "/" + (within.stop - within.start);
+    return c;
   };
 
   // A coarse step: its title, its lines with the numbers, its matrices, a button that
@@ -841,18 +847,14 @@
 
   // The sample the position is about: its coarse step's, else the one shown last.
   Player.prototype.sampleAt = function (k) {
-    var c = 0;
-    while (c < this.coarse.length && this.coarse[c].stop < k) { c++; }
-    var s = c < this.coarse.length ? this.coarse[c].sample : 0;
+    var c = this.around(k), s = c < 0 ? 0 : this.coarse[c].sample;
     return s > 0 ? s - 1 : Math.max(this.overview.sample, 0);
   };
 
   // The rows of the neurons the position is about (its coarse step's units).
   Player.prototype.unitsAt = function (k) {
-    if (k === 0) { return []; }
-    var c = 0;
-    while (c < this.coarse.length && this.coarse[c].stop < k) { c++; }
-    return c < this.coarse.length ? this.coarse[c].units : [];
+    var c = this.around(k);
+    return c < 0 ? [] : this.coarse[c].units;
   };
 
   Player.prototype.drawOverview = function (sample) {
