@@ -101,8 +101,7 @@ def told(stepper: Stepper, step: Step | CoarseStep) -> str:
     """``[9/10] backward: x̄ += ...``, and under it where the local derivative comes from;
     a neuron's or layer's step (``--by``): its header, then its lines."""
     if isinstance(step, CoarseStep):
-        lines = [f"    {line}" for line in step.lines + step.matrices]
-        return "\n".join([stepper.header(), *lines])
+        return step.under(stepper.header(), "    ")
     header = stepper.header() if stepper.coarse else stepper.header(step)
     line = f"{header} {step}"
     return f"{line}\n{' ' * (len(header) + 1)}{step.why}" if step.why else line

@@ -148,7 +148,7 @@ class StepScreen:
     def _step_text(self) -> str:
         step = self.stepper.shown
         if isinstance(step, CoarseStep):
-            return "\n".join([self.stepper.header(), *(f"   {line}" for line in step.lines)])
+            return step.under(self.stepper.header(), "   ")  # its lines, and a layer's matrices
         if step is None and self.stepper.coarse:
             s = self.stepper
             return f"{len(s.coarse)} steps by {s.by}. Press → or space for the first; o opens one."

@@ -72,8 +72,11 @@ class CoarseStep:
     @property
     def text(self) -> str:
         """The title, then each line (and matrix line) indented."""
-        body = [f"  {line}" for line in self.lines + self.matrices]
-        return "\n".join([f"{self.title}, {self.kind}:", *body])
+        return self.under(f"{self.title}, {self.kind}:", "  ")
+
+    def under(self, head: str, indent: str) -> str:
+        """``head``, then each line and matrix line on a line of its own after ``indent``."""
+        return "\n".join([head, *(f"{indent}{line}" for line in self.lines + self.matrices)])
 
     @cached_property
     def nodes(self) -> list:

@@ -77,3 +77,13 @@ def test_the_terminal_stepper_by_neuron_shows_the_neuron_and_opens_it_with_o():
     assert "[12/13 · 1/9] backward:" in opened
     screen.handle("left")  # back from the first edge step: the neuron before, closed
     assert s.shown is s.coarse[10]
+
+
+def test_the_terminal_stepper_by_layer_shows_the_matrices():
+    s = Stepper(python_loss(), by="layer", notation="unicode")
+    screen = StepScreen(s, "MLP")
+    for _ in range(6):
+        screen.handle("right")
+    shown = "\n".join(screen.frame(140, 50))
+    assert "[6/7] backward, layer 2:" in shown
+    assert "W̄⁽²⁾ = [" in shown  # the matrix itself, not only the formula above it
