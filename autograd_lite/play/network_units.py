@@ -35,7 +35,13 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from ..drawing.clusters import Group, find_groups, parameter_labels, parameter_module
+from ..drawing.clusters import (
+    Group,
+    find_groups,
+    parameter_labels,
+    parameter_module,
+    parent_module,
+)
 
 ACTIVATIONS = ("tanh", "relu", "sigmoid", "exp", "log")
 """Ops that, applied to the weighted sum, make a neuron's output ``a = f(z)``."""
@@ -121,7 +127,7 @@ def layer_units(neurons: Sequence[NeuronUnit]) -> list[LayerUnit]:
     for n in neurons:
         key = (n.sample, n.layer)
         if key not in layers:
-            layers[key] = LayerUnit(_layer_path(n.path), n.sample, n.layer)
+            layers[key] = LayerUnit(parent_module(n.path) or "layer", n.sample, n.layer)
         layers[key].neurons.append(n)
     return list(layers.values())
 
@@ -296,13 +302,6 @@ def _layer_depths(groups: Sequence[Group]) -> dict[Group, int]:
 def _neuron_index(path: str) -> int:
     last = path.rsplit(".", 1)[-1]
     return int(last) if last.isdigit() else 0
-
-
-def _layer_path(path: str) -> str:
-    head, _, last = path.rpartition(".")
-    if last.isdigit():
-        return head.rpartition(".")[0] or "layer"
-    return "layer"
 
 
 __all__ = [

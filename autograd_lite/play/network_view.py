@@ -21,58 +21,57 @@ from __future__ import annotations
 
 from typing import Any
 
-from .network_units import LayerUnit, NeuronUnit
+from .network_units import LayerUnit, NeuronUnit, layer_units
 from .step import StepSource
 
 
 def network_view(stepper: StepSource, row_of: dict[int, int]) -> dict[str, Any] | None:
     """Rows of the inputs, the neurons by layer and the loss, per sample (None by edge)."""
-    coarse = getattr(stepper, "coarse", [])
-    neurons = _neurons(coarse)
+    neurons = _unique(n for c in getattr(stepper, "coarse", []) for n in neurons_of(c.unit))
     if not neurons:
         return None
-    samples: dict[int, dict[int, list[NeuronUnit]]] = {}
-    for n in neurons:
-        samples.setdefault(n.sample, {}).setdefault(n.layer, []).append(n)
-    out = []
-    for sample in sorted(samples):
-        layers = samples[sample]
-        first = layers[min(layers)]
-        out.append({
-            "inputs": [_row(row_of, x) for x in first[0].inputs],
+    ordered = sorted(neurons, key=lambda n: (n.sample, n.layer, n.index))
+    samples: dict[int, list[LayerUnit]] = {}
+    for layer in layer_units(ordered):
+        samples.setdefault(layer.sample, []).append(layer)
+    out = [
+        {
+            "inputs": [row_of.get(id(x), -1) for x in layers[0].inputs],
             "layers": [
-                {"title": f"layer {layer}", "activation": layers[layer][0].activation,
-                 "neurons": [{"row": row_of[id(n.output)], "name": stepper.name(n.output)}
-                             for n in sorted(layers[layer], key=lambda n: n.index)]}
-                for layer in sorted(layers)
+                {
+                    "title": f"layer {layer.layer}",
+                    "activation": layer.neurons[0].activation,
+                    "neurons": [
+                        {"row": row_of[id(n.output)], "name": stepper.name(n.output)}
+                        for n in layer.neurons
+                    ],
+                }
+                for layer in layers
             ],
-        })  # fmt: skip
-    root = stepper.root
-    is_output = any(n.output is root for n in neurons)
-    return {"samples": out, "loss": -1 if is_output else row_of[id(root)]}
+        }
+        for _, layers in sorted(samples.items())
+    ]
+    is_output = any(n.output is stepper.root for n in neurons)
+    return {"samples": out, "loss": -1 if is_output else row_of[id(stepper.root)]}
 
 
 def unit_rows(unit: Any, row_of: dict[int, int]) -> list[int]:
     """The rows of the outputs of the neurons a coarse step's unit is about."""
-    if isinstance(unit, NeuronUnit):
-        return [row_of[id(unit.output)]]
+    return [row_of[id(n.output)] for n in neurons_of(unit)]
+
+
+def neurons_of(unit: Any) -> list[NeuronUnit]:
+    """A coarse step's neurons: the neuron, a layer's neurons, or none (inputs, loss)."""
     if isinstance(unit, LayerUnit):
-        return [row_of[id(n.output)] for n in unit.neurons]
-    return []
+        return list(unit.neurons)
+    return [unit] if isinstance(unit, NeuronUnit) else []
 
 
-def _neurons(coarse: list) -> list[NeuronUnit]:
+def _unique(neurons: Any) -> list[NeuronUnit]:
     out: dict[int, NeuronUnit] = {}
-    for c in coarse:
-        units = c.unit.neurons if isinstance(c.unit, LayerUnit) else [c.unit]
-        for u in units:
-            if isinstance(u, NeuronUnit):
-                out.setdefault(id(u), u)
+    for n in neurons:
+        out.setdefault(id(n), n)
     return list(out.values())
 
 
-def _row(row_of: dict[int, int], node: Any) -> int:
-    return row_of.get(id(node), -1)
-
-
-__all__ = ["network_view", "unit_rows"]
+__all__ = ["network_view", "neurons_of", "unit_rows"]
