@@ -19,11 +19,14 @@ from __future__ import annotations
 import math
 import os
 import shutil
+import signal
 import subprocess
 import sys
 import sysconfig
+import threading
 import time
 from collections.abc import Callable
+from typing import Any
 
 import graphviz
 
@@ -127,13 +130,18 @@ def pipe(
     if timeout is not None and timeout <= 0:
         raise RenderTimeout(_late(find_renderer(), timeout))
     program = find_renderer()
-    process = subprocess.Popen(
-        [program, f"-T{fmt}"],
-        stdin=subprocess.PIPE,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-    )
-    out, err = _wait(process, source.encode("utf-8"), program, timeout, waiting)
+    held = _hold_stop_signals()  # a Ctrl-C before _wait would leave the renderer running
+    try:
+        process = subprocess.Popen(
+            [program, f"-T{fmt}"],
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+        )
+    except BaseException:
+        _release(held)
+        raise
+    out, err = _wait(process, source.encode("utf-8"), program, timeout, waiting, held)
     if process.returncode != 0:
         message = err.decode("utf-8", "replace").strip()
         raise RenderError(
@@ -148,30 +156,74 @@ def _wait(
     program: str,
     timeout: float | None,
     waiting: Callable[[float], None] | None,
+    held: Any = None,
 ) -> tuple[bytes, bytes]:
-    """The process's output, asking every quarter second; killed when past ``timeout``."""
+    """The process's output, asking every quarter second; killed when past ``timeout``,
+    and on anything raised while it runs (Ctrl-C included, in ``waiting`` too).
+
+    ``held`` is what ``_hold_stop_signals`` held while it started: let go here, where a
+    signal that came meanwhile is acted on with the process in hand.
+    """
     start = time.monotonic()
-    while True:
-        elapsed = time.monotonic() - start
-        step = 0.25 if waiting is not None else None
-        if timeout is not None:
-            left = timeout - elapsed
-            step = min(left if step is None else min(step, left), LONGEST_WAIT)
-        try:
-            return process.communicate(data, timeout=step)
-        except subprocess.TimeoutExpired:
-            data = None  # the input went in with the first call
+    try:
+        _release(held)
+        while True:
+            elapsed = time.monotonic() - start
+            step = 0.25 if waiting is not None else None
+            if timeout is not None:
+                left = timeout - elapsed
+                step = min(left if step is None else min(step, left), LONGEST_WAIT)
+            try:
+                return process.communicate(data, timeout=step)
+            except subprocess.TimeoutExpired:
+                data = None  # the input went in with the first call
             elapsed = time.monotonic() - start
             if timeout is not None and elapsed >= timeout:
-                process.kill()
-                process.communicate()
-                raise RenderTimeout(_late(program, timeout)) from None
+                raise RenderTimeout(_late(program, timeout))
             if waiting is not None:
                 waiting(elapsed)
-        except BaseException:
-            process.kill()
-            process.communicate()
-            raise
+    except BaseException:
+        process.kill()
+        process.communicate()
+        raise
+
+
+# The signals a user stops a command with, which Python turns into exceptions.
+_STOP_SIGNALS = tuple(
+    getattr(signal, name)
+    for name in ("SIGINT", "SIGTERM", "SIGHUP", "SIGQUIT")
+    if hasattr(signal, name)
+)
+
+
+def _hold_stop_signals() -> dict[Any, Any] | None:
+    """Note ``_STOP_SIGNALS`` instead of acting on them, until ``_release``: returns the
+    handlers to go back to, with the signals noted meanwhile under ``"noted"``.
+
+    Only the main thread can set handlers; elsewhere nothing is held (None). A handler
+    is not inherited by the renderer (exec resets it), unlike a blocked signal mask.
+    """
+    if threading.current_thread() is not threading.main_thread():
+        return None
+    noted: list[int] = []
+    held: dict[Any, Any] = {"noted": noted}
+    for number in _STOP_SIGNALS:
+        before = signal.getsignal(number)
+        if before is not None:  # None: a handler set outside Python, left alone
+            held[number] = signal.signal(number, lambda n, _frame: noted.append(n))
+    return held
+
+
+def _release(held: dict[Any, Any] | None) -> None:
+    """Put back the handlers ``_hold_stop_signals`` replaced, then deliver a signal that
+    came meanwhile, so it acts now (a Ctrl-C raises KeyboardInterrupt here)."""
+    if held is None:
+        return
+    noted = held.pop("noted")
+    for number, handler in held.items():
+        signal.signal(number, handler)
+    if noted:
+        signal.raise_signal(noted[0])
 
 
 class RenderTimeout(RenderError):
