@@ -1,12 +1,14 @@
 """The network as the lectures draw it, for the player's overview: inputs, neurons, loss.
 
-A player stepping by neuron or by layer shows two levels at once: this
-overview (one circle per neuron with its activation and grad, drawn by
-``player.js``) and, beside it, the scalar graph up close around the step.
-What the browser needs is where each circle's numbers live: the player's
-rows (``player_data``) of the inputs, of each neuron's output per layer,
-and of the loss, once per sample; and, per coarse step, which neurons it
-is about.
+A player of a network shows two levels at once (always by neuron or by
+layer; by edge when the whole graph would not read): this overview (one
+circle per neuron with its activation and grad, drawn by ``player.js``)
+and, beside it, the scalar graph up close around the step. What the
+browser needs is where each circle's numbers live: the player's rows
+(``player_data``) of the inputs, of each neuron's output per layer, and
+of the loss, once per sample; per coarse step, which neurons it is about;
+and, for stepping by edge, which neuron each node belongs to (``owner``:
+a row per node, the row of its neuron's output, or -1).
 
 >>> import nn
 >>> from autograd_lite.play.stepper import Stepper
@@ -21,15 +23,19 @@ from __future__ import annotations
 
 from typing import Any
 
-from .network_units import LayerUnit, NeuronUnit, layer_units
+from .network_units import LayerUnit, NeuronUnit, NoNetworkError, layer_units, neuron_units
 from .step import StepSource
 
 
 def network_view(stepper: StepSource, row_of: dict[int, int]) -> dict[str, Any] | None:
-    """Rows of the inputs, the neurons by layer and the loss, per sample (None by edge)."""
+    """Rows of the inputs, the neurons by layer and the loss, per sample, and each node's
+    neuron; None for a graph with no neurons."""
     neurons = _unique(n for c in getattr(stepper, "coarse", []) for n in neurons_of(c.unit))
     if not neurons:
-        return None
+        try:
+            neurons = neuron_units(stepper.order)
+        except NoNetworkError:
+            return None
     ordered = sorted(neurons, key=lambda n: (n.sample, n.layer, n.index))
     samples: dict[int, list[LayerUnit]] = {}
     for layer in layer_units(ordered):
@@ -52,7 +58,11 @@ def network_view(stepper: StepSource, row_of: dict[int, int]) -> dict[str, Any] 
         for _, layers in sorted(samples.items())
     ]
     is_output = any(n.output is stepper.root for n in neurons)
-    return {"samples": out, "loss": -1 if is_output else row_of[id(stepper.root)]}
+    owner = [-1] * len(row_of)
+    for n in neurons:
+        for node in n.members:
+            owner[row_of[id(node)]] = row_of[id(n.output)]
+    return {"samples": out, "loss": -1 if is_output else row_of[id(stepper.root)], "owner": owner}
 
 
 def unit_rows(unit: Any, row_of: dict[int, int]) -> list[int]:

@@ -53,6 +53,7 @@ from ..drawing.palette import (  # fmt: skip
     PEN,
 )
 from ..drawing.scene import Scene
+from .name_boxes import name_boxes
 from .network_view import network_view, unit_rows
 from .step import BACKWARD, SEED, Step, StepSource
 from .step_words import Words, caption, opening, whole_bars
@@ -113,8 +114,15 @@ def player_data(
         "ids": _drawn_rows(scene, row_of),
         "by": getattr(stepper, "by", "edge"),
         "coarse": [_coarse(c, overlays, bars, row_of) for c in getattr(stepper, "coarse", [])],
-        "network": network_view(stepper, row_of),
+        **_overview(stepper, row_of),
     }
+
+
+def _overview(stepper: StepSource, row_of: dict[int, int]) -> dict[str, Any]:
+    """The overview a graph too big to read whole gets: its network, else its names."""
+    network = network_view(stepper, row_of)
+    names = None if network else name_boxes(stepper, row_of)
+    return {"network": network, "names": names}
 
 
 def _changes_of_frames(

@@ -1,13 +1,16 @@
-"""Up close (Z): a graph too big to read whole is shown at its own size, following the step.
+"""Up close: a graph too big to read whole is shown at its own size, following the step.
 
 In Chromium at 1280 x 720: the thirty-line deck (x and y drawn as copies
-beside each use) shrinks to fit and its text is a few pixels high; up
-close, the step's nodes are drawn at full size and stay in view as the
-deck moves on. Text sizes are the text's bounding boxes, in CSS pixels.
+beside each use), fitted whole, would show text a few pixels high, so it
+opens up close (beside its overview by names): the step's nodes are
+drawn at full size and stay in view as the deck moves on; Z shows it
+whole, and Z again up close. Text sizes are the text's bounding boxes,
+in CSS pixels.
 """
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pytest
@@ -80,16 +83,16 @@ def test_up_close_the_steps_nodes_are_read_at_full_size(browser, deck):
     ctx, page, errors = open_page(browser, deck, 150)
     try:
         root = page.query_selector(".agl-deck")
-        whole = root.evaluate(SEEN)
-        assert whole["marked"] and max(m["text"] for m in whole["marked"]) < 8  # unreadable
-        page.keyboard.press("z")
-        close = root.evaluate(SEEN)
-        assert close["view"] != whole["view"]
+        close = root.evaluate(SEEN)  # it opens up close
         assert_up_close(close)
         assert page.get_attribute(".agl-zoom", "aria-pressed") == "true"
-        page.keyboard.press("z")  # and back to the whole graph
-        assert root.evaluate(SEEN)["view"] == whole["view"]
+        page.keyboard.press("z")  # the whole graph: unreadable
+        whole = root.evaluate(SEEN)
+        assert whole["view"] != close["view"]
+        assert whole["marked"] and max(m["text"] for m in whole["marked"]) < 8
         assert page.get_attribute(".agl-zoom", "aria-pressed") == "false"
+        page.keyboard.press("z")  # and up close again
+        assert root.evaluate(SEEN)["view"] == close["view"]
         assert errors == []
     finally:
         ctx.close()
@@ -99,7 +102,7 @@ def test_up_close_the_view_follows_every_step_forward_and_back(browser, deck):
     ctx, page, errors = open_page(browser, deck, 0)
     try:
         root = page.query_selector(".agl-deck")
-        page.click(".agl-zoom")
+        assert page.get_attribute(".agl-zoom", "aria-pressed") == "true"
         steps = len(Stepper(output_of(parse(THIRTY_LINES, x=0.5, y=-1))).steps)
         seen_views = set()
         for key, times in (("ArrowRight", steps), ("ArrowLeft", 25)):
@@ -137,19 +140,20 @@ def test_in_a_notebook_player_z_zooms_only_the_player_that_has_focus(browser, tm
     ctx, page, errors = open_page(browser, notebook_page(tmp_path, stepper._repr_html_(), cell), 0)
     try:
         root = page.query_selector(".agl-player")
-        whole = root.evaluate(SEEN)
+        first = root.evaluate(SEEN)
         page.focus("#cell")
         page.keyboard.press("z")  # typed into the cell: the player is not touched
         assert sorted(page.input_value("#cell")) == sorted("a cellz")
-        assert root.evaluate(SEEN)["view"] == whole["view"]
-        assert page.get_attribute(".agl-zoom", "aria-pressed") == "false"
+        assert root.evaluate(SEEN)["view"] == first["view"]
+        assert page.get_attribute(".agl-zoom", "aria-pressed") == "true"  # too big: up close
         root.click(position={"x": 5, "y": 5})
         for _ in range(120):
             page.keyboard.press("ArrowRight")
-        page.keyboard.press("z")
         close = root.evaluate(SEEN)
-        assert close["view"] != whole["view"]
         assert_up_close(close)
+        page.keyboard.press("z")  # the player with focus shows it whole
+        assert root.evaluate(SEEN)["view"] != close["view"]
+        assert page.get_attribute(".agl-zoom", "aria-pressed") == "false"
         assert errors == []
     finally:
         ctx.close()
@@ -200,9 +204,8 @@ def test_close_up_must_be_a_bool():
 def test_printing_a_deck_up_close_prints_the_whole_graph_on_every_page(browser, deck):
     ctx, page, errors = open_page(browser, deck, 120)
     try:
-        whole = page.get_attribute(".agl-deck .agl-graph svg", "viewBox")
-        page.keyboard.press("z")
-        assert page.get_attribute(".agl-deck .agl-graph svg", "viewBox") != whole
+        whole = re.search(r'<svg viewBox="([^"]+)" class="agl-drawing"', deck.read_text()).group(1)
+        assert page.get_attribute(".agl-deck .agl-graph svg", "viewBox") != whole  # up close
         printed = page.evaluate(
             """() => {
                 window.dispatchEvent(new Event("beforeprint"));

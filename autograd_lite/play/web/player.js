@@ -25,8 +25,9 @@
     zoom: "M6.5 1a5.5 5.5 0 1 0 3.16 10l3.92 3.92 1.42-1.42-3.92-3.92A5.5 5.5 0 0 0 6.5 1zm0 2a3.5 3.5 0 1 1 0 7 3.5 3.5 0 0 1 0-7z"
   };
   var CLOSE_SCALE = 1;  // up close (Z): one unit of the drawing per pixel, its own size
-  var READABLE = 18;  // px: the smallest graph text up close in a network's detail
-  var OVERVIEW_FONT = [12, 20];  // px: the overview's text, smallest and largest
+  var READABLE = 18;  // px on screen: a deck's smallest graph text (the detail's, the overview's)
+  var NOTEBOOK_READABLE = 12;  // px on screen: the same in a notebook, read from a desk
+  var OVERVIEW_FONT = 20;  // px: the overview's largest text
   var MOVE_MS = 300;  // the detail's move to the next step (none under reduced motion)
   var CLOSE_MARGIN = 24;  // units kept around the step's nodes when they fit
   var NOTEBOOK_CLOSE_HEIGHT = 480;  // px: a notebook player's picture up close, at most
@@ -222,11 +223,9 @@
     for (var c = 0; c < this.coarse.length; c++) { this.stopOf[this.coarse[c].stop] = c; }
     this.opened = false;  // at a coarse step's last position: showing its last edge step
     this.closeScale = CLOSE_SCALE;
-    if (data.network) {  // two levels: the network's overview beside the graph up close
-      this.close = true;
-      this.closeScale = Math.max(CLOSE_SCALE, READABLE / smallestFont(this.svg));
-    }
+    this.readable = this.deck ? READABLE : NOTEBOOK_READABLE;
     this.build();
+    this.chooseLevels();
     this.paintAll();
     this.go(data.start, data.predict && this.deck && this.asks(data.start));
   }
@@ -338,7 +337,6 @@
     this.inspector.hidden = true;
     (this.deck ? root.querySelector(".agl-graph") : this.grads.parentNode).appendChild(this.inspector);
     this.buildScrubber();
-    this.buildOverview();
     this.settle();
     this.table = buildTable(this.grads, this.data, this.deck ? 1 : 3);
     this.svg.addEventListener("click", function (e) { self.clickGraph(e); });
@@ -346,7 +344,6 @@
     root.addEventListener("mousedown", function (e) { self.pressPlayer(e); });
     root.addEventListener("click", function (e) { self.clickPlayer(e); });
     if (!this.deck) { window.addEventListener("resize", function () { self.relayout(); }); }
-    root.setAttribute("data-agl-ready", "");
   };
 
   // A notebook's width changes with its window: the story's height and the table follow.
@@ -785,8 +782,9 @@
   // this step's highlighted nodes (or its target, if they don't all fit); else all of it.
   // A drawing that already shows at least that size is left whole.
   Player.prototype.follow = function (moving) {
-    var whole = this.wholeView, before = moving ? viewOf(this.svg) : null;
+    var whole = this.wholeView, before = moving && this.started ? viewOf(this.svg) : null;
     var CLOSE_SCALE = this.closeScale;
+    if (this.moving) { cancelAnimationFrame(this.moving); this.moving = null; }
     if (this.wholeAttr) { this.svg.setAttribute("viewBox", this.wholeAttr); }
     if (!this.deck) { this.svg.style.height = ""; }
     var box = this.svg.getBoundingClientRect();
@@ -798,14 +796,42 @@
       box = this.svg.getBoundingClientRect();
     }
     var shown = Math.min(box.width / whole[2], box.height / whole[3]);
-    if (shown >= CLOSE_SCALE) { return; }
+    if (shown >= CLOSE_SCALE) { this.split(false); return; }
     var w = box.width / CLOSE_SCALE, h = box.height / CLOSE_SCALE;
-    var spot = this.spotlight(w, h);
-    if (!spot) { return; }
-    var x = within(spot[0] - w / 2, whole[0], whole[2], w);
-    var y = within(spot[1] - h / 2, whole[1], whole[3], h);
-    var view = [x, y, w, h].map(function (v) { return Number(v.toFixed(2)); });
-    if (before && this.data.network) { this.move(before, view); } else { setView(this.svg, view); }
+    var spots = this.spotlight(w, h);
+    if (!spots) { this.split(false); return; }
+    this.split(spots.length > 1);
+    if (spots.length > 1) { h = this.svg.getBoundingClientRect().height / CLOSE_SCALE; }
+    var views = spots.map(function (spot) {
+      var x = within(spot[0] - w / 2, whole[0], whole[2], w);
+      var y = within(spot[1] - h / 2, whole[1], whole[3], h);
+      return [x, y, w, h].map(function (v) { return Number(v.toFixed(2)); });
+    });
+    if (views[1]) { setView(this.pane, views[1]); }
+    if (before && this.overview && !views[1] && before[3] === h) { this.move(before, views[0]); } else { this.move(views[0], views[0]); }
+  };
+
+  // A step whose node and target are too far apart to show together at the readable
+  // size shows each in half the box: the drawing around the target above, around the
+  // node below (a second picture of the same drawing, kept in step by <use>).
+  Player.prototype.split = function (two) {
+    var pane = this.pane;
+    if (!two) {
+      if (pane) { pane.style.display = "none"; this.svg.classList.remove("agl-half"); }
+      return;
+    }
+    if (!pane) {
+      var top = this.svg.querySelector("g.graph");
+      if (!top) { return; }
+      if (!top.id) { top.id = "agl-graph-" + Math.random().toString(36).slice(2); }
+      pane = this.pane = document.createElementNS(SVG_NS, "svg");
+      setAttrs(pane, { "class": "agl-drawing agl-pane", role: "img", "aria-label": "the step's other node" });
+      pane.appendChild(document.createElementNS(SVG_NS, "use")).setAttribute("href", "#" + top.id);
+      this.svg.parentNode.insertBefore(pane, this.svg.nextSibling);
+    }
+    pane.style.display = "";
+    this.svg.classList.add("agl-half");
+    if (!this.deck) { pane.style.height = this.svg.style.height; }
   };
 
   // The detail's window slides from one step's spot to the next (instantly when the
@@ -838,27 +864,109 @@
 
   // --- the overview (by neuron or layer): the network as the lectures draw it ---------
 
-  Player.prototype.buildOverview = function () {
-    if (!this.data.network) { return; }
+  // Two levels (an overview beside the graph up close) when the graph, fitted to its box,
+  // would show text under the readable size; a network's always, by neuron or layer.
+  // The overview is the network, else the graph's assigned names.
+  Player.prototype.chooseLevels = function () {
+    var data = this.data, font = smallestFont(this.svg);
+    if (!data.network && !data.names) { return; }
+    if (!(data.network && this.coarse.length) && this.fittedScale() * font >= this.readable) { return; }
     var graph = this.root.querySelector(".agl-graph");
-    this.root.classList.add("agl-network", "agl-by-" + this.data.by);
+    this.root.classList.add("agl-levels", "agl-by-" + data.by, data.network ? "agl-network" : "agl-names");
     this.overview = { box: graph.parentNode.insertBefore(el("div", "agl-overview"), graph), sample: -1 };
+    this.sampleOf = {};
+    if (data.network) {
+      var self = this;
+      data.network.samples.forEach(function (s, i) {
+        s.layers.forEach(function (l) { l.neurons.forEach(function (n) { self.sampleOf[n.row] = i; }); });
+      });
+    }
+    this.close = true;
+    this.closeScale = Math.max(CLOSE_SCALE, this.readable / font * 1.001);  // rounding
+    this.buttons.zoom.setAttribute("aria-pressed", "true");
+    this.buttons.zoom.classList.add("on");
+    this.root.classList.add("agl-up-close");
+    this.settle();  // the story's width has changed
   };
 
-  // The sample the position is about: its coarse step's, else the one shown last.
+  // Screen px per drawing unit with the whole graph fitted to its box.
+  Player.prototype.fittedScale = function () {
+    var box = this.svg.getBoundingClientRect(), whole = this.wholeView;
+    if (!whole || box.width <= 0) { return Infinity; }
+    return Math.min(box.width / whole[2], box.height > 0 ? box.height / whole[3] : Infinity);
+  };
+
+  // What the overview's nodes belong to: the network's, else the names'.
+  Player.prototype.owners = function () {
+    return (this.data.network || this.data.names).owner;
+  };
+
+  // The sample the position is about: its coarse step's (or its node's neuron's), else
+  // the one shown last.
   Player.prototype.sampleAt = function (k) {
+    var last = Math.max(this.overview.sample, 0);
+    if (!this.data.network) { return 0; }
+    if (!this.coarse.length) {
+      var at = this.unitsAt(k).map(function (r) { return this.sampleOf[r]; }, this);
+      return at.length ? at[0] : last;
+    }
     var c = this.around(k), s = c < 0 ? 0 : this.coarse[c].sample;
-    return s > 0 ? s - 1 : Math.max(this.overview.sample, 0);
+    return s > 0 ? s - 1 : last;
   };
 
-  // The rows of the neurons the position is about (its coarse step's units).
+  // The rows of the overview's nodes the position is about: its coarse step's units, or
+  // by edge the units of the step's node and target.
   Player.prototype.unitsAt = function (k) {
-    var c = this.around(k);
-    return c < 0 ? [] : this.coarse[c].units;
+    if (this.coarse.length) {
+      var c = this.around(k);
+      return c < 0 ? [] : this.coarse[c].units;
+    }
+    var story = this.data.story[k], owner = this.owners(), out = [];
+    [story.node, story.target].forEach(function (r) {
+      var o = r >= 0 ? owner[r] : -1;
+      if (o >= 0 && out.indexOf(o) < 0) { out.push(o); }
+    });
+    return out;
+  };
+
+  // The overview's columns: a network's inputs, layers and loss (circles; the loss a
+  // box), or the assigned names by column (boxes with their names).
+  Player.prototype.overviewColumns = function (sample) {
+    var net = this.data.network;
+    if (!net) {
+      var cols = [];
+      this.data.names.boxes.forEach(function (b) {
+        while (cols.length <= b.column) { cols.push({ title: "", rows: [], shape: "name" }); }
+        cols[b.column].rows.push({ row: b.row, name: b.name });
+      });
+      return cols;
+    }
+    var s = net.samples[sample];
+    var columns = [{ title: "inputs", rows: s.inputs.map(function (r) { return { row: r }; }), shape: "circle" }];
+    s.layers.forEach(function (layer) {
+      columns.push({ title: layer.title + "\n" + layer.activation, rows: layer.neurons, shape: "circle" });
+    });
+    if (net.loss >= 0) { columns.push({ title: "loss", rows: [{ row: net.loss }], shape: "loss" }); }
+    return columns;
+  };
+
+  // Arrows: a network's from every node of a column to every node of the next; the
+  // names' as the graph has them.
+  Player.prototype.overviewArrows = function (spots) {
+    var out = [], at = {};
+    if (this.data.names) {
+      spots.forEach(function (col) { col.forEach(function (s) { at[s.row] = s; }); });
+      this.data.names.arrows.forEach(function (a) { if (at[a[0]] && at[a[1]]) { out.push([at[a[0]], at[a[1]]]); } });
+      return out;
+    }
+    for (var i = 1; i < spots.length; i++) {
+      spots[i].forEach(function (to) { spots[i - 1].forEach(function (from) { out.push([from, to]); }); });
+    }
+    return out;
   };
 
   Player.prototype.drawOverview = function (sample) {
-    var ov = this.overview, net = this.data.network, s = net.samples[sample];
+    var ov = this.overview;
     var W = ov.box.clientWidth, H = ov.box.clientHeight;
     ov.box.textContent = "";
     ov.sample = sample;
@@ -866,62 +974,80 @@
     ov.edges = {};
     if (W <= 0 || H <= 0) { return; }
     var svg = ov.box.appendChild(document.createElementNS(SVG_NS, "svg"));
-    setAttrs(svg, { viewBox: "0 0 " + W + " " + H, width: W, height: H, role: "img", "aria-label": "the network" });
-    var columns = [{ title: "inputs", rows: s.inputs.map(function (r) { return { row: r }; }) }];
-    s.layers.forEach(function (layer) {
-      columns.push({ title: layer.title + " \u00b7 " + layer.activation, rows: layer.neurons });
-    });
-    if (net.loss >= 0) { columns.push({ title: "loss", rows: [{ row: net.loss }], loss: true }); }
-    var head = OVERVIEW_FONT[0] + 10, colW = W / columns.length;
+    setAttrs(svg, { viewBox: "0 0 " + W + " " + H, width: W, height: H, role: "img", "aria-label": this.data.network ? "the network" : "the graph by its names" });
+    var columns = this.overviewColumns(sample), least = this.readable;
+    var titles = Math.max.apply(null, columns.map(function (c) { return c.title ? c.title.split("\n").length : 0; }));
+    var head = titles ? titles * (least + 2) + 8 : 4;
+    // many columns of names wrap into bands, as lines of text do, so each stays wide
+    var per = this.data.network ? columns.length : Math.max(1, Math.min(columns.length, Math.floor(W / 110)));
+    var bands = Math.ceil(columns.length / per), colW = W / per, bandH = (H - head) / bands;
     var lines = svg.appendChild(document.createElementNS(SVG_NS, "g"));
     var spots = columns.map(function (col, i) {
-      var cell = (H - head) / col.rows.length;
-      var r = Math.max(3, Math.min(cell / 2 - 3, colW / 2 - 10, 46));
-      return col.rows.map(function (n, j) { return { row: n.row, x: colW * (i + 0.5), y: head + cell * (j + 0.5), r: r }; });
-    });
-    for (var i = 1; i < spots.length; i++) {
-      spots[i].forEach(function (to) {
-        ov.edges[to.row] = spots[i - 1].map(function (from) {
-          var line = lines.appendChild(document.createElementNS(SVG_NS, "line"));
-          setAttrs(line, { x1: from.x + from.r, y1: from.y, x2: to.x - to.r, y2: to.y, "class": "agl-ov-edge" });
-          return line;
-        });
+      var cell = bandH / col.rows.length, top = head + bandH * Math.floor(i / per);
+      var r = Math.max(3, Math.min(cell / 2 - 3, colW / 2 - 10, col.shape === "name" ? 60 : 46));
+      return col.rows.map(function (n, j) {
+        return { row: n.row, name: n.name, x: colW * (i % per + 0.5), y: top + cell * (j + 0.5), r: r, w: colW, shape: col.shape };
       });
-    }
+    });
+    this.overviewArrows(spots).forEach(function (a) {
+      var line = lines.appendChild(document.createElementNS(SVG_NS, "line"));
+      var out = a[0].shape === "name" ? a[0].w * 0.42 : a[0].r, inn = a[1].shape === "name" ? a[1].w * 0.42 : a[1].r;
+      setAttrs(line, { x1: a[0].x + out, y1: a[0].y, x2: a[1].x - inn, y2: a[1].y, "class": "agl-ov-edge" });
+      (ov.edges[a[1].row] = ov.edges[a[1].row] || []).push(line);
+    });
     var self = this;
     columns.forEach(function (col, i) {
-      var title = svg.appendChild(document.createElementNS(SVG_NS, "text"));
-      setAttrs(title, { x: colW * (i + 0.5), y: OVERVIEW_FONT[0] + 2, "text-anchor": "middle", "class": "agl-ov-title", "font-size": OVERVIEW_FONT[0] + 1 });
-      title.textContent = col.title;
-      spots[i].forEach(function (spot) { ov.nodes[spot.row] = self.overviewNode(svg, spot, col.loss); });
+      col.title.split("\n").forEach(function (part, j) {
+        var title = svg.appendChild(document.createElementNS(SVG_NS, "text"));
+        setAttrs(title, { x: colW * (i + 0.5), y: (least + 2) * (j + 1), "text-anchor": "middle", "class": "agl-ov-title", "font-size": least + 1 });
+        title.textContent = part;
+      });
+      spots[i].forEach(function (spot) { ov.nodes[spot.row] = self.overviewNode(svg, spot); });
     });
   };
 
-  // One circle (the loss: a box) with its value and grad, where they fit at a readable size.
-  Player.prototype.overviewNode = function (svg, spot, loss) {
+  // One circle (the loss, a name: a box) with its value and grad (a name: its name too),
+  // as many lines as fit at a readable size; else the name alone, or a dot.
+  Player.prototype.overviewNode = function (svg, spot) {
     var g = svg.appendChild(document.createElementNS(SVG_NS, "g"));
     g.setAttribute("class", "agl-ov-node");
-    var shape = g.appendChild(document.createElementNS(SVG_NS, loss ? "rect" : "circle"));
-    if (loss) {
-      setAttrs(shape, { x: spot.x - spot.r * 1.4, y: spot.y - spot.r, width: spot.r * 2.8, height: spot.r * 2, rx: 6 });
-    } else {
+    var shape = g.appendChild(document.createElementNS(SVG_NS, spot.shape === "circle" ? "circle" : "rect"));
+    var half = spot.shape === "name" ? spot.w * 0.42 : Math.min(spot.r * 1.4, spot.w / 2 - 4);
+    if (spot.shape === "circle") {
       setAttrs(shape, { cx: spot.x, cy: spot.y, r: spot.r });
+    } else {
+      setAttrs(shape, { x: spot.x - half, y: spot.y - spot.r, width: 2 * half, height: spot.r * 2, rx: 6 });
     }
-    // two lines, a number and its grad ("ā −2.53621": about 10 characters of 0.6 em),
-    // where they fit at a readable size; else the number alone (about 7); else a dot
-    var wide = loss ? 1.5 : 1;
-    var size = Math.min(OVERVIEW_FONT[1], spot.r * 0.5, 1.75 * wide * spot.r / 6);
-    var two = size >= OVERVIEW_FONT[0];
-    if (!two) { size = Math.min(OVERVIEW_FONT[1], spot.r * 0.6, 1.75 * wide * spot.r / 4.2); }
-    if (size < OVERVIEW_FONT[0]) { size = 0; }
+    // lines of up to 10 characters of 0.6 em ("ā −2.53621"; a name's "grad −2.53621": 13)
+    // across the box, or a circle's column (on a halo, they may spill over the circle)
+    var across = spot.shape === "circle" ? spot.w - 10 : 2 * half - 8;
+    var kinds = spot.shape === "name" ? ["agl-ov-name", "agl-ov-value", "agl-ov-grad"] : ["agl-ov-value", "agl-ov-grad"];
+    var widest = widestOf(this.data.rows[spot.row], spot.shape === "name" ? "grad " : "\u0101 ");
+    var tall = 2 * spot.r, size = 0, n = kinds.length;
+    for (; n > 0; n--) {
+      var chars = kinds[n - 1] === "agl-ov-name" ? String(spot.name).length : widest;
+      if (kinds[0] === "agl-ov-name") { chars = Math.max(chars, String(spot.name).length); }
+      size = Math.min(OVERVIEW_FONT, tall / (n * 1.25 + 0.3), across / (0.6 * chars));
+      if (size >= this.readable) { break; }
+    }
     var texts = [];
-    (size ? (two ? [-0.25, 0.95] : [0.35]) : []).forEach(function (dy, i) {
+    for (var i = 0; i < n; i++) {
       var t = g.appendChild(document.createElementNS(SVG_NS, "text"));
-      setAttrs(t, { x: spot.x, y: spot.y + dy * size, "text-anchor": "middle", "font-size": size.toFixed(1), "class": i ? "agl-ov-grad" : "agl-ov-value" });
+      setAttrs(t, { x: spot.x, y: spot.y + (i - (n - 1) / 2) * 1.25 * size + 0.35 * size, "text-anchor": "middle", "font-size": size.toFixed(1), "class": kinds[i] });
+      if (kinds[i] === "agl-ov-name") { t.textContent = spot.name; }
       texts.push(t);
-    });
-    return { group: g, texts: texts };
+    }
+    var numbers = texts.filter(function (t) { return t.getAttribute("class") !== "agl-ov-name"; });
+    return { group: g, texts: numbers, gradWord: spot.shape === "name" ? "grad " : "\u0101 " };
   };
+
+  // The most characters a row's overview lines show: its value, or its grad at any step.
+  function widestOf(row, gradWord) {
+    if (!row) { return 4; }
+    var most = Math.max(String(row.data).length, 1);
+    row.terms.forEach(function (t) { most = Math.max(most, gradWord.length + String(t[4]).length); });
+    return Math.max(most, 4);
+  }
 
   Player.prototype.updateOverview = function () {
     var ov = this.overview, k = this.pos, data = this.data;
@@ -934,7 +1060,7 @@
       var computed = info && info.computedAt <= k, grad = info ? gradAt(info, k) : null;
       node.group.classList.toggle("hl", Boolean(lit[row]));
       if (node.texts[0]) { node.texts[0].textContent = computed ? info.data : "?"; }
-      if (node.texts[1]) { node.texts[1].textContent = grad === null ? "" : "\u0101 " + grad; }
+      if (node.texts[1]) { node.texts[1].textContent = grad === null ? "" : node.gradWord + grad; }
     }
     for (var to in ov.edges) {
       ov.edges[to].forEach(function (line) { line.classList.toggle("hl", Boolean(lit[to])); });
@@ -961,14 +1087,32 @@
     var fits = function (e) {
       return e && e[2] - e[0] + 2 * CLOSE_MARGIN <= w && e[3] - e[1] + 2 * CLOSE_MARGIN <= h;
     };
-    var all = this.extent(marked);
-    if (!all) { return null; }
-    var spot = all;
-    if (!fits(all)) {  // too wide to show whole (a neuron or a layer): its target, or one node
-      var aim = this.extent(target);
-      spot = fits(aim) ? aim : this.extent([(target.length ? target : marked)[0]]);
+    var self = this, story = this.data.story[this.pos], whole = this.coarseAt(this.pos, this.opened);
+    var group = function (row) { var id = row >= 0 ? self.drawnId(row) : null; return id ? self.items[id].group : null; };
+    var centre = function (e) { return [(e[0] + e[2]) / 2, (e[1] + e[3]) / 2]; };
+    if (!marked.length) {  // nothing lit (the start): where the first step will be
+      var first = this.data.story[1] ? group(this.data.story[1].node) : null;
+      return first ? [centre(this.extent([first]))] : null;
     }
-    return [(spot[0] + spot[2]) / 2, (spot[1] + spot[3]) / 2];
+    var all = this.extent(marked);
+    if (fits(all)) { return [centre(all)]; }
+    var node = whole ? null : group(story.node);
+    if (node && target.length && node !== target[0]) {  // an edge step: its two ends, apart
+      return [centre(this.extent(target)), centre(this.extent([node]))];
+    }
+    // too big to show whole: a coarse step's neuron, else the step's target or its node
+    var unit = whole && whole.units.length ? group(whole.units[0]) : null;
+    var focus = unit ? [unit] : (target.length ? target : [node || marked[0]]);
+    var aim = this.extent(focus);
+    return [centre(fits(aim) ? aim : this.extent([focus[0]]))];
+  };
+
+  // The drawn node (its id) that shows row `row`, or null.
+  Player.prototype.drawnId = function (row) {
+    for (var id in this.data.ids) {
+      if (this.data.ids[id] === row && this.items[id]) { return id; }
+    }
+    return null;
   };
 
   // [x0, y0, x1, y1] around the groups, in the drawing's units (its viewBox's).
@@ -1070,9 +1214,18 @@
     return m && Number(m[1]) <= steps ? Number(m[1]) : null;
   }
 
+  // The slide fills the window: a 1280 x 720 canvas scaled to it, taking the window's
+  // shape (a 4:3 projector's whole height). A window of a projector's size (1024 x 640
+  // or more) never scales the type below its own size.
   function fit() {
-    var s = Math.min(window.innerWidth / 1280, window.innerHeight / 720);
-    document.documentElement.style.setProperty("--agl-scale", String(s > 0 ? s : 1));
+    var w = window.innerWidth, h = window.innerHeight;
+    var s = Math.min(w / 1280, h / 720);
+    if (s < 1) { s = Math.min(1, Math.max(s, Math.min(w / 1024, h / 640))); }
+    if (!(s > 0)) { s = 1; }
+    var style = document.documentElement.style;
+    style.setProperty("--agl-scale", String(s));
+    style.setProperty("--agl-width", (w > 0 ? w / s : 1280).toFixed(1) + "px");
+    style.setProperty("--agl-height", (h > 0 ? h / s : 720).toFixed(1) + "px");
   }
 
   // Printing makes a page per step: the picture dressed for it, its narration and table.
@@ -1128,8 +1281,9 @@
     var self = this, printed = null;
     fit();
     this.follow();  // the slide's size is known now
-    window.addEventListener("resize", function () { fit(); self.follow(); });
-    if (this.overview) { this.overview.sample = -1; this.updateOverview(); }  // its box is sized now
+    var redraw = function () { if (self.overview) { self.overview.sample = -1; self.updateOverview(); } };
+    window.addEventListener("resize", function () { fit(); self.follow(); redraw(); });
+    redraw();  // its box is sized now
     window.addEventListener("hashchange", function () {
       var k = hashStep(self.data.steps);
       if (k !== null && k !== self.pos) { self.go(k, self.data.predict); }
@@ -1160,8 +1314,11 @@
       var k = hashStep(data.steps);
       if (k !== null) { data.start = k; }
     }
+    if (deck) { fit(); }  // the slide's size, before the player measures its graph
     var player = new Player(root, data);
     if (deck) { player.deckSetup(); }
+    player.started = true;  // from now on the detail slides to each step
+    root.setAttribute("data-agl-ready", "");
   }
 
   document.querySelectorAll(".agl-player").forEach(function (root) {
