@@ -169,6 +169,7 @@ class Stepper:
         self.position = 0
         self._scenes: dict[tuple, Any] = {}
         self._layouts: dict[tuple, Any] = {}
+        self._frame_steps: dict[tuple, Any] = {}  # made once per set of options
         for node in self.order:
             node.grad = None
 
@@ -681,6 +682,9 @@ class Stepper:
         from ..drawing.frame_changes import FrameMaker, FrameSteps
 
         options = dict(options)
+        memo = (_key(options), bool(questions))
+        if memo in self._frame_steps:  # the layout made them already: made once, not twice
+            return self._frame_steps[memo]
         scene = self.scene(**_pick(options, SCENE_OPTIONS))
         look = _pick(options, LOOK_OPTIONS)
         check_options(options, SCENE_OPTIONS + LOOK_OPTIONS + STYLE_OPTIONS)
@@ -694,6 +698,7 @@ class Stepper:
             out.add(maker.step(**self._marks()), asked)
             if position in self._stops:  # the coarse step that ends here, highlighted whole
                 out.overlays[position] = maker.peek(**self._marks(coarse=True))
+        self._frame_steps[memo] = out
         return out
 
     def _marks(self, coarse: bool = False) -> dict[str, Any]:

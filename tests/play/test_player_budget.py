@@ -96,9 +96,11 @@ def test_the_124_round_chain_player_and_deck_peak_under_300_mb():
 
 def test_a_player_past_its_budget_stops_among_the_steps_with_a_message(slow_clock):
     s = Stepper(tanh_chain())
-    s.layout(**NOTEBOOK_LOOK)  # laid out already: the budget runs out making the steps
+    # laid out already (its frames made once, with it): the budget runs out making the
+    # steps with their questions, which predict mode adds
+    s.layout(**NOTEBOOK_LOOK)
     with pytest.raises(RenderError) as caught:
-        s.show(timeout=1).html()
+        s.show(timeout=1, predict=True).html()
     said = str(caught.value)
     assert said.startswith("making the player took longer than 1 s and was stopped (at step ")
     stopped_at = int(re.search(r"at step (\d+) of 1242", said).group(1))
@@ -110,7 +112,7 @@ def test_a_player_past_its_budget_stops_among_the_steps_with_a_message(slow_cloc
 def test_a_player_past_its_budget_shows_the_message_in_the_notebook(slow_clock):
     s = Stepper(tanh_chain())
     s.layout(**NOTEBOOK_LOOK)
-    html = s.show(timeout=1)._repr_html_()
+    html = s.show(timeout=1, predict=True)._repr_html_()
     assert "agl-refusal" in html and "making the player took longer than 1 s" in html
 
 
@@ -178,3 +180,23 @@ def test_slides_command_with_a_small_timeout_stops_with_a_message(tmp_path, caps
     assert code != 0 and not out.exists()
     assert re.search(r"(stopped at frame|at slide) \d+ of 996", said), said
     assert "Traceback" not in said
+
+
+def test_a_player_and_a_deck_make_each_frame_once(monkeypatch, tmp_path):
+    """The layout sizes the boxes from every step's frame; the page reuses those frames."""
+    from autograd_lite.drawing.frame_changes import FrameMaker
+
+    made = {"n": 0}
+    step = FrameMaker.step
+
+    def counted(self, **marks):
+        made["n"] += 1
+        return step(self, **marks)
+
+    monkeypatch.setattr(FrameMaker, "step", counted)
+    s = Stepper(tanh_chain(5))
+    assert "agl-player" in s.show().html()
+    assert made["n"] == len(s) + 1
+    made["n"] = 0
+    write_slides(Stepper(tanh_chain(5)), tmp_path / "deck.html")
+    assert made["n"] == len(s) + 1
