@@ -5,7 +5,9 @@ slide per forward and per backward step of ``Stepper``: the graph with the
 step's node and edge highlighted, the chain-rule line, and the table of
 data and grads so far. It needs no network and no other file (open it from
 a USB stick); arrow keys, Page Up/Down, Space, Home/End and clicks move
-through it. ``--predict`` hides each step's number until it is revealed.
+through it. ``--predict`` hides each step's number until it is revealed;
+``--handout`` writes a file that opens on the printed pages (A4 landscape; a
+network: a page per neuron or layer per pass) instead.
 """
 
 from __future__ import annotations
@@ -43,6 +45,8 @@ EXAMPLE = """examples:
       -o neuron.html
   autograd-lite slides --mlp 2,4,1 --activation tanh --input 2,-1 --target 1 \\
       --loss mse --seed 0 -o mlp.html
+  autograd-lite slides --mlp 2,4,1 --activation tanh --input 2,-1 --target 1 \\
+      --loss mse --seed 0 --handout -o handout.html
 """
 
 
@@ -84,6 +88,13 @@ def add_parser(subparsers: Any) -> None:
         action="store_true",
         help="open a graph too big to read whole at its own size, following the step "
         "(the Z key toggles it in the deck)",
+    )
+    parser.add_argument(
+        "--handout",
+        action="store_true",
+        help="open on the printed pages instead of the slides, to scroll or print: A4 "
+        "landscape, a page per step, or for a network a page per neuron (or layer, with "
+        "--by layer) per pass, its graph text 9 pt or more",
     )
     add_number_arguments(parser, narration=False)
     add_by_argument(parser)
@@ -164,6 +175,7 @@ def run(args: argparse.Namespace) -> int:
             "timeout": args.timeout,
             "predict": args.predict,
             "close_up": args.close_up,
+            "handout": args.handout,
         }
         if args.output is None:
             write_bytes(slides_html(stepper, **options).encode("utf-8"))
@@ -171,6 +183,9 @@ def run(args: argparse.Namespace) -> int:
         written = write_slides(stepper, args.output, **options)
     except (OSError, RuntimeError, ValueError, ArithmeticError) as e:
         return report_error("slides", e)
+    if args.handout:  # its pages are made in the browser
+        print(f"wrote {written} (a handout: open it to read or print its pages)", file=sys.stderr)
+        return 0
     slides = len(stepper.coarse or stepper.steps) + 1
     print(f"wrote {written} ({slides} slides)", file=sys.stderr)
     return 0

@@ -16,7 +16,12 @@ clicking a node shows every contribution to its grad; ``deck.html#s7``
 opens at step 7. With ``predict=True`` each step's number is first a
 question (``?``) and the next key (or Enter) reveals it. Without
 JavaScript the page shows the graph after the last step and then every
-step, one after another; printing gives a page per step.
+step, one after another.
+
+Printing gives a page per step on A4 landscape (a network: a page per
+neuron or layer per pass, its picture cropped around it so that its text
+is 9 pt or more); ``handout=True`` writes a page that opens on those
+pages, to scroll or print.
 
 The file loads nothing: no fonts, scripts or style sheets from the network
 (a Content-Security-Policy in the file forbids it), so it can be opened from
@@ -73,6 +78,16 @@ CSP = (
 # never shows the no-JavaScript pages first.
 EARLY_SCRIPT = 'document.documentElement.classList.add("js");'
 
+HANDOUT_CLASS = "agl-handout"
+"""The class of a handout's ``<html>``: player.js prints the deck onto the screen."""
+
+HANDOUT_STYLE = (
+    "@media screen { .agl-handout body { background: #d9dde2; }"
+    " .agl-handout .agl-print .agl-page { margin: 16mm auto; background: #ffffff;"
+    " box-shadow: 0 0 0 10mm #ffffff, 0 0 4px 10mm rgba(0, 0, 0, 0.25); } }"
+)
+"""A handout's pages on screen look like the sheets they print on (10 mm margins)."""
+
 DECK_IDS = "deck-"
 """The prefix of the picture's ids (one picture per deck, so a fixed one: same bytes)."""
 
@@ -86,6 +101,7 @@ def slides_html(
     predict: bool = False,
     close_up: bool = False,
     by: str | None = None,
+    handout: bool = False,
     max_steps: int | None = DEFAULT_MAX_STEPS,
     timeout: float | None = DEFAULT_TIMEOUT,
     progress: bool | None = None,
@@ -117,6 +133,8 @@ def slides_html(
         raise TypeError(f"predict must be True or False, got {predict!r}")
     if not isinstance(close_up, bool):
         raise TypeError(f"close_up must be True or False, got {close_up!r}")
+    if not isinstance(handout, bool):
+        raise TypeError(f"handout must be True or False, got {handout!r}")
     check_drawable(str(title), "the title")  # a lone surrogate can't be written as UTF-8
     if isinstance(graph, Stepper):
         if digits is not None or number_format is not None:
@@ -138,19 +156,32 @@ def slides_html(
         )
     finally:
         stepper.jump(start)
+    html_class = f' class="{HANDOUT_CLASS}"' if handout else ""
     return (
         "<!DOCTYPE html>\n"
-        '<html lang="en">\n<head>\n<meta charset="utf-8">\n'
+        f'<html lang="en"{html_class}>\n<head>\n<meta charset="utf-8">\n'
         f'<meta http-equiv="Content-Security-Policy" content="{CSP}">\n'
         '<meta name="viewport" content="width=device-width, initial-scale=1">\n'
         f"<title>{escape(str(title))}</title>\n"
         f"<script>{EARLY_SCRIPT}</script>\n"
-        f"<style>{web_file('player.css')}\n{web_file('deck.css')}</style>\n"
+        f"<style>{web_file('player.css')}\n{_deck_css(handout)}</style>\n"
         "</head>\n<body>\n"
         f"{body}\n"
         f"<script>{web_file('player.js')}</script>\n"
         "</body>\n</html>\n"
     )
+
+
+def _deck_css(handout: bool) -> str:
+    """deck.css; a handout's with its print rules in force on screen too, and its sheets.
+
+    >>> "@media print, screen {" in _deck_css(True), "@media print, screen {" in _deck_css(False)
+    (True, False)
+    """
+    css = web_file("deck.css")
+    if not handout:
+        return css
+    return css.replace("@media print {", "@media print, screen {", 1) + "\n" + HANDOUT_STYLE
 
 
 def write_slides(
