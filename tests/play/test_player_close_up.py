@@ -61,8 +61,11 @@ def notebook_page(tmp_path: Path, player_html: str, before: str = "") -> Path:
     return path
 
 
-def open_page(browser, path: Path, step: int):
-    ctx = browser.new_context(viewport={"width": 1280, "height": 720})
+def open_page(browser, path: Path, step: int, still: bool = False):
+    """``still``: a reader who asks for reduced motion (the view moves at once, not over
+    300 ms), so each step's view can be read as soon as its key is pressed."""
+    motion = "reduce" if still else "no-preference"
+    ctx = browser.new_context(viewport={"width": 1280, "height": 720}, reduced_motion=motion)
     page = ctx.new_page()
     errors: list[str] = []
     page.on("pageerror", lambda e: errors.append(str(e)))
@@ -99,7 +102,7 @@ def test_up_close_the_steps_nodes_are_read_at_full_size(browser, deck):
 
 
 def test_up_close_the_view_follows_every_step_forward_and_back(browser, deck):
-    ctx, page, errors = open_page(browser, deck, 0)
+    ctx, page, errors = open_page(browser, deck, 0, still=True)
     try:
         root = page.query_selector(".agl-deck")
         assert page.get_attribute(".agl-zoom", "aria-pressed") == "true"

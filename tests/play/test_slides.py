@@ -307,7 +307,7 @@ def visible_slide(page) -> dict:
             const marked = [...deck.querySelectorAll("svg g.node")].filter(g =>
                 [...g.querySelectorAll("polygon, ellipse, path")].some(shape =>
                     shape.getAttribute("stroke") === highlight &&
-                    getComputedStyle(shape).stroke === "rgb(232, 89, 12)"));
+                    getComputedStyle(shape).stroke === "rgb(194, 65, 12)"));
             const eq = deck.querySelector(".agl-line");
             const box = deck.getBoundingClientRect();
             return {

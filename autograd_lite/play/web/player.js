@@ -527,6 +527,8 @@
     var tallest = 0;
     for (var c = probe.firstChild; c; c = c.nextSibling) { tallest = Math.max(tallest, c.offsetHeight); }
     probe.parentNode.removeChild(probe);
+    // a deck keeps room for its graph and table: a longer story scrolls
+    if (this.deck) { tallest = Math.min(tallest, Math.round(this.root.clientHeight * 0.42)); }
     if (tallest > 0) { this.root.style.setProperty("--agl-story-height", tallest + "px"); }
   };
 
@@ -808,7 +810,7 @@
       return [x, y, w, h].map(function (v) { return Number(v.toFixed(2)); });
     });
     if (views[1]) { setView(this.pane, views[1]); }
-    if (before && this.overview && !views[1] && before[3] === h) { this.move(before, views[0]); } else { this.move(views[0], views[0]); }
+    if (before && this.overview && !views[1] && Math.abs(before[3] - h) < 0.5) { this.move(before, views[0]); } else { this.move(views[0], views[0]); }
   };
 
   // A step whose node and target are too far apart to show together at the readable
@@ -831,7 +833,10 @@
     }
     pane.style.display = "";
     this.svg.classList.add("agl-half");
-    if (!this.deck) { pane.style.height = this.svg.style.height; }
+    if (!this.deck) {  // a notebook's picture keeps its height, shared by the two halves
+      var half = (parseFloat(this.svg.style.height) || this.svg.getBoundingClientRect().height) / 2;
+      this.svg.style.height = pane.style.height = half.toFixed(1) + "px";
+    }
   };
 
   // The detail's window slides from one step's spot to the next (instantly when the
@@ -1228,54 +1233,218 @@
     style.setProperty("--agl-height", (h > 0 ? h / s : 720).toFixed(1) + "px");
   }
 
-  // Printing makes a page per step: the picture dressed for it, its narration and table.
-  // By neuron or layer, a page per coarse step, highlighted whole.
+  // Printing (and a handout: slides --handout) makes a page per step on an A4 landscape
+  // sheet: the picture dressed for it, its narration and the block of the table it writes
+  // in. A network prints a page per coarse step (by neuron or layer) or, by edge, a page per
+  // neuron per pass with its edge steps' lines; its picture is the part of the drawing
+  // around the page's nodes, at a size that reads on paper.
+  var PAGE_WIDTH = 277 / 25.4 * 96;  // CSS px: an A4 landscape sheet inside 10 mm margins (deck.css)
+  var PAGE_GRAPH_HEIGHT = 300;  // CSS px: the least a page leaves its picture (MLP 2,4,1: 369)
+  var PAGE_GRAPH_LIKELY = 480;  // CSS px: about what it gets: kept on the drawing, not past it
+  var PRINT_READABLE = 12.5;  // CSS px: a page's smallest graph text, at least (9 pt is 12 px)
+  var PRINT_LARGEST = 18;  // CSS px: ... and at most, when the page's nodes are few
+  var PRINT_TABLE_FONT = 12.5;  // CSS px: the table's type on a page (deck.css)
+  var PRINT_CELL = 11;  // CSS px: a column's padding and rule (deck.css)
+  var PRINT_ROW_HEAD = 55;  // CSS px: the column of "node", "data" and "grad" (deck.css)
+  var MONO_WIDTH = 0.62;  // em: a monospace character's advance, with a little room
+  var MANY_LINES = 6;  // a page with more lines than this sets them in two columns
+
   Player.prototype.printPages = function () {
     var pages = el("div", "agl-player agl-deck agl-print");
-    var frames = makeFrames(this.data), self = this;
-    if (this.coarse.length) {
-      pages.appendChild(this.printPage(frames, 0));
-      this.coarse.forEach(function (c) {
-        frames.seek(c.stop);
-        frames.overlay = c.look;
-        pages.appendChild(self.printPage(frames, c.stop, c));
-        frames.overlay = null;
-      });
-      return pages;
-    }
-    for (var k = 0; k <= this.data.steps; k++) {
-      frames.seek(k);
-      pages.appendChild(this.printPage(frames, k));
-    }
+    var frames = makeFrames(this.data), sheets = this.printSheets(), self = this;
+    sheets.forEach(function (sheet, i) {
+      frames.seek(sheet.k);
+      frames.overlay = sheet.look || (sheet.lit ? lighted(frames, sheet.lit) : null);
+      pages.appendChild(self.printPage(frames, sheet, i + " / " + (sheets.length - 1)));
+    });
     return pages;
   };
 
-  Player.prototype.printPage = function (frames, k, coarse) {
-    var page = el("section", "agl-page");
-    var story = this.data.story[k], self = this;
+  // What each page is about: its position k, its coarse step (or one made of a neuron's
+  // edge steps), its highlights, and the drawn nodes its picture is cropped around: those
+  // it highlights (about), its neurons' own (members) and their outputs (focus).
+  Player.prototype.printSheets = function () {
+    var data = this.data, sheets = [];
+    if (!data.network) {
+      for (var k = 0; k <= data.steps; k++) { sheets.push({ k: k }); }
+      return sheets;
+    }
+    var first = data.network.samples[0].layers[0].neurons[0].row;  // where the forward pass starts
+    sheets.push({ k: 0, about: this.idsOf(ownedBy(data, first)), focus: this.idsOf([first]) });
+    var rest = this.coarse.length ? this.coarse.map(this.coarseSheet, this) : this.printGroups();
+    return sheets.concat(rest);
+  };
+
+  Player.prototype.coarseSheet = function (c) {
+    var about = [];
+    for (var id in c.look.n) {
+      if (c.look.n[id][2] & HIGHLIGHT && this.items[id]) { about.push(id); }
+    }
+    var data = this.data, members = [];
+    c.units.forEach(function (unit) { members = members.concat(ownedBy(data, unit)); });
+    return {
+      k: c.stop, kind: c.kind, coarse: c, look: c.look, about: about,
+      members: members.length ? this.idsOf(members) : about, focus: this.idsOf(c.units)
+    };
+  };
+
+  // By edge, a network's steps by neuron: each goes with its node's neuron (network.owner),
+  // else with the inputs or the loss; a pass's pages come in the order its neurons finish
+  // (forward) or start (backward).
+  Player.prototype.printGroups = function () {
+    var data = this.data, owner = data.network.owner, inputs = {}, byKey = {}, groups = [];
+    data.network.samples.forEach(function (s) { s.inputs.forEach(function (r) { inputs[r] = true; }); });
+    for (var k = 1; k <= data.steps; k++) {
+      var story = data.story[k], forward = story.kind === "forward";
+      var unit = story.node >= 0 ? owner[story.node] : -1;
+      var part = unit >= 0 ? String(unit) : (forward && inputs[story.node] ? "inputs" : "loss");
+      var key = (forward ? "forward " : "backward ") + part;
+      if (!byKey[key]) { groups.push(byKey[key] = { kind: forward ? "forward" : "backward", unit: unit, part: part, steps: [] }); }
+      byKey[key].steps.push(k);
+    }
+    var when = function (g) { return g.kind === "forward" ? g.steps[g.steps.length - 1] : g.steps[0]; };
+    groups.sort(function (a, b) { return when(a) - when(b); });
+    return groups.map(this.groupSheet, this);
+  };
+
+  // A page of a neuron's (or the inputs', or the loss's) edge steps in one pass: every
+  // step's line, the picture after the last, the nodes it computes highlighted.
+  Player.prototype.groupSheet = function (group) {
+    var data = this.data, owner = data.network.owner, rows = [];
+    group.steps.forEach(function (k) {
+      [data.story[k].node, data.story[k].target].forEach(function (r) {
+        if (r >= 0 && owner[r] === group.unit && rows.indexOf(r) < 0) { rows.push(r); }
+      });
+    });
+    var about = this.idsOf(rows), named = group.unit >= 0;
+    var lines = group.steps.map(function (k) { return data.story[k].line[0]; });
+    var title = named ? "neuron " + data.rows[group.unit].name : group.part;
+    return {
+      k: group.steps[group.steps.length - 1], kind: group.kind, lit: about, about: about,
+      focus: named ? this.idsOf([group.unit]) : about,
+      coarse: { title: title, kind: group.kind, lines: lines, matrices: [], why: "" }
+    };
+  };
+
+  // The drawn nodes (their ids) of the rows, in the rows' order, a row's copies too.
+  Player.prototype.idsOf = function (rows) {
+    var out = [], ids = this.data.ids, items = this.items;
+    rows.forEach(function (row) {
+      for (var id in ids) {
+        if (ids[id] === row && items[id]) { out.push(id); }
+      }
+    });
+    return out;
+  };
+
+  // The rows of a neuron's nodes: those network.owner gives to its output's row.
+  function ownedBy(data, unit) {
+    var out = [];
+    data.network.owner.forEach(function (o, r) { if (o === unit) { out.push(r); } });
+    return out;
+  }
+
+  // The looks at the frames' position with the nodes `ids` highlighted too.
+  function lighted(frames, ids) {
+    var over = { n: {}, e: {} };
+    ids.forEach(function (id) {
+      var look = frames.now.n[id];
+      if (look) { over.n[id] = [look[0], look[1], look[2] | HIGHLIGHT]; }
+    });
+    return over;
+  }
+
+  Player.prototype.printPage = function (frames, sheet, count) {
+    var page = el("section", "agl-page"), data = this.data, k = sheet.k;
+    var story = data.story[k], kind = sheet.kind || story.kind;
+    var phase = kind === "start" ? "start" : (kind === "forward" ? "forward" : "backward");
     var head = page.appendChild(el("header", "agl-bar"));
-    head.appendChild(el("span", "agl-title", this.data.title));
-    head.appendChild(el("span", "agl-count", this.count(k, coarse)));
+    head.appendChild(el("span", "agl-title", data.title));
+    head.appendChild(el("span", "agl-phase " + phase, phase === "start" ? "overview" : phase + " pass"));
+    head.appendChild(el("span", "agl-count", count));
     var picture = page.appendChild(el("div", "agl-graph")).appendChild(this.svg.cloneNode(true));
-    if (this.wholeAttr) { picture.setAttribute("viewBox", this.wholeAttr); }  // the whole graph
+    picture.classList.remove("agl-half");
+    var view = sheet.about ? this.printView(sheet) : null;
+    if (view) { setView(picture, view); } else if (this.wholeAttr) { picture.setAttribute("viewBox", this.wholeAttr); }
     var items = indexDrawing(picture);
     for (var id in items) {
       var look = frames.look(items[id].edge ? "e" : "n", id);
-      if (items[id].edge) { paintEdge(items[id], look, self.data.style); } else { paintNode(items[id], look, self.data.style); }
+      if (items[id].edge) { paintEdge(items[id], look, data.style); } else { paintNode(items[id], look, data.style); }
     }
-    if (coarse) {
-      this.renderCoarse(page.appendChild(el("div", "agl-story")), coarse, true);
+    var box = page.appendChild(el("div", "agl-story"));
+    if (sheet.coarse) {
+      this.renderCoarse(box, sheet.coarse, true);
+      box.classList.toggle("agl-many", sheet.coarse.lines.length > MANY_LINES && !sheet.coarse.matrices.length);
     } else {
-      this.renderStory(page.appendChild(el("div", "agl-story")), story, false);
+      this.renderStory(box, story, false);
     }
     var grads = page.appendChild(el("div", "agl-grads"));
-    var table = buildTable(grads, this.data, 1, this.table.per);
-    var hit = updateTable(table, this.data, k, false);
-    table.blocks.forEach(function (block, i) {  // a page shows the block this step writes in
+    var table = buildTable(grads, data, 1, printColumns(data));
+    var hit = updateTable(table, data, k, false);
+    table.blocks.forEach(function (block, i) {  // a page shows the block its last step writes in
       if (hit ? block !== hit.block : i > 0) { grads.removeChild(block); }
     });
     return page;
   };
+
+  // The window of the drawing a page shows, [x, y, w, h] in its units: around the nodes
+  // the page highlights, at a scale where its smallest text is PRINT_READABLE px (more, up
+  // to PRINT_LARGEST, when they are few) in a PAGE_WIDTH x PAGE_GRAPH_HEIGHT box; when they
+  // don't fit, as much of its neurons as fits with their output (the first's) in it. Null
+  // (the whole drawing) when none of them is drawn.
+  Player.prototype.printView = function (sheet) {
+    var whole = this.wholeView, box = this.extentOf(sheet.about), m = CLOSE_MARGIN;
+    if (!whole || !box) { return null; }
+    var font = smallestFont(this.svg), focus = sheet.focus || [];
+    var fit = Math.min(PAGE_WIDTH / (box[2] - box[0] + 2 * m), PAGE_GRAPH_HEIGHT / (box[3] - box[1] + 2 * m));
+    var scale = Math.max(PRINT_READABLE / font, Math.min(PRINT_LARGEST / font, fit));
+    var w = PAGE_WIDTH / scale, h = PAGE_GRAPH_HEIGHT / scale;
+    if (fit < scale) { box = this.extentOf(sheet.members || []) || box; }
+    var keep = this.extentOf(focus) || box;
+    if (keep[2] - keep[0] + 2 * m > w || keep[3] - keep[1] + 2 * m > h) { keep = this.extentOf(focus.slice(0, 1)) || box; }
+    var x = within(holding((box[0] + box[2] - w) / 2, keep[0] - m, keep[2] + m, w), whole[0], whole[2], w);
+    var y = holding((box[1] + box[3] - h) / 2, keep[1] - m, keep[3] + m, h);
+    // the picture is mostly taller than the window (it shows more of the drawing above and
+    // below): that height is kept on the drawing, the window still holding `keep`
+    var tall = Math.max(h, PAGE_GRAPH_LIKELY / scale), spare = (tall - h) / 2;
+    y = holding(within(y - spare, whole[1], whole[3], tall) + spare, keep[1] - m, keep[3] + m, h);
+    return [x, y, w, h].map(function (v) { return Number(v.toFixed(2)); });
+  };
+
+  // The start of a window `size` long, as near `start` as keeps lo..hi inside it.
+  function holding(start, lo, hi, size) {
+    return Math.min(Math.max(start, hi - size), lo);
+  }
+
+  // [x0, y0, x1, y1] around the drawn nodes `ids` in the drawing's units, or null.
+  Player.prototype.extentOf = function (ids) {
+    var self = this;
+    if (!ids.length || !this.svg.getScreenCTM()) { return null; }
+    try {
+      return this.extent(ids.map(function (id) { return self.items[id].group; }));
+    } catch (err) {  // a drawing not laid out: no size to measure
+      return null;
+    }
+  };
+
+  // Columns per block of a page's table: as many as the page's width holds with every
+  // number whole, shared out evenly.
+  function printColumns(data) {
+    var n = data.rows.length;
+    var column = widestText(data) * MONO_WIDTH * PRINT_TABLE_FONT + PRINT_CELL;
+    var per = Math.max(1, Math.floor((PAGE_WIDTH - PRINT_ROW_HEAD) / column));
+    return per >= n ? n : Math.ceil(n / Math.ceil(n / per));
+  }
+
+  // A handout (slides --handout marks the page agl-handout) opens on the pages printing
+  // gives and keeps them after printing: it prints itself once its deck has started.
+  function handout() {
+    if (!document.documentElement.classList.contains("agl-handout")) { return; }
+    var show = function () { window.dispatchEvent(new Event("beforeprint")); };
+    show();
+    window.addEventListener("afterprint", show);
+  }
+  if (document.readyState === "loading") { document.addEventListener("DOMContentLoaded", handout); } else { setTimeout(handout, 0); }
 
   Player.prototype.deckSetup = function () {
     var self = this, printed = null;
