@@ -273,7 +273,9 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--repeat", type=int, default=3, help="runs per measurement")
     parser.add_argument("--timeout", type=float, default=120, help="seconds per layout")
-    parser.add_argument("--skip-static", action="store_true", help="only part 1")
+    parser.add_argument(
+        "--skip-static", action="store_true", help="skip part 2 (part 1 and the deck and player)"
+    )
     args = parser.parse_args(argv)
 
     part_one(args.timeout)
