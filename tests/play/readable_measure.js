@@ -76,6 +76,8 @@
   return {
     step: k, end: Boolean(next && next.disabled), graph: least(graph), overview: least(overview),
     line: least(lines), table: least(table), contrast, away: away.join(", "),
+    owned: !root.dataset.coarse && k > 0 && Boolean(data.network) &&
+      [story.node, story.target].some(r => r >= 0 && data.network.owner[r] >= 0),
     unit: Boolean(root.dataset.coarse) && data.coarse[Number(root.dataset.coarse) - 1].units.length > 0, lit: root.querySelectorAll(".agl-overview .agl-ov-node.hl").length
   };
 }

@@ -102,6 +102,10 @@ def test_every_step_reads_at_18px_with_417_contrast(
     seen, frame = walk(browser, tmp_path, slides_html(root), size)
     assert [s["step"] for s in seen] == list(range(steps + 1))
     assert_readable(seen, graph=18, overview=18)
+    # by edge too, the neuron a step's node or target belongs to is lit in the overview
+    assert [s["step"] for s in seen if s["owned"] and not s["lit"]] == []
+    if name == "MLP(2, [4, 1])":
+        assert sum(s["owned"] for s in seen) > 80
     assert frame["height"] == pytest.approx(size[1], abs=1)  # the whole height: no bars
     assert frame["width"] == pytest.approx(size[0], abs=1)
 
