@@ -122,6 +122,19 @@ DEMOS: dict[str, Demo] = {
         "autograd_lite.demos.digits",
         "8x8 handwritten digits, MLP(64, [32, 10]) by fit(batched=True): 97% on held-out images",
     ),
+    # the mistakes lab: a classic bug beside the right code, and the line that fixes it
+    "mistakes-grad-assign": Demo(
+        "autograd_lite.demos.mistake_grad_assign",
+        "mistakes lab: grad = instead of += loses a node's second use (a + a gives 1, not 2)",
+    ),
+    "mistakes-zero-grad": Demo(
+        "autograd_lite.demos.mistake_zero_grad",
+        "mistakes lab: no zero_grad between steps: grads double, steps follow their sum",
+    ),
+    "mistakes-topo-order": Demo(
+        "autograd_lite.demos.mistake_topo_order",
+        "mistakes lab: backward by recursion: a shared node passed on twice; deep chains overflow",
+    ),
 }
 
 
