@@ -1,18 +1,19 @@
-"""What the lecture demos share: the lecture's numbers next to ours, and the pictures.
+"""What the lecture demos share: the lecture's formulas next to the graph's numbers.
 
 Every lecture demo prints tables whose rows read
 
-    quantity   lecture formula       lecture value   autograd-lite   |difference|
+    quantity   lecture formula   formula in floats   autograd-lite   |difference|
 
-where the lecture value is the lecture's formula evaluated with plain floats
-(or numpy), independently of the engine, and "autograd-lite" is what the
-engine's graph holds. The rows also go into the dict each demo's ``main``
+where "formula in floats" is the lecture's formula evaluated by the demo
+with plain floats (or numpy), independently of the engine (a number the
+demo computed, not one printed in the lecture), and "autograd-lite" is
+what the engine's graph holds. The rows also go into the dict each demo's ``main``
 returns, so tests read the same numbers the audience sees.
 
 >>> rows = table("f = (x + y) z", [Row("df/dx", "z", -4.0, -4.0)])
 f = (x + y) z
-  quantity  lecture formula  lecture  autograd-lite  |difference|
-  df/dx     z                     -4             -4         0e+00
+  quantity  lecture formula  formula in floats  autograd-lite  |difference|
+  df/dx     z                               -4             -4         0e+00
 >>> rows[0]["gap"]
 0.0
 """
@@ -34,22 +35,23 @@ from autograd_lite.drawing.viz import RendererNotFoundError
 
 @dataclass(frozen=True)
 class Row:
-    """One line of a comparison: a quantity, the lecture's formula, its value, ours."""
+    """One line of a comparison: a quantity, the lecture's formula, the formula evaluated
+    in floats, and the graph's number."""
 
     quantity: str
     formula: str
-    lecture: float
+    in_floats: float
     ours: float
 
     @property
     def gap(self) -> float:
-        return abs(float(self.lecture) - float(self.ours))
+        return abs(float(self.in_floats) - float(self.ours))
 
     def as_dict(self) -> dict[str, Any]:
         return {
             "quantity": self.quantity,
             "formula": self.formula,
-            "lecture": float(self.lecture),
+            "in_floats": float(self.in_floats),
             "ours": float(self.ours),
             "gap": self.gap,
         }
@@ -62,9 +64,9 @@ def number(x: float) -> str:
 
 def table(title: str, rows: Sequence[Row]) -> list[dict[str, Any]]:
     """Print ``rows`` under ``title``; return them as dicts (with their ``gap``)."""
-    head = ("quantity", "lecture formula", "lecture", "autograd-lite", "|difference|")
+    head = ("quantity", "lecture formula", "formula in floats", "autograd-lite", "|difference|")
     cells = [
-        (r.quantity, r.formula, number(r.lecture), number(r.ours), f"{r.gap:.0e}") for r in rows
+        (r.quantity, r.formula, number(r.in_floats), number(r.ours), f"{r.gap:.0e}") for r in rows
     ]
     widths = [max(len(c[i]) for c in [head, *cells]) for i in range(len(head))]
     print(title)

@@ -20,7 +20,10 @@ The shared W collects one term from every time step.
 Part 2, the seed's argument for why long RNNs are hard to train: with no
 input and no tanh, h(t) = W h(t-1) = W^t h(0), and for a symmetric
 W = Q Lambda Q^T this is h(t) = Q Lambda^t Q^T h(0). (Erratum: the seed
-writes h(t) = Q^T Lambda^t Q h(0), which differs unless Q is symmetric.)
+writes h(t) = Q^T Lambda^t Q h(0). The two agree exactly when Q^2 commutes
+with Lambda^t: for distinct eigenvalues, when Q^2 is diagonal, as for a
+symmetric Q or a 90-degree rotation; for the 30-degree rotation used here
+they differ.)
 The gradient of L = u^T h(t) with respect to h(0) is (W^T)^t u =
 Q Lambda^t Q^T u, so it shrinks or grows like the largest |eigenvalue| to the
 power t. The demo backpropagates through t = 1 ... 30 steps for eigenvalues

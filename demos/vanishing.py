@@ -80,10 +80,11 @@ def layer_gradients(activation: str) -> list[float]:
     for seed in range(SEEDS):
         model = MLP(WIDTH, [WIDTH] * DEPTH + [1], activation=activation, seed=seed)
         for x in np.random.default_rng(1000 + seed).normal(size=(INPUTS, WIDTH)):
-            model(x).backward()  # leaves add: grads sum over the inputs
-        sums += [
-            np.mean([abs(w.grad) for n in layer.neurons for w in n.w]) for layer in model.layers
-        ]
+            model.zero_grad()  # |dy/dw| of this input: the mean of absolute values, not the
+            model(x).backward()  # absolute value of a sum over the inputs
+            sums += [
+                np.mean([abs(w.grad) for n in layer.neurons for w in n.w]) for layer in model.layers
+            ]
     return (sums / (SEEDS * INPUTS)).tolist()
 
 

@@ -54,10 +54,12 @@ def residual_layer_gradients() -> list[float]:
         last = Layer(WIDTH, 1, "linear", rng=rng)
         for x in np.random.default_rng(1000 + seed).normal(size=(INPUTS, WIDTH)):
             h = [Value(float(v)) for v in x]
+            for layer in [*hidden, last]:
+                layer.zero_grad()  # |dy/dw| of this input, not of a sum over inputs
             for layer in hidden:
                 h = [hi + ai for hi, ai in zip(h, layer(h))]  # the shortcut
             last(h)[0].backward()
-        sums += [np.abs(layer.weight_grad()).mean() for layer in [*hidden, last]]
+            sums += [np.abs(layer.weight_grad()).mean() for layer in [*hidden, last]]
     return (sums / (SEEDS * INPUTS)).tolist()
 
 
@@ -73,13 +75,14 @@ def relu_scales(gain: float) -> dict[str, list[float]]:
         model.load_state_dict({k: gain * v for k, v in model.state_dict().items()})
         for x in np.random.default_rng(1000 + seed).normal(size=(INPUTS, WIDTH)):
             outs, h = [], [Value(float(v)) for v in x]
+            model.zero_grad()  # |dy/dw| of this input, not of a sum over inputs
             for layer in model.layers:
                 h = layer(h)
                 outs.append(h)
             h[0].backward()
             acts += [_rms([o.data for o in layer]) for layer in outs[:-1]]
             deltas += [_rms([o.parents[0].grad for o in layer]) for layer in outs[:-1]]
-        grads += [np.abs(layer.weight_grad()).mean() for layer in model.layers]
+            grads += [np.abs(layer.weight_grad()).mean() for layer in model.layers]
     n = SEEDS * INPUTS
     return {"a": (acts / n).tolist(), "delta": (deltas / n).tolist(), "grad": (grads / n).tolist()}
 

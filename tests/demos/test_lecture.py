@@ -2,7 +2,7 @@
 
 Every expected number here is computed in this file from the lecture's
 formula (plain floats or numpy), or is a literal number from the slides;
-none is read back from the demo's own "lecture" column.
+none is read back from the demo's own "formula in floats" column.
 """
 
 from __future__ import annotations
@@ -366,3 +366,37 @@ def test_without_a_graphviz_renderer_a_demo_still_runs_and_says_so(tmp_path, cap
     r = backprop_intro.main(["--out", str(tmp_path)])
     assert r["graphs"] == [] and r["grads"]["x"] == -4.0
     assert "skipped the graph" in capsys.readouterr().out
+
+
+def numpy_mean_abs_grads(model, x: np.ndarray) -> list[float]:
+    """Mean |dy/dW| per layer of a sigmoid MLP with a linear output, by numpy backprop."""
+    acts, zs = [np.asarray(x, dtype=float)], []
+    for layer in model.layers:
+        zs.append(layer.weight() @ acts[-1] + layer.bias())
+        last = layer is model.layers[-1]
+        acts.append(zs[-1] if last else sigmoid(zs[-1]))
+    delta, out = np.ones(1), []
+    for k in range(len(model.layers) - 1, -1, -1):
+        if k < len(model.layers) - 1:
+            s = sigmoid(zs[k])
+            delta = delta * s * (1 - s)
+        out.append(float(np.abs(np.outer(delta, acts[k])).mean()))
+        delta = model.layers[k].weight().T @ delta
+    return out[::-1]
+
+
+def test_vanishing_part_2_averages_absolute_values_not_a_sum(monkeypatch):
+    """mean |dy/dw| is the mean over inputs of each input's |dy/dw| (a sum over inputs
+    taken first would let signs cancel)."""
+    from nn import MLP
+
+    monkeypatch.setattr(vanishing, "DEPTH", 3)
+    monkeypatch.setattr(vanishing, "INPUTS", 3)
+    monkeypatch.setattr(vanishing, "SEEDS", 2)
+    got = vanishing.layer_gradients("sigmoid")
+    want = np.zeros(4)
+    for seed in range(2):
+        model = MLP(vanishing.WIDTH, [vanishing.WIDTH] * 3 + [1], activation="sigmoid", seed=seed)
+        for x in np.random.default_rng(1000 + seed).normal(size=(3, vanishing.WIDTH)):
+            want += numpy_mean_abs_grads(model, x)
+    assert got == pytest.approx((want / 6).tolist(), rel=1e-10)

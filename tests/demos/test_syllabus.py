@@ -253,3 +253,18 @@ def test_rnn_gradient_through_time_is_q_lambda_t_q_transpose_u(tmp_path):
         assert np.abs(seed - h_T).max() > 1e-3  # the seed's Q^T Lambda^t Q is not W^t
     assert r["linear"]["vanishing"]["norms"][-1] < 0.05 < 10 < r["linear"]["exploding"]["norms"][-1]
     assert_files(r["plots"], ".png")
+
+
+def test_rnn_erratum_q_lambda_qt_and_qt_lambda_q_agree_only_when_q2_commutes():
+    """Seed 003 writes h(t) = Q^T Lambda^t Q h(0) for W = Q Lambda Q^T: right for a
+    90-degree rotation (Q^2 = -I), wrong for the demo's 30-degree one."""
+
+    def both(degrees: float, t: int = 3) -> tuple[np.ndarray, np.ndarray]:
+        c, s = math.cos(math.radians(degrees)), math.sin(math.radians(degrees))
+        q, lam = np.array([[c, -s], [s, c]]), np.diag([0.5, 0.9]) ** t
+        return q @ lam @ q.T, q.T @ lam @ q
+
+    assert np.allclose(*both(90.0))
+    assert not np.allclose(*both(math.degrees(rnn.ANGLE)))
+    w = both(math.degrees(rnn.ANGLE), t=1)[0]
+    assert np.allclose(np.linalg.matrix_power(w, 3), both(math.degrees(rnn.ANGLE))[0])
