@@ -135,6 +135,18 @@ DEMOS: dict[str, Demo] = {
         "autograd_lite.demos.mistake_topo_order",
         "mistakes lab: backward by recursion: a shared node passed on twice; deep chains overflow",
     ),
+    "mistakes-update-in-graph": Demo(
+        "autograd_lite.demos.mistake_update_in_graph",
+        "mistakes lab: w = w - lr * w.grad grows the graph; the model's own weights never change",
+    ),
+    "mistakes-learning-rate": Demo(
+        "autograd_lite.demos.mistake_learning_rate",
+        "mistakes lab: a learning rate above 2/lambda_max: the loss diverges by (1 - lr lambda)^2",
+    ),
+    "mistakes-same-init": Demo(
+        "autograd_lite.demos.mistake_same_init",
+        "mistakes lab: every weight the same value: the hidden units stay identical",
+    ),
 }
 
 
