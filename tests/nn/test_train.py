@@ -310,3 +310,19 @@ def test_evaluate_names_a_loss_that_is_not_a_function(moons):
     X, y = moons
     with pytest.raises(TypeError, match=r"evaluate\(\): loss must be a function"):
         evaluate(MLP(2, [4, 1], seed=0), X, y, loss="hinge")
+
+
+def test_fit_l2_penalises_the_biases_too_as_the_conventions_table_says():
+    """One SGD step of fit(l2=lam) on a loss whose gradient is 0 at the start: every
+    parameter, the bias included, moves by -lr * 2 * lam * p (the penalty has no 1/2)."""
+    from nn import MLP, SGD, fit, squared_error
+
+    model = MLP(1, [1], activation="linear", seed=0)
+    model.load_state_dict({"layers.0.neurons.0.w.0": 0.5, "layers.0.neurons.0.b": 0.25})
+    X, y = [[2.0]], [0.5 * 2.0 + 0.25]  # the model is exact: the data gradient is 0
+    lr, lam = 0.1, 0.3
+    fit(model, X, y, loss=squared_error, optimizer=SGD(model.parameters(), lr=lr),
+        epochs=1, l2=lam, accuracy=None)  # fmt: skip
+    after = model.state_dict()
+    assert after["layers.0.neurons.0.w.0"] == pytest.approx(0.5 - lr * 2 * lam * 0.5)
+    assert after["layers.0.neurons.0.b"] == pytest.approx(0.25 - lr * 2 * lam * 0.25)
