@@ -122,6 +122,10 @@ DEMOS: dict[str, Demo] = {
         "autograd_lite.demos.digits",
         "8x8 handwritten digits, MLP(64, [32, 10]) by fit(batched=True): 97% on held-out images",
     ),
+    "three-layer-net": Demo(
+        "autograd_lite.demos.three_layer_net",
+        "seed 001's ThreeLayerNet(2, 3, 1): two sigmoid hidden layers, MSE, every grad checked",
+    ),
     # the mistakes lab: a classic bug beside the right code, and the line that fixes it
     "mistakes-grad-assign": Demo(
         "autograd_lite.demos.mistake_grad_assign",
