@@ -60,7 +60,7 @@ DEMOS: dict[str, Demo] = {
     ),
     "glm": Demo(
         "autograd_lite.demos.glm",
-        "linear, logistic, Poisson regression: gradients, PSD Hessians, line search for eta",
+        "linear, logistic, Poisson regression: H = X^T S X with S >= 0 for every w; line search",
     ),
     "zero-init": Demo(
         "autograd_lite.demos.zero_init",
@@ -96,7 +96,7 @@ DEMOS: dict[str, Demo] = {
     ),
     "backprop-cost": Demo(
         "autograd_lite.demos.backprop_cost",
-        "multiply-adds counted on an MLP's graph: backward costs two forward passes",
+        "multiply-adds on an MLP's graph: backward = 2 forward; naive chain rule vs reuse by depth",
     ),
     "newton": Demo(
         "autograd_lite.demos.newton",

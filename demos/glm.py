@@ -22,7 +22,23 @@ point w, compares them with the closed forms (linear 2/n X^T X, logistic
 1/n X^T diag(p(1-p)) X, Poisson 1/n X^T diag(exp(Xw)) X), and checks that
 the Hessian's eigenvalues are >= 0. Seed 004's logistic least squares,
 1/2 (sigmoid(x^T w) - y)^2, is shown not convex: its Hessian has a negative
-eigenvalue at the point we pick. Then gradient descent on the logistic loss
+eigenvalue at the point we pick.
+
+Convex for every w, not just at one point (P03): each sample's loss depends
+on w only through z_i = x_i^T w, so its Hessian is l''(z_i) x_i x_i^T and the
+mean loss has H = 1/n X^T S X with S = diag(s_i), s_i = l''(z_i):
+
+    linear     s_i = 2                           (1 with the 1/2 in front)
+    logistic   s_i = sigmoid(z_i)(1 - sigmoid(z_i))   in (0, 1/4] since 0 < sigmoid < 1
+    Poisson    s_i = exp(z_i)                    > 0
+
+So v^T H v = 1/n sum_i s_i (x_i^T v)^2 >= 0 for every v and every w. As an
+illustration (not the proof) the demo draws random w and puts the smallest
+eigenvalue of the engine's Hessian next to numpy's 1/n X^T S X. Seed 004's
+1/2 (sigmoid(z) - y)^2 has s_i = sigmoid'(z)^2 + (sigmoid(z) - y) sigmoid''(z),
+which is negative for some z, and there the argument fails.
+
+Then gradient descent on the logistic loss
 with a line search: at each step, try every eta in a list and keep the one
 with the least loss, against a fixed eta. The data (n = 40, a bias column
 and two features) and the points are our choice.
@@ -49,6 +65,7 @@ W_AT = [0.1, 0.2, -0.1]  # where gradients and Hessians are evaluated
 W_NONCONVEX = [2.0, 3.0, -3.0]  # a point where 1/2 (sigmoid(x^T w) - y)^2 curves down
 ETAS = [2.0**k for k in range(3, -9, -1)]  # the line search tries 8, 4, ..., 1/256
 FIXED_ETA, STEPS = 0.5, 25
+RANDOM_W, W_SPREAD = 4, 1.0  # how many random w, drawn from Gaussian(0, W_SPREAD^2)
 
 
 GRADIENT = {
@@ -56,6 +73,17 @@ GRADIENT = {
     "logistic": "1/n X^T (sigmoid(Xw) - y)",
     "poisson": "1/n X^T (exp(Xw) - y)",
 }
+CURVATURE = {
+    "linear": ("2", "a constant > 0 (1 with a 1/2 in front of the square)"),
+    "logistic": ("sigmoid(z_i)(1 - sigmoid(z_i))", "0 < sigmoid < 1, so s_i is in (0, 1/4]"),
+    "poisson": ("exp(z_i)", "exp is > 0 everywhere"),
+    "lls": (
+        "sigmoid'(z_i)^2 + (sigmoid(z_i) - y_i) sigmoid'(z_i)(1 - 2 sigmoid(z_i))",
+        "negative for some z_i and y_i: no argument",
+    ),
+}
+"""s_i = l''(z_i), the second derivative of one sample's loss in z = x^T w, and why it is >= 0."""
+
 HESSIAN = {
     "linear": "2/n X^T X",
     "logistic": "1/n X^T diag(p(1-p)) X",
@@ -135,6 +163,69 @@ def convexity(data: dict[str, np.ndarray]) -> dict[str, Any]:
     return out
 
 
+def curvature(model: str, z: np.ndarray, y: np.ndarray) -> np.ndarray:
+    """s_i = l''(z_i): the diagonal of S in H = 1/n X^T S X (numpy).
+
+    >>> curvature("logistic", np.array([0.0]), np.array([1.0])).tolist()
+    [0.25]
+    """
+    if model == "linear":
+        return np.full_like(z, 2.0)
+    p = 1 / (1 + np.exp(-z))
+    if model == "logistic":
+        return p * (1 - p)
+    if model == "poisson":
+        return np.exp(z)
+    slope = p * (1 - p)  # seed 004's 1/2 (sigmoid(z) - y)^2
+    return slope**2 + (p - y) * slope * (1 - 2 * p)
+
+
+def convex_for_every_w(data: dict[str, np.ndarray]) -> dict[str, Any]:
+    """S's formula for each GLM, and the smallest eigenvalue at random w: engine vs numpy."""
+    X, n = data["X"], N
+    points = np.random.default_rng(SEED + 1).normal(scale=W_SPREAD, size=(RANDOM_W, 3))
+    print(
+        "\nconvex for every w, not just at one point (P03): sample i's loss depends on w\n"
+        "  only through z_i = x_i^T w, so H = 1/n X^T S X with S = diag(s_i), s_i = l''(z_i),\n"
+        "  and v^T H v = 1/n sum_i s_i (x_i^T v)^2 >= 0 for every v once every s_i >= 0"
+    )
+    out: dict[str, Any] = {"w": points.tolist(), "rows": []}
+    for model in ("linear", "logistic", "poisson"):
+        formula, why = CURVATURE[model]
+        print(f"\n{model}: s_i = {formula}: {why}")
+        y, hessians, smallest, lowest_s = data[model], [], [], []
+        for w in points:
+            H = hessian(mean_loss(model, X, y))(w.tolist())
+            s = curvature(model, X @ w, y)
+            H_np = X.T @ (X * s[:, None]) / n
+            hessians.append(H.tolist())
+            smallest.append((float(np.linalg.eigvalsh(H_np)[0]), float(np.linalg.eigvalsh(H)[0])))
+            lowest_s.append(float(s.min()))
+        out["rows"] += table(
+            f"  smallest eigenvalue of the Hessian at {RANDOM_W} random w (an illustration)",
+            [
+                Row(f"lambda_min at w = {np.round(w, 2).tolist()}", "eig(1/n X^T S X)", a, b)
+                for w, (a, b) in zip(points, smallest)
+            ],
+        )
+        print(f"  smallest s_i at each w: {[f'{v:.3g}' for v in lowest_s]}")
+        out[model] = {
+            "s_formula": formula,
+            "hessians": hessians,
+            "min_eigenvalues": [b for _, b in smallest],
+            "min_s": lowest_s,
+        }
+    y = data["logistic"]
+    s_lls = curvature("lls", X @ np.array(W_NONCONVEX), y)
+    print(
+        f"\nseed 004's 1/2 (sigmoid(z) - y)^2: s_i = {CURVATURE['lls'][0]}\n"
+        f"  at w = {W_NONCONVEX}: smallest s_i = {s_lls.min():.3g} < 0, and the Hessian "
+        "has a negative eigenvalue (below)"
+    )
+    out["lls"] = {"s_formula": CURVATURE["lls"][0], "min_s": float(s_lls.min())}
+    return out
+
+
 def not_convex(data: dict[str, np.ndarray]) -> dict[str, Any]:
     """The seed's logistic log-likelihood as written, and seed 004's logistic least squares."""
     X, y = data["X"], data["logistic"]
@@ -182,6 +273,7 @@ def main(argv: list[str] | None = None) -> dict[str, Any]:
         "x = (1, x1, x2), yhat = t(x^T w)"
     )
     convex = convexity(data)
+    every_w = convex_for_every_w(data)
     concave = not_convex(data)
     f = mean_loss("logistic", data["X"], data["logistic"])
     searched = descend(f, [0.0, 0.0, 0.0], search=True)
@@ -199,6 +291,7 @@ def main(argv: list[str] | None = None) -> dict[str, Any]:
         "data": {k: v.tolist() for k, v in data.items()},
         **convex,
         **concave,
+        "every_w": every_w,
         "line_search": searched,
         "fixed": fixed,
         "plots": plots,
