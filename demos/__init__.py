@@ -126,6 +126,14 @@ DEMOS: dict[str, Demo] = {
         "autograd_lite.demos.three_layer_net",
         "seed 001's ThreeLayerNet(2, 3, 1): two sigmoid hidden layers, MSE, every grad checked",
     ),
+    "likelihood-nll": Demo(
+        "autograd_lite.demos.likelihood_to_nll",
+        "likelihood product -> log -> NLL; 2,000 examples underflow; H(p,q) = H(p) + KL(p||q)",
+    ),
+    "batch-rows": Demo(
+        "autograd_lite.demos.batch_rows",
+        "a batch as the rows of X: Y = X W + 1 b^T equals each W^T x + b; dL/dW = X^T dL/dY",
+    ),
     # the mistakes lab: a classic bug beside the right code, and the line that fixes it
     "mistakes-grad-assign": Demo(
         "autograd_lite.demos.mistake_grad_assign",
