@@ -52,7 +52,7 @@ DEMOS: dict[str, Demo] = {
     ),
     "mlp-backprop": Demo(
         "autograd_lite.demos.mlp_backprop",
-        "multi-output MLP: every layer's z, sigma'(z), delta, W_bar vs numpy; decks by neuron/layer",
+        "multi-output MLP: each layer's z, sigma'(z), delta, W_bar vs numpy; by-neuron decks",
     ),
     "input-gradient": Demo(
         "autograd_lite.demos.input_gradient",
