@@ -134,6 +134,14 @@ DEMOS: dict[str, Demo] = {
         "autograd_lite.demos.batch_rows",
         "a batch as the rows of X: Y = X W + 1 b^T equals each W^T x + b; dL/dW = X^T dL/dY",
     ),
+    "pooling": Demo(
+        "autograd_lite.demos.pooling",
+        "shift by one: every detector output changes, half the max-pooled; rotation vs conv",
+    ),
+    "rnn-remedies": Demo(
+        "autograd_lite.demos.rnn_remedies",
+        "leaky units and a gradient regulariser against a plain RNN's vanishing/exploding grads",
+    ),
     # the mistakes lab: a classic bug beside the right code, and the line that fixes it
     "mistakes-grad-assign": Demo(
         "autograd_lite.demos.mistake_grad_assign",
