@@ -142,6 +142,22 @@ DEMOS: dict[str, Demo] = {
         "autograd_lite.demos.rnn_remedies",
         "leaky units and a gradient regulariser against a plain RNN's vanishing/exploding grads",
     ),
+    "universality": Demo(
+        "autograd_lite.demos.universality",
+        "2^D step units compute any Boolean function; step and ReLU sums fit sin (1-D, 2-D)",
+    ),
+    "boolean-circuits": Demo(
+        "autograd_lite.demos.boolean_circuit",
+        "AND, OR, NOT as threshold units wired into XOR, majority and parity circuits",
+    ),
+    "hinge-sgd": Demo(
+        "autograd_lite.demos.hinge_sgd",
+        "seed 000's hinge-loss linear classifier by SGD, one random draw per step; subgradient",
+    ),
+    "l2-regression": Demo(
+        "autograd_lite.demos.l2_regression",
+        "degree-9 fit of 10 noisy points: lambda = 0 over-fits; fit(l2=lambda) = ridge closed form",
+    ),
     # the mistakes lab: a classic bug beside the right code, and the line that fixes it
     "mistakes-grad-assign": Demo(
         "autograd_lite.demos.mistake_grad_assign",
