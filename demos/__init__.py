@@ -158,6 +158,14 @@ DEMOS: dict[str, Demo] = {
         "autograd_lite.demos.l2_regression",
         "degree-9 fit of 10 noisy points: lambda = 0 over-fits; fit(l2=lambda) = ridge closed form",
     ),
+    "many-minima": Demo(
+        "autograd_lite.demos.many_minima",
+        "one MLP(2, [8, 1]) from 20 seeds: final losses within 2%, weights at different points",
+    ),
+    "learned-features": Demo(
+        "autograd_lite.demos.learned_features",
+        "a net is a GLM on learned features: refit its last layer by Newton, same loss and weights",
+    ),
     # the mistakes lab: a classic bug beside the right code, and the line that fixes it
     "mistakes-grad-assign": Demo(
         "autograd_lite.demos.mistake_grad_assign",
