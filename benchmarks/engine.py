@@ -15,9 +15,11 @@ from __future__ import annotations
 
 import argparse
 import gc
+import json
 import math
 import random
 import statistics
+import subprocess
 import sys
 import time
 import tracemalloc
@@ -26,6 +28,9 @@ from pathlib import Path
 from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from reference_engine import RefValue  # noqa: E402
 
 from autograd_lite import Value as OurValue  # noqa: E402
 
@@ -98,12 +103,33 @@ def moons_step(V: Any, weights: list, xs: list, ys: list, lr: float) -> tuple[fl
     return loss.data, new
 
 
+def tanh_sum(V: Any, n: int) -> Any:
+    """sum_i tanh(a_i * b_i + c_i), summed as a balanced tree: 7n - 1 nodes."""
+    terms = [(V(0.001 * i - 1.0) * V(0.5 + 1e-4 * i) + V(0.1)).tanh() for i in range(n)]
+    while len(terms) > 1:
+        pairs = [terms[i] + terms[i + 1] for i in range(0, len(terms) - 1, 2)]
+        terms = pairs + ([terms[-1]] if len(terms) % 2 else [])
+    return terms[0]
+
+
+def constant_chain(V: Any, depth: int) -> Any:
+    """x = x * 1.0001 + 0.001, ``depth`` times: number operands, a deep graph."""
+    y = V(1.0)
+    for _ in range(depth):
+        y = y * 1.0001 + 0.001
+    return y
+
+
 def chain(V: Any, depth: int) -> Any:
     y = x = V(1.0)
     for _ in range(depth):
         y = y + 1.0
     y.backward()
     return x
+
+
+WORKLOADS = {"tanh-sum": tanh_sum, "constant-chain": constant_chain}
+"""The two workloads measured against the reference engine, by name."""
 
 
 # --- measuring ----------------------------------------------------------------
@@ -144,6 +170,58 @@ def bytes_per_node(V: Any, n: int) -> float:
     return used / (5 * n)
 
 
+def forward_backward(V: Any, workload: str, size: int) -> tuple[float, int]:
+    """Seconds of one forward + backward of ``workload`` at ``size`` (gc on), and its nodes."""
+    build = WORKLOADS[workload]
+    gc.collect()
+    start = time.perf_counter()
+    root = build(V, size)
+    root.backward()
+    elapsed = time.perf_counter() - start
+    nodes = 7 * size - 1 if workload == "tanh-sum" else 2 * size + 1
+    del root
+    return elapsed, nodes
+
+
+def floor_times(engines: dict[str, Any], sizes: dict[str, int], rounds: int) -> dict:
+    """Median seconds per node of each workload for each engine, interleaved round by round."""
+    times: dict[str, dict[str, list[float]]] = {w: {e: [] for e in engines} for w in sizes}
+    for _ in range(rounds):
+        for workload, size in sizes.items():
+            for name, V in engines.items():
+                t, nodes = forward_backward(V, workload, size)
+                times[workload][name].append(t / nodes)
+    return {w: {e: statistics.median(v) for e, v in per.items()} for w, per in times.items()}
+
+
+def fresh_times(names: list[str], sizes: dict[str, int], rounds: int) -> dict:
+    """``floor_times`` with each engine and workload in a process of its own."""
+    out: dict[str, dict[str, float]] = {w: {} for w in sizes}
+    for workload, size in sizes.items():
+        for name in names:
+            argv = [sys.executable, __file__, "--one", name, workload, str(size), str(rounds)]
+            done = subprocess.run(argv, capture_output=True, text=True, check=True)
+            out[workload][name] = json.loads(done.stdout)
+    return out
+
+
+def one(name: str, workload: str, size: int, rounds: int) -> None:
+    """Print the median seconds per node of one engine on one workload, as JSON."""
+    V = {"ours": OurValue, "reference": RefValue, "micrograd": MicrogradValue}[name]
+    print(json.dumps(floor_times({name: V}, {workload: size}, rounds)[workload][name]))
+
+
+def floor_report(title: str, med: dict) -> dict[str, float]:
+    """Print each workload's times and autograd-lite / reference; return those ratios."""
+    print(title)
+    ratios = {}
+    for workload, per in med.items():
+        ratios[workload] = per["ours"] / per["reference"]
+        cells = "   ".join(f"{e} {t * 1e6:7.3f} us/node" for e, t in per.items())
+        print(f"  {workload:<15} {cells}   autograd-lite / reference {ratios[workload]:4.2f}x")
+    return ratios
+
+
 def report(title: str, ours: float, theirs: float | None, unit: str, scale: float) -> None:
     line = f"  {title:<28} autograd-lite {ours * scale:9.3f} {unit}"
     if theirs is not None:
@@ -155,7 +233,17 @@ def main(argv: list[str] | None = None) -> dict:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--quick", action="store_true", help="small sizes, one round")
     parser.add_argument("--rounds", type=int, default=5)
+    parser.add_argument(
+        "--fresh", action="store_true",
+        help="also run (e) with each engine and workload in a fresh process",
+    )  # fmt: skip
+    parser.add_argument("--one", nargs=4, metavar=("ENGINE", "WORKLOAD", "SIZE", "ROUNDS"),
+                        help=argparse.SUPPRESS)  # fmt: skip
     args = parser.parse_args(argv)
+    if args.one:
+        name, workload, size, rounds_ = args.one
+        one(name, workload, int(size), int(rounds_))
+        return {}
     n_wide = 2_000 if args.quick else 20_000  # 5 n nodes: 100k by default
     rounds = 1 if args.quick else args.rounds
     n_moons = 20 if args.quick else 100
@@ -215,7 +303,28 @@ def main(argv: list[str] | None = None) -> dict:
         ratio = mem["micrograd"] / mem["ours"]
         line += f"   micrograd {mem['micrograd']:6.0f} bytes/node   ratio {ratio:.1f}x"
     print(line)
-    return {"median": med, "depth": depth, "bytes_per_node": mem, "losses": losses}
+    floor = floor_rows(engines, args.quick, rounds, args.fresh)
+    return {"median": med, "depth": depth, "bytes_per_node": mem, "losses": losses, **floor}
+
+
+def floor_rows(engines: dict[str, Any], quick: bool, rounds: int, fresh: bool) -> dict:
+    """(e) the two workloads against the reference engine (and micrograd on the wide one),
+    in this process and, with ``fresh``, each in a process of its own."""
+    sizes = {"tanh-sum": 1_430 if quick else 14_286, "constant-chain": 5_000 if quick else 50_000}
+    with_ref = {"ours": OurValue, "reference": RefValue}
+    print(f"(e) the floor: a reference engine ({Path(__file__).parent.name}/reference_engine.py),"
+          f" forward + backward, gc on; tanh-sum {7 * sizes['tanh-sum'] - 1:,} nodes,"
+          f" constant-chain {2 * sizes['constant-chain'] + 1:,} nodes")  # fmt: skip
+    med = floor_times(with_ref, sizes, rounds)
+    if "micrograd" in engines and hasattr(engines["micrograd"], "tanh"):
+        wide = {"tanh-sum": sizes["tanh-sum"]}
+        mg = floor_times({"micrograd": engines["micrograd"]}, wide, rounds)
+        med["tanh-sum"]["micrograd"] = mg["tanh-sum"]["micrograd"]
+    out = {"floor": floor_report("  in this process", med)}
+    if fresh:
+        fresh_med = fresh_times(list(with_ref), sizes, rounds)
+        out["floor_fresh"] = floor_report("  each in a fresh process", fresh_med)
+    return out
 
 
 if __name__ == "__main__":
