@@ -118,11 +118,24 @@ def batch_gradients(part: dict[str, Any]) -> dict[str, Any]:
     w, b, xs, ys, Y = part["w"], part["b"], part["xs"], part["ys"], part["Y"]
     loss = total([half_squared_error(y, t) for y, t in zip(ys, T)])
     loss.backward()
-    Xn, Wn = np.array(X), np.array(W)
     dY = Y - np.array(T)
-    dW, db, dX = Xn.T @ dY, np.ones(M) @ dY, dY @ Wn.T
     graph_dY = np.array([[v.grad for v in y] for y in ys])
     graph_dW = np.array([[v.grad for v in row] for row in w])
+    _print_weight_gradient(graph_dW, graph_dY, dY)
+    rows = _gradient_table(dY, graph_dY, graph_dW, b, xs)
+    return {
+        "loss": loss.data,
+        "dY": graph_dY.tolist(),
+        "dW": graph_dW.tolist(),
+        "db": [v.grad for v in b],
+        "dX": [[v.grad for v in x] for x in xs],
+        "rows": rows,
+    }
+
+
+def _print_weight_gradient(graph_dW: np.ndarray, graph_dY: np.ndarray, dY: np.ndarray) -> None:
+    """Print the graph's ∂L/∂W as Xᵀ ∂L/∂Y, then as a sum of M outer products."""
+    Xn = np.array(X)
     print("\npart 2: L = 1/2 Σ_i ||y_i - t_i||², so ∂L/∂Y = Y - T (row i: (∂L/∂y_i)ᵀ)")
     print(f"  with targets T = {T} (row i: t_iᵀ)")
     print("  the graph's ∂L/∂W next to Xᵀ ∂L/∂Y, with ∂L/∂Y as the graph holds it (y_i.grad):")
@@ -141,7 +154,18 @@ def batch_gradients(part: dict[str, Any]) -> dict[str, Any]:
     outers = sum(np.outer(Xn[i], dY[i]) for i in range(M))
     label = f"  Xᵀ ∂L/∂Y = Σ_i x_i (∂L/∂y_i)ᵀ, a sum of {M} outer products ="
     print(side_by_side([[label], matrix_lines(outers, "6.3f")]))
-    rows = table(
+
+
+def _gradient_table(
+    dY: np.ndarray,
+    graph_dY: np.ndarray,
+    graph_dW: np.ndarray,
+    b: list[Value],
+    xs: list[list[Value]],
+) -> list[dict[str, Any]]:
+    """Print ∂L/∂Y, ∂L/∂W, ∂L/∂b and ∂L/∂X from the batch formulas beside the graph's."""
+    dW, db, dX = np.array(X).T @ dY, np.ones(M) @ dY, dY @ np.array(W).T
+    return table(
         "\n  the batch identities, entry by entry",
         [
             Row(f"∂L/∂y_{i}[{j}]", "(Y - T)[i,j]", dY[i, j], graph_dY[i, j])
@@ -160,14 +184,6 @@ def batch_gradients(part: dict[str, Any]) -> dict[str, Any]:
             for k in range(NIN)
         ],
     )
-    return {
-        "loss": loss.data,
-        "dY": graph_dY.tolist(),
-        "dW": graph_dW.tolist(),
-        "db": [v.grad for v in b],
-        "dX": [[v.grad for v in x] for x in xs],
-        "rows": rows,
-    }
 
 
 def batched_engine() -> dict[str, Any]:

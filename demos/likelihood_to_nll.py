@@ -98,11 +98,34 @@ def probabilities_in_floats(X: np.ndarray) -> np.ndarray:
 
 def likelihood_of_points(layer: Layer) -> dict[str, Any]:
     """Part 1 (K12): Π_k a_k^{y_k} per example, the likelihood, its log, the NLL."""
-    X, Y = np.array(POINTS), np.eye(CLASSES)[LABELS]
-    P = probabilities_in_floats(X)
+    Y = np.eye(CLASSES)[LABELS]
     print(f"part 1 (seed 000, K12): {len(POINTS)} labelled points, a = softmax(W x + b)")
     print(f"  W = {WEIGHT} (row k: class k), b = {BIAS}")
-    per_example, log_terms, losses, probs = [], [], [], []
+    probs, per_example, log_terms, losses = _point_graphs(layer, Y)
+    _print_points(probs, per_example[0].data, Y[0])
+    likelihood = product(per_example)
+    log_likelihood = total(log_terms)
+    nll_sum = total(losses)
+    rows = _likelihood_table(Y, per_example, likelihood, log_likelihood, nll_sum)
+    print(
+        f"  log turns the product of {len(POINTS)} probabilities into a sum; NLL = -log "
+        "likelihood,\n  so the NLL is smallest where the likelihood is largest"
+    )
+    return {
+        "probs": probs,
+        "per_example": [v.data for v in per_example],
+        "likelihood": likelihood.data,
+        "log_likelihood": log_likelihood.data,
+        "nll": nll_sum.data,
+        "rows": rows,
+    }
+
+
+def _point_graphs(
+    layer: Layer, Y: np.ndarray
+) -> tuple[list[list[float]], list[Value], list[Value], list[Value]]:
+    """Per point: a = softmax(z), Π_k a_k^{y_k}, Σ_k y_k log a_k and nn.nll, on the graph."""
+    probs, per_example, log_terms, losses = [], [], [], []
     for x, y in zip(POINTS, Y):
         z = layer(list(x))
         a = softmax(z)
@@ -110,24 +133,37 @@ def likelihood_of_points(layer: Layer) -> dict[str, Any]:
         per_example.append(product([a_k ** float(y_k) for a_k, y_k in zip(a, y)]))
         log_terms.append(total([float(y_k) * a_k.log() for a_k, y_k in zip(a, y)]))
         losses.append(nll(z, int(np.argmax(y))))
+    return probs, per_example, log_terms, losses
+
+
+def _print_points(probs: list[list[float]], first: float, y0: np.ndarray) -> None:
+    """Print each point's a, then example 0's Π_k a_k^{y_k} factor by factor."""
     for j, (x, a) in enumerate(zip(POINTS, probs)):
         shown = ", ".join(f"{p:.4f}" for p in a)
         print(f"  x({j}) = {x}, class {LABELS[j]}: a = ({shown})")
-    factors = " · ".join(f"a_{k}^{int(y_k)}" for k, y_k in enumerate(Y[0]))
-    numbers = " · ".join(f"{p:.4f}" if y_k else "1" for p, y_k in zip(probs[0], Y[0]))
+    factors = " · ".join(f"a_{k}^{int(y_k)}" for k, y_k in enumerate(y0))
+    numbers = " · ".join(f"{p:.4f}" if y_k else "1" for p, y_k in zip(probs[0], y0))
     print(
-        f"  example 0, y = {tuple(int(v) for v in Y[0])}: {factors} = {numbers} = "
-        f"{per_example[0].data:.4f} (a^0 = 1)"
+        f"  example 0, y = {tuple(int(v) for v in y0)}: {factors} = {numbers} = "
+        f"{first:.4f} (a^0 = 1)"
     )
-    likelihood = product(per_example)
-    log_likelihood = total(log_terms)
-    nll_sum = total(losses)
-    correct = P[np.arange(len(X)), LABELS]
-    rows = table(
+
+
+def _likelihood_table(
+    Y: np.ndarray,
+    per_example: list[Value],
+    likelihood: Value,
+    log_likelihood: Value,
+    nll_sum: Value,
+) -> list[dict[str, Any]]:
+    """Print the per-example probabilities, the likelihood, its log and the NLL beside numpy."""
+    P = probabilities_in_floats(np.array(POINTS))
+    correct = P[np.arange(len(POINTS)), LABELS]
+    return table(
         "\n  the probability of the whole data set, its log, and the NLL",
         [
             Row(f"example {j}", "Π_k a_k^y_k = a_(its class)", correct[j], per_example[j].data)
-            for j in range(len(X))
+            for j in range(len(POINTS))
         ]
         + [
             Row("likelihood", "Π_j Π_k a_k^(j) y_k^(j)", np.prod(P**Y), likelihood.data),
@@ -146,18 +182,6 @@ def likelihood_of_points(layer: Layer) -> dict[str, Any]:
             Row("NLL (Σ_j nn.nll)", "-Σ_j Σ_k y log a", -np.sum(Y * np.log(P)), nll_sum.data),
         ],
     )
-    print(
-        f"  log turns the product of {len(X)} probabilities into a sum; NLL = -log likelihood,\n"
-        "  so the NLL is smallest where the likelihood is largest"
-    )
-    return {
-        "probs": probs,
-        "per_example": [v.data for v in per_example],
-        "likelihood": likelihood.data,
-        "log_likelihood": log_likelihood.data,
-        "nll": nll_sum.data,
-        "rows": rows,
-    }
 
 
 def running_in_floats(correct: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -180,6 +204,27 @@ def underflow(layer: Layer, out: str) -> dict[str, Any]:
     correct = probabilities_in_floats(X)[np.arange(MANY), labels]
     prods, logs = running_in_floats(correct)
     first_zero = int(np.argmax(prods == 0.0)) + 1 if (prods == 0.0).any() else None
+    _print_running(prods, logs, first_zero)
+    engine = _engine_likelihood(layer, X, labels)
+    rows = _print_engine_side(engine, logs[-1])
+    plots = plot_or_skip(out, lambda plt: [plot_running(plt, prods, logs, out)])
+    return {
+        "X": X,
+        "labels": labels,
+        "float_product": float(prods[-1]),
+        "first_zero": first_zero,
+        "engine_likelihood": engine["likelihood"].data,
+        "engine_log_refused": engine["refused"],
+        "log_likelihood": engine["log_likelihood"].data,
+        "likelihood_grad_max": float(np.abs(engine["flat"]).max()),
+        "log_likelihood_grad": engine["from_log"].tolist(),
+        "plots": plots,
+        "rows": rows,
+    }
+
+
+def _print_running(prods: np.ndarray, logs: np.ndarray, first_zero: int | None) -> None:
+    """Print the running float product and log-sum at a few j, and where the product hits 0.0."""
     print(
         f"\npart 2: {MANY} points from three blobs (centres {CENTRES},\n"
         f"  spread {SPREAD}, seed {SEED}), the same classifier"
@@ -194,6 +239,10 @@ def underflow(layer: Layer, out: str) -> dict[str, Any]:
         f"  the product reaches 0.0 at j = {first_zero}: e^{logs[first_zero - 1]:.1f} is below "
         f"the smallest float, {np.nextafter(0, 1):.3g} = e^{math.log(np.nextafter(0, 1)):.1f}"
     )
+
+
+def _engine_likelihood(layer: Layer, X: np.ndarray, labels: np.ndarray) -> dict[str, Any]:
+    """The engine's likelihood (is its log refused?), log-likelihood and dL/dW of each."""
     scores = [layer(list(x)) for x in X.tolist()]
     likelihood = product([softmax(z)[int(k)] for z, k in zip(scores, labels)])
     likelihood.label = "likelihood"
@@ -209,30 +258,28 @@ def underflow(layer: Layer, out: str) -> dict[str, Any]:
     log_likelihood.backward()
     from_log = layer.weight_grad()
     layer.zero_grad()
-    print(f"  the engine's likelihood: {likelihood.data}; its log: {refused}")
+    return {
+        "likelihood": likelihood,
+        "refused": refused,
+        "log_likelihood": log_likelihood,
+        "flat": flat,
+        "from_log": from_log,
+    }
+
+
+def _print_engine_side(engine: dict[str, Any], float_log_sum: float) -> list[dict[str, Any]]:
+    """Print the engine's likelihood, its finite log-likelihood and both gradients' sizes."""
+    print(f"  the engine's likelihood: {engine['likelihood'].data}; its log: {engine['refused']}")
     rows = table(
         "  the engine's log-likelihood, Σ_j log_softmax(z^(j))_y, is finite",
-        [Row("log likelihood", "Σ_j log a_y^(j)", logs[-1], log_likelihood.data)],
+        [Row("log likelihood", "Σ_j log a_y^(j)", float_log_sum, engine["log_likelihood"].data)],
     )
     print(
-        f"  dL/dW of the likelihood itself: largest |entry| {np.abs(flat).max():g} (underflowed "
-        f"too);\n  of the log-likelihood: largest |entry| {np.abs(from_log).max():.4g}, "
-        "so we train on the log"
+        f"  dL/dW of the likelihood itself: largest |entry| {np.abs(engine['flat']).max():g} "
+        f"(underflowed too);\n  of the log-likelihood: largest |entry| "
+        f"{np.abs(engine['from_log']).max():.4g}, so we train on the log"
     )
-    plots = plot_or_skip(out, lambda plt: [plot_running(plt, prods, logs, out)])
-    return {
-        "X": X,
-        "labels": labels,
-        "float_product": float(prods[-1]),
-        "first_zero": first_zero,
-        "engine_likelihood": likelihood.data,
-        "engine_log_refused": refused,
-        "log_likelihood": log_likelihood.data,
-        "likelihood_grad_max": float(np.abs(flat).max()),
-        "log_likelihood_grad": from_log.tolist(),
-        "plots": plots,
-        "rows": rows,
-    }
+    return rows
 
 
 def plot_running(plt: Any, prods: np.ndarray, logs: np.ndarray, out: str) -> str:
@@ -344,31 +391,9 @@ def sum_of_outer_products(layer: Layer) -> dict[str, Any]:
     X, Y = np.array(POINTS), np.eye(CLASSES)[LABELS]
     P = probabilities_in_floats(X)
     outers = [np.outer(P[i] - Y[i], X[i]) for i in range(len(X))]
-    print(
-        "\npart 4 (seed 003, P02): L = Σ_i L_i; dL/dW is 'a summation of N outer products', "
-        "(p_i - y_i) x_iᵀ,\n  each classes x features, rank 1 (nn's W is classes x features)"
-    )
-    for i, outer in enumerate(outers):
-        print(
-            side_by_side(
-                [
-                    [f"  i = {i}"],
-                    matrix_lines((P[i] - Y[i])[:, None], "7.4f"),
-                    ["x_iᵀ", ""],
-                    matrix_lines(X[i], "4.1f"),
-                    ["=", ""],
-                    matrix_lines(outer, "7.4f"),
-                ]
-            )
-        )
+    _print_outer_products(X, P - Y, outers)
     summed = np.sum(outers, axis=0)
-    layer.zero_grad()
-    total([nll(layer(list(x)), y) for x, y in zip(POINTS, LABELS)]).backward()
-    grad_sum, bias_sum = layer.weight_grad(), layer.bias_grad()
-    layer.zero_grad()
-    (total([nll(layer(list(x)), y) for x, y in zip(POINTS, LABELS)]) / len(X)).backward()
-    grad_mean = layer.weight_grad()
-    layer.zero_grad()
+    grad_sum, bias_sum, grad_mean = _engine_nll_grads(layer)
     print(
         side_by_side(
             [
@@ -383,8 +408,60 @@ def sum_of_outer_products(layer: Layer) -> dict[str, Any]:
         f"  rank of the sum: {np.linalg.matrix_rank(summed)}; it equals (P - Y)ᵀ X, "
         "seed 002's Xᵀ (P - Y) transposed"
     )
-    cells = [(k, m) for k in range(CLASSES) for m in range(X.shape[1])]
-    rows = table(
+    rows = _outer_table(summed, P - Y, grad_sum, grad_mean, bias_sum)
+    return {
+        "outer_products": [o.tolist() for o in outers],
+        "weight_grad": grad_sum.tolist(),
+        "weight_grad_mean": grad_mean.tolist(),
+        "bias_grad": bias_sum.tolist(),
+        "rows": rows,
+    }
+
+
+def _print_outer_products(X: np.ndarray, errors: np.ndarray, outers: list[np.ndarray]) -> None:
+    """Print each example's (p_i - y_i) x_iᵀ as a column times a row equals a matrix."""
+    print(
+        "\npart 4 (seed 003, P02): L = Σ_i L_i; dL/dW is 'a summation of N outer products', "
+        "(p_i - y_i) x_iᵀ,\n  each classes x features, rank 1 (nn's W is classes x features)"
+    )
+    for i, outer in enumerate(outers):
+        print(
+            side_by_side(
+                [
+                    [f"  i = {i}"],
+                    matrix_lines(errors[i][:, None], "7.4f"),
+                    ["x_iᵀ", ""],
+                    matrix_lines(X[i], "4.1f"),
+                    ["=", ""],
+                    matrix_lines(outer, "7.4f"),
+                ]
+            )
+        )
+
+
+def _engine_nll_grads(layer: Layer) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """The engine's dL/dW and dL/db of L = Σ_i nll, and dW of the mean loss L / N."""
+    layer.zero_grad()
+    total([nll(layer(list(x)), y) for x, y in zip(POINTS, LABELS)]).backward()
+    grad_sum, bias_sum = layer.weight_grad(), layer.bias_grad()
+    layer.zero_grad()
+    (total([nll(layer(list(x)), y) for x, y in zip(POINTS, LABELS)]) / len(POINTS)).backward()
+    grad_mean = layer.weight_grad()
+    layer.zero_grad()
+    return grad_sum, bias_sum, grad_mean
+
+
+def _outer_table(
+    summed: np.ndarray,
+    errors: np.ndarray,
+    grad_sum: np.ndarray,
+    grad_mean: np.ndarray,
+    bias_sum: np.ndarray,
+) -> list[dict[str, Any]]:
+    """Print the summed outer products, their mean and the bias gradient beside the engine."""
+    n = len(POINTS)
+    cells = [(k, m) for k in range(CLASSES) for m in range(summed.shape[1])]
+    return table(
         "\n  the sum, entry by entry; then the mean loss 1/N Σ_i L_i; then the bias",
         [
             Row(f"dL/dW[{k},{m}]", "Σ_i (p_i - y_i)_k x_i,m", summed[k, m], grad_sum[k, m])
@@ -394,23 +471,16 @@ def sum_of_outer_products(layer: Layer) -> dict[str, Any]:
             Row(
                 f"d(L/N)/dW[{k},{m}]",
                 "1/N Σ_i (p_i - y_i)_k x_i,m",
-                summed[k, m] / len(X),
+                summed[k, m] / n,
                 grad_mean[k, m],
             )
             for k, m in cells
         ]
         + [
-            Row(f"dL/db[{k}]", "Σ_i (p_i - y_i)_k", np.sum(P[:, k] - Y[:, k]), bias_sum[k])
+            Row(f"dL/db[{k}]", "Σ_i (p_i - y_i)_k", np.sum(errors[:, k]), bias_sum[k])
             for k in range(CLASSES)
         ],
     )
-    return {
-        "outer_products": [o.tolist() for o in outers],
-        "weight_grad": grad_sum.tolist(),
-        "weight_grad_mean": grad_mean.tolist(),
-        "bias_grad": bias_sum.tolist(),
-        "rows": rows,
-    }
 
 
 def main(argv: list[str] | None = None) -> dict[str, Any]:

@@ -109,26 +109,74 @@ def excess_ratio(losses: list[float], best: float, step: int) -> float:
 def main(argv: list[str] | None = None) -> dict[str, Any]:
     """Train at 0.5 and 1.2 times 2 / lambda_max; return the eigenvalues, ratios and rows."""
     args = demo_parser(NAME, __doc__).parse_args(argv)
+    spec = _spectrum()
+    w_star, b_star, best = least_squares()
+    right = descend(RIGHT_FRACTION * spec["threshold"])
+    bug = descend(BUG_FRACTION * spec["threshold"])
+    _print_runs(right, bug)
+    growth = 1.0 - bug["lr"] * spec["lam_max"]
+    shrink = 1.0 - right["lr"] * spec["lam_min"]
+    predictions = _prediction_table(spec, right, bug, best, growth, shrink)
+    _print_why(spec, growth, shrink)
+    rows = _compare_after_training(right, bug, w_star, b_star, best)
+    said = _fix_lines(right, bug, spec["threshold"])
+    plots = plot_or_skip(args.out, lambda plt: [_plot(plt, right, bug, best, args.out)])
+    return {
+        "hessian": spec["H"].tolist(),
+        "engine_hessian": spec["engine_H"].tolist(),
+        "lambda_max": spec["lam_max"],
+        "lambda_min": spec["lam_min"],
+        "threshold": spec["threshold"],
+        "best": best,
+        "right": right,
+        "bug": bug,
+        "predicted_growth": growth**2,
+        "measured_growth": excess_ratio(bug["losses"], best, STEPS),
+        "predicted_shrink": shrink**2,
+        "measured_shrink": excess_ratio(right["losses"], best, RATIO_STEP_RIGHT),
+        "predictions": predictions,
+        "rows": rows,
+        "fix": said,
+        "plots": plots,
+    }
+
+
+def _spectrum() -> dict[str, Any]:
+    """H from numpy and from the engine, their eigenvalues and the threshold 2 / lambda_max."""
     H = numpy_hessian()
     lam_min, lam_max = (float(v) for v in np.linalg.eigvalsh(H))
     engine_H = hessian(line_loss)(0.0, 0.0)
-    engine_max = float(np.linalg.eigvalsh(engine_H)[-1])
-    threshold = 2.0 / lam_max
-    w_star, b_star, best = least_squares()
-    right = descend(RIGHT_FRACTION * threshold)
-    bug = descend(BUG_FRACTION * threshold)
+    return {
+        "H": H,
+        "engine_H": engine_H,
+        "lam_min": lam_min,
+        "lam_max": lam_max,
+        "engine_max": float(np.linalg.eigvalsh(engine_H)[-1]),
+        "threshold": 2.0 / lam_max,
+    }
+
+
+def _print_runs(right: dict, bug: dict) -> None:
+    """Print the problem and the first and last losses of both runs."""
     print(f"fit y = w x + b to x = {XS.tolist()}, y = {YS.tolist()}: L = mean (w x + b - y)^2")
     print(f"gradient descent with nn.SGD from w = b = 0, {STEPS} steps\n")
     for name, run in (("right", right), ("bug", bug)):
         print(f"loss, lr = {run['lr']:.4f} ({name}):\n  {_head_and_tail(run['losses'])}")
     print()
-    growth = 1.0 - bug["lr"] * lam_max
-    shrink = 1.0 - right["lr"] * lam_min
-    predictions = table(
+
+
+def _prediction_table(
+    spec: dict[str, Any], right: dict, bug: dict, best: float, growth: float, shrink: float
+) -> list[dict[str, Any]]:
+    """Print H (numpy beside the engine) and the predicted against the measured loss ratios."""
+    H, engine_H = spec["H"], spec["engine_H"]
+    return table(
         "why: H = 2/n A^T A is constant (numpy; the engine's hessian beside it), and each step\n"
         "multiplies the error along an eigenvector of H by (1 - lr lambda)",
         [
-            Row("lambda_max", "largest eigenvalue of 2/n A^T A", lam_max, engine_max),
+            Row(
+                "lambda_max", "largest eigenvalue of 2/n A^T A", spec["lam_max"], spec["engine_max"]
+            ),
             Row("H[0, 0]", "2/n sum x_i^2", H[0, 0], engine_H[0, 0]),
             Row("H[0, 1]", "2/n sum x_i", H[0, 1], engine_H[0, 1]),
             Row("H[1, 1]", "2/n n = 2", H[1, 1], engine_H[1, 1]),
@@ -146,15 +194,26 @@ def main(argv: list[str] | None = None) -> dict[str, Any]:
             ),
         ],
     )
+
+
+def _print_why(spec: dict[str, Any], growth: float, shrink: float) -> None:
+    """Print the threshold and what each learning rate does to the error per step."""
     print(
-        f"threshold 2/lambda_max = {number(threshold)}; lambda_min = {number(lam_min)}\n"
+        f"threshold 2/lambda_max = {number(spec['threshold'])}; "
+        f"lambda_min = {number(spec['lam_min'])}\n"
         f"right lr = {RIGHT_FRACTION} x 2/lambda_max = 1/lambda_max: 1 - lr lambda_max = 0, "
         "the top direction is gone\n  after one step; the other shrinks by "
         f"|1 - lr lambda_min| = {number(abs(shrink))} per step\n"
         f"bug lr = {BUG_FRACTION} x 2/lambda_max: |1 - lr lambda_max| = {number(abs(growth))} > 1, "
         "the error flips sign and grows each step\n"
     )
-    rows = compare(
+
+
+def _compare_after_training(
+    right: dict, bug: dict, w_star: float, b_star: float, best: float
+) -> list[dict[str, Any]]:
+    """Print the final loss, w and b of both runs beside numpy's least squares."""
+    return compare(
         f"after {STEPS} steps, lr = {right['lr']:.4f} (right) and {bug['lr']:.4f} (bug)",
         [
             Wrong("loss", "L* = min, numpy lstsq", best, right["losses"][-1], bug["losses"][-1]),
@@ -162,30 +221,15 @@ def main(argv: list[str] | None = None) -> dict[str, Any]:
             Wrong("b", "b*, numpy lstsq", b_star, right["b"], bug["b"]),
         ],
     )
-    said = fix(
+
+
+def _fix_lines(right: dict, bug: dict, threshold: float) -> dict[str, str]:
+    """Print the buggy optimizer line and the fixed one."""
+    return fix(
         f"opt = SGD(unit, lr={bug['lr']:.4f})  # {BUG_FRACTION} x 2/lambda_max",
         f"opt = SGD(unit, lr={right['lr']:.4f})  # any lr < 2/lambda_max = {threshold:.4f}, "
         "or a schedule decaying below it",
     )
-    plots = plot_or_skip(args.out, lambda plt: [_plot(plt, right, bug, best, args.out)])
-    return {
-        "hessian": H.tolist(),
-        "engine_hessian": engine_H.tolist(),
-        "lambda_max": lam_max,
-        "lambda_min": lam_min,
-        "threshold": threshold,
-        "best": best,
-        "right": right,
-        "bug": bug,
-        "predicted_growth": growth**2,
-        "measured_growth": excess_ratio(bug["losses"], best, STEPS),
-        "predicted_shrink": shrink**2,
-        "measured_shrink": excess_ratio(right["losses"], best, RATIO_STEP_RIGHT),
-        "predictions": predictions,
-        "rows": rows,
-        "fix": said,
-        "plots": plots,
-    }
 
 
 def _head_and_tail(losses: list[float], k: int = 4) -> str:

@@ -123,11 +123,35 @@ def main(argv: list[str] | None = None) -> dict[str, Any]:
     """Check the first gradients by hand, then train from equal and from random weights."""
     demo_parser(NAME, __doc__).parse_args(argv)
     check = first_step_check()
+    same, rand = _train_both()
+    _print_training(same, rand)
+    rows = _compare_trained(same, rand)
+    said = fix(
+        "model.load_state_dict({k: 0.0 if k.endswith('.b') else 0.5 for k in model.state_dict()})",
+        f'model = MLP(2, [{HIDDEN}, 1], activation="tanh", seed=0)  # nn\'s random init',
+    )
+    keep = ("start_spread", "spread", "accuracy", "loss", "units")
+    return {
+        "first_step": check,
+        "same": {k: same[k] for k in keep},
+        "random": {k: rand[k] for k in keep},
+        "rows": rows,
+        "fix": said,
+    }
+
+
+def _train_both() -> tuple[dict[str, Any], dict[str, Any]]:
+    """Train from equal and from random weights; add each run's loss and distinct units."""
     X, y = xor_table()
     same, rand = symmetric("tanh", CONSTANT), symmetric("tanh", None)
     for r in (same, rand):
         r["loss"], _ = evaluate(r["model"], X, y, loss=binary_cross_entropy_with_logits)
         r["units"] = distinct_units(r["model"])
+    return same, rand
+
+
+def _print_training(same: dict[str, Any], rand: dict[str, Any]) -> None:
+    """Print both runs' final loss and the spread between hidden units' rows."""
     print(
         f"\nMLP(2, [{HIDDEN}, 1]) with tanh units on XOR, Adam, {EPOCHS} steps: "
         f"mean loss {rand['loss']:.4g} from random weights,\n"
@@ -135,7 +159,11 @@ def main(argv: list[str] | None = None) -> dict[str, Any]:
         f"after training:\n{rand['spread']:.4g} from random weights, {same['spread']:g} from "
         "equal ones (exactly)"
     )
-    rows = compare(
+
+
+def _compare_trained(same: dict[str, Any], rand: dict[str, Any]) -> list[dict[str, Any]]:
+    """Print accuracy and distinct hidden units after training, random (right) against equal."""
+    return compare(
         f"after {EPOCHS} steps: random weights (right), every weight {CONSTANT:g} (bug)",
         [
             Wrong(
@@ -154,18 +182,6 @@ def main(argv: list[str] | None = None) -> dict[str, Any]:
             ),
         ],
     )
-    said = fix(
-        "model.load_state_dict({k: 0.0 if k.endswith('.b') else 0.5 for k in model.state_dict()})",
-        f'model = MLP(2, [{HIDDEN}, 1], activation="tanh", seed=0)  # nn\'s random init',
-    )
-    keep = ("start_spread", "spread", "accuracy", "loss", "units")
-    return {
-        "first_step": check,
-        "same": {k: same[k] for k in keep},
-        "random": {k: rand[k] for k in keep},
-        "rows": rows,
-        "fix": said,
-    }
 
 
 if __name__ == "__main__":

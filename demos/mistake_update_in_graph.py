@@ -141,6 +141,29 @@ def main(argv: list[str] | None = None) -> dict[str, Any]:
     right, bug = right_loop(right_model), buggy_loop(bug_model)
     w_hand, b_hand = descent_by_hand()
     fresh = len(line_loss(Value(0.0), Value(0.0)).topological_order())
+    _print_graph_sizes(right, bug, fresh)
+    _print_hidden_bug(right, bug, bug_model)
+    rows = _compare_models(right, bug, right_model, bug_model, (w_hand, b_hand), fresh)
+    print(f"(the model's loss before training: {start:.6g})")
+    said = fix("w = w - lr * w.grad", "w.data -= lr * w.grad  # or an nn optimizer's step()")
+    return {
+        "fresh_nodes": fresh,
+        "right_sizes": right["sizes"],
+        "bug_sizes": bug["sizes"],
+        "hand": {"w": w_hand, "b": b_hand},
+        "right": {"w": right_model.w[0].data, "b": right_model.b.data},
+        "bug_model": {"w": bug_model.w[0].data, "b": bug_model.b.data},
+        "bug_loop": {"w": bug["w"].data, "b": bug["b"].data, "parents": len(bug["w"].parents)},
+        "start_loss": start,
+        "right_loss": model_loss(right_model),
+        "bug_loss": model_loss(bug_model),
+        "rows": rows,
+        "fix": said,
+    }
+
+
+def _print_graph_sizes(right: dict[str, Any], bug: dict[str, Any], fresh: int) -> None:
+    """Print the problem and the number of nodes behind the loss at the SHOWN steps."""
     print(
         f"fit y = w x + b to x = {XS}, y = {YS}: L = mean (w x + b - y)^2,\n"
         f"gradient descent from w = b = 0 with lr = {LR}, {STEPS} steps\n"
@@ -153,13 +176,29 @@ def main(argv: list[str] | None = None) -> dict[str, Any]:
         f"the bug adds {NODES_PER_STEP} nodes a step (a '-' node and a constant leaf for each of "
         f"w and b):\n  N0 + {NODES_PER_STEP} t with N0 = {fresh}, and backward walks them all\n"
     )
+
+
+def _print_hidden_bug(right: dict[str, Any], bug: dict[str, Any], bug_model: Neuron) -> None:
+    """Print why the bug hides: the loop's numbers are right, the model's leaves never moved."""
     print(
         f"the buggy loop's own w, b = {bug['w'].data:.6g}, {bug['b'].data:.6g} (right: "
         f"{right['w'].data:.6g}, {right['b'].data:.6g}): the numbers are right,\nbut that w is "
         f"a '{bug['w'].op}' node with {len(bug['w'].parents)} parents, and the model's leaf is "
         f"still w = {bug_model.w[0].data:g}, b = {bug_model.b.data:g}\n"
     )
-    rows = compare(
+
+
+def _compare_models(
+    right: dict[str, Any],
+    bug: dict[str, Any],
+    right_model: Neuron,
+    bug_model: Neuron,
+    hand: tuple[float, float],
+    fresh: int,
+) -> list[dict[str, Any]]:
+    """Print the models' parameters, loss and graph size after training beside the floats."""
+    w_hand, b_hand = hand
+    return compare(
         f"after {STEPS} steps, read from the model (its parameters())",
         [
             Wrong(
@@ -189,22 +228,6 @@ def main(argv: list[str] | None = None) -> dict[str, Any]:
             ),
         ],
     )
-    print(f"(the model's loss before training: {start:.6g})")
-    said = fix("w = w - lr * w.grad", "w.data -= lr * w.grad  # or an nn optimizer's step()")
-    return {
-        "fresh_nodes": fresh,
-        "right_sizes": right["sizes"],
-        "bug_sizes": bug["sizes"],
-        "hand": {"w": w_hand, "b": b_hand},
-        "right": {"w": right_model.w[0].data, "b": right_model.b.data},
-        "bug_model": {"w": bug_model.w[0].data, "b": bug_model.b.data},
-        "bug_loop": {"w": bug["w"].data, "b": bug["b"].data, "parents": len(bug["w"].parents)},
-        "start_loss": start,
-        "right_loss": model_loss(right_model),
-        "bug_loss": model_loss(bug_model),
-        "rows": rows,
-        "fix": said,
-    }
 
 
 def _loss_at(w: float, b: float) -> float:
