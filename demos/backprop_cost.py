@@ -83,28 +83,32 @@ CLOSED_FORMS: dict[int, tuple[str, Callable[[int], int], str, Callable[[int], in
 """width: (naive formula, naive(L), backprop formula, backprop(L)), derived in the docstring."""
 
 
-def count(model: MLP, with_inputs: bool = False) -> dict[str, Any]:
-    """Multiply-adds of one forward and one backward pass, counted on the graph.
-
-    Returns totals and per-layer counts (by the layer of each weight).
-    """
-    nin = model.nin
-    xs = [Value(0.1 * (i + 1), label=f"x[{i}]") for i in range(nin)]
+def _graph_of(model: MLP) -> tuple[list[Value], list[Value]]:
+    """The inputs 0.1, 0.2, ... and the topological order of the sum of the model's outputs."""
+    xs = [Value(0.1 * (i + 1), label=f"x[{i}]") for i in range(model.nin)]
     out = model(xs)
     outs = out if isinstance(out, list) else [out]
     root = outs[0]
     for o in outs[1:]:
         root = root + o  # one backward pass for every output
-    order = root.topological_order()
+    return xs, root.topological_order()
 
-    layer_of = {id(p): int(name.split(".")[1]) for name, p in model.named_parameters()}
+
+def _needing_grad(model: MLP, order: list[Value], xs: list[Value], with_inputs: bool) -> set[int]:
+    """Ids of the nodes that need a gradient: parameters (and inputs) and all computed from them."""
     needs = {id(p) for p in model.parameters()}
     if with_inputs:
         needs |= {id(x) for x in xs}
     for node in order:  # parents come first, so one pass settles every node
         if any(id(p) in needs for p in node.parents):
             needs.add(id(node))
+    return needs
 
+
+def _multiply_adds(
+    order: list[Value], layer_of: dict[int, int], needs: set[int]
+) -> tuple[Counter, Counter]:
+    """Forward and backward multiply-adds per layer, from the ``w * x`` nodes of the graph."""
     forward, backward = Counter(), Counter()
     for node in order:
         if node.op != "*":
@@ -115,6 +119,18 @@ def count(model: MLP, with_inputs: bool = False) -> dict[str, Any]:
         layer = layer_of[id(weights[0])]
         forward[layer] += 1  # w * x, then one + adds it in
         backward[layer] += sum(1 for p in node.parents if id(p) in needs)
+    return forward, backward
+
+
+def count(model: MLP, with_inputs: bool = False) -> dict[str, Any]:
+    """Multiply-adds of one forward and one backward pass, counted on the graph.
+
+    Returns totals and per-layer counts (by the layer of each weight).
+    """
+    xs, order = _graph_of(model)
+    layer_of = {id(p): int(name.split(".")[1]) for name, p in model.named_parameters()}
+    needs = _needing_grad(model, order, xs, with_inputs)
+    forward, backward = _multiply_adds(order, layer_of, needs)
     interior = [n for n in order if n.parents]
     edges = sum(len(n.parents) for n in interior)
     return {
@@ -225,44 +241,38 @@ def print_reuse(width: int) -> list[dict[str, Any]]:
     return found
 
 
-def main(argv: list[str] | None = None) -> dict[str, Any]:
-    """Count forward and backward multiply-adds on several MLPs; return the counts."""
-    args = demo_parser("backprop_cost", __doc__).parse_args(argv)
-    results, rows = [], []
-    for nin, sizes in ARCHITECTURES:
-        model = MLP(nin, sizes, activation="sigmoid", seed=SEED)
-        c = count(model)
-        c_in = count(model, with_inputs=True)
-        W, W1 = c["weights"], c["first_layer_weights"]
-        rows += table(
-            f"\n{model} ({W} weights, {W1} in the first layer)",
-            [
-                Row("forward multiply-adds", "1 per weight = W", W, c["forward"]),
-                Row("backward multiply-adds", "2 per weight = 2W", 2 * W, c_in["backward"]),
-                Row("backward / forward", "2", 2.0, c_in["backward"] / c["forward"]),
-                Row(
-                    "  without input gradients",
-                    "2W - W1 (x needs no gradient)",
-                    2 * W - W1,
-                    c["backward"],
-                ),
-            ],
-        )
-        print(
-            f"  the engine's own loop: {c['nodes']} operations forward (one per node), "
-            f"{c['edges']} multiply-adds backward (one per edge): {c['edges'] / c['nodes']:.2f}x"
-        )
-        c["backward_without_inputs"] = c.pop("backward")
-        c["backward_per_layer"] = c_in["backward_per_layer"]
-        results.append(
-            {
-                "model": repr(model),
-                "name": f"MLP({nin}, {sizes})",
-                **c,
-                "backward": c_in["backward"],
-            }
-        )
+def _architecture(nin: int, sizes: list[int]) -> tuple[dict[str, Any], list[dict[str, Any]]]:
+    """Print one architecture's table and engine-loop line; return its counts and rows."""
+    model = MLP(nin, sizes, activation="sigmoid", seed=SEED)
+    c = count(model)
+    c_in = count(model, with_inputs=True)
+    W, W1 = c["weights"], c["first_layer_weights"]
+    rows = table(
+        f"\n{model} ({W} weights, {W1} in the first layer)",
+        [
+            Row("forward multiply-adds", "1 per weight = W", W, c["forward"]),
+            Row("backward multiply-adds", "2 per weight = 2W", 2 * W, c_in["backward"]),
+            Row("backward / forward", "2", 2.0, c_in["backward"] / c["forward"]),
+            Row(
+                "  without input gradients",
+                "2W - W1 (x needs no gradient)",
+                2 * W - W1,
+                c["backward"],
+            ),
+        ],
+    )
+    print(
+        f"  the engine's own loop: {c['nodes']} operations forward (one per node), "
+        f"{c['edges']} multiply-adds backward (one per edge): {c['edges'] / c['nodes']:.2f}x"
+    )
+    c["backward_without_inputs"] = c.pop("backward")
+    c["backward_per_layer"] = c_in["backward_per_layer"]
+    name = f"MLP({nin}, {sizes})"
+    return {"model": repr(model), "name": name, **c, "backward": c_in["backward"]}, rows
 
+
+def _scaling() -> list[dict[str, int]]:
+    """Print and return the counts for MLP(n, [n] * DEPTH + [1]) over WIDTHS."""
     print(f"\ncost against width n for MLP(n, [n] * {DEPTH} + [1]): quadratic in n")
     scaling = []
     for n in WIDTHS:
@@ -283,6 +293,11 @@ def main(argv: list[str] | None = None) -> dict[str, Any]:
             f"backward {c_in['backward']:6d} ({c_in['backward'] / c['forward']:.2f}x; "
             f"without input gradients {c['backward']:6d})"
         )
+    return scaling
+
+
+def _reuse_tables() -> dict[int, list[dict[str, Any]]]:
+    """Print the naive-against-backprop tables for each width in REUSE_WIDTHS, with comments."""
     print(
         "\nreuse (seed 003, P20; seed 004, G26): each dL/dw by its own chain-rule product "
         "along every path,\nagainst one backward pass; multiplies of local derivatives, "
@@ -295,6 +310,19 @@ def main(argv: list[str] | None = None) -> dict[str, Any]:
         "  prefix for every parameter and every path; backprop computes each node's dL/dnode\n"
         "  once and reuses it for every edge below: linear in depth, as G22 says."
     )
+    return reused
+
+
+def main(argv: list[str] | None = None) -> dict[str, Any]:
+    """Count forward and backward multiply-adds on several MLPs; return the counts."""
+    args = demo_parser("backprop_cost", __doc__).parse_args(argv)
+    results, rows = [], []
+    for nin, sizes in ARCHITECTURES:
+        result, found_rows = _architecture(nin, sizes)
+        results.append(result)
+        rows += found_rows
+    scaling = _scaling()
+    reused = _reuse_tables()
     plots = plot_or_skip(
         args.out,
         lambda plt: [_plot(plt, results[0], scaling, args.out), _plot_reuse(plt, reused, args.out)],

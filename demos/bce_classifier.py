@@ -255,9 +255,8 @@ def gradient_step(g: dict[str, Any], eta: float = ETA) -> dict[str, Any]:
     }
 
 
-def batch() -> dict[str, Any]:
-    """Part 2: the scalar graph's gradients of the mean loss against the batch formulas."""
-    rng = np.random.default_rng(SEED)
+def _batch_model(rng: np.random.Generator) -> tuple[MLP, np.ndarray, np.ndarray]:
+    """Part 2's data (one example per row), labels and MLP(2, [3, 1]) with random biases."""
     X = rng.normal(size=(M, 2))  # one example per row
     Y = (X[:, 0] * X[:, 1] > 0).astype(float)
     model = MLP(2, [3, 1], activation="sigmoid", output_activation="sigmoid", seed=SEED)
@@ -265,29 +264,41 @@ def batch() -> dict[str, Any]:
     model.load_state_dict(
         {k: float(rng.normal(0.0, 0.5)) if k.endswith(".b") else v for k, v in state.items()}
     )
-    loss = total([binary_cross_entropy(model(list(x)), float(y)) for x, y in zip(X, Y)]) / M
-    loss.backward()
+    return model, X, Y
 
+
+def _pan_formulas(model: MLP, X: np.ndarray, Y: np.ndarray) -> dict[str, Any]:
+    """Y. Pan's vectorised backprop (and D. Bui's output-layer form) with numpy."""
     # Pan's matrices (z = W x + b) are nn's: W^[1] is d x p, W^[2] is 1 x d.
     hidden, out = model.layers
     W1n, b1n = hidden.weight(), hidden.bias()[:, None]
     W2n, b2n = out.weight(), out.bias()[:, None]
-
     # Y. Pan's vectorised backprop; examples are the columns of Xc.
     Xc, Yc = X.T, Y[None, :]
     A1 = 1 / (1 + np.exp(-(W1n @ Xc + b1n)))
     A2 = 1 / (1 + np.exp(-(W2n @ A1 + b2n)))
     dZ2 = A2 - Yc
-    dW2 = dZ2 @ A1.T / M
-    db2 = dZ2.sum(axis=1, keepdims=True) / M
     dZ1 = (W2n.T @ dZ2) * A1 * (1 - A1)
-    dW1 = dZ1 @ Xc.T / M  # d x p
-    db1 = dZ1.sum(axis=1, keepdims=True) / M
-    # D. Bui's form for the output layer: examples are rows, X = hidden activations.
-    bui = A1 @ (A2 - Yc).T / M  # = Xb^T (P - Y) / m with Xb = A1^T, P = A2^T
-    mean_loss = float(np.mean(-Y * np.log(A2[0]) - (1 - Y) * np.log(1 - A2[0])))
+    return {
+        "W1": W1n,
+        "b1": b1n,
+        "W2": W2n,
+        "b2": b2n,
+        "dW2": dZ2 @ A1.T / M,
+        "db2": dZ2.sum(axis=1, keepdims=True) / M,
+        "dW1": dZ1 @ Xc.T / M,  # d x p
+        "db1": dZ1.sum(axis=1, keepdims=True) / M,
+        # D. Bui's form for the output layer: examples are rows, X = hidden activations.
+        "bui": A1 @ (A2 - Yc).T / M,  # = Xb^T (P - Y) / m with Xb = A1^T, P = A2^T
+        "mean_loss": float(np.mean(-Y * np.log(A2[0]) - (1 - Y) * np.log(1 - A2[0]))),
+    }
 
+
+def _batch_gradient_rows(model: MLP, f: dict[str, Any]) -> list[Row]:
+    """Rows comparing Pan's (and Bui's) gradients with the scalar graph's, layer by layer."""
+    hidden, out = model.layers
     ours_W1, ours_b1 = hidden.weight_grad(), hidden.bias_grad()
+    dW1, db1, dW2, bui = f["dW1"], f["db1"], f["dW2"], f["bui"]
     rows_in = [
         Row(f"dW1[{i + 1},{j + 1}]", f"1/m (dZ1 X^T)[{j + 1},{i + 1}]", dW1[j, i], ours_W1[j, i])
         for i in range(2)
@@ -298,10 +309,15 @@ def batch() -> dict[str, Any]:
     ]
     ours_W2 = out.weight_grad()[0]
     rows_out = [Row(f"dw2[{j + 1}]", "1/m dZ2 A1^T", dW2[0, j], ours_W2[j]) for j in range(3)]
-    rows_out.append(Row("db2", "1/m sum(dZ2)", db2[0, 0], out.bias_grad()[0]))
+    rows_out.append(Row("db2", "1/m sum(dZ2)", f["db2"][0, 0], out.bias_grad()[0]))
     rows_out += [
         Row(f"dw2[{j + 1}]", "1/m X^T (P - Y), X = A1^T", bui[j, 0], ours_W2[j]) for j in range(3)
     ]
+    return rows_in + rows_out
+
+
+def _print_batch_intro(model: MLP) -> None:
+    """Part 2's heading: the network, the loss and how W1 is oriented in each lecture."""
     print(
         f"\npart 2: a batch of m = {M} examples (seed {SEED}), {model}:\n"
         "the lecture's network with biases: sigmoid hidden units, yhat = sigmoid(z2), and\n"
@@ -310,19 +326,29 @@ def batch() -> dict[str, Any]:
         "z1 = W1^T x). Y. Pan (seed 003) and nn write z1 = W x + b with the d x p matrix\n"
         "W = W1^T (hidden.weight()), so Pan's dW^[1] = 1/m dZ1 X^T is read at [j, i]."
     )
+
+
+def batch() -> dict[str, Any]:
+    """Part 2: the scalar graph's gradients of the mean loss against the batch formulas."""
+    model, X, Y = _batch_model(np.random.default_rng(SEED))
+    loss = total([binary_cross_entropy(model(list(x)), float(y)) for x, y in zip(X, Y)]) / M
+    loss.backward()
+    f = _pan_formulas(model, X, Y)
+    _print_batch_intro(model)
     rows = table(
         "gradients of the mean loss: vectorised formulas vs the scalar graph",
-        [Row("E", "mean of -y ln a2 - (1-y) ln(1-a2)", mean_loss, loss.data)] + rows_in + rows_out,
+        [Row("E", "mean of -y ln a2 - (1-y) ln(1-a2)", f["mean_loss"], loss.data)]
+        + _batch_gradient_rows(model, f),
     )
     return {
         "m": M,
         "loss": loss.data,
         "X": X.tolist(),
         "Y": Y.tolist(),
-        "W1": W1n.T.tolist(),  # p x d, part 1's orientation
-        "b1": b1n[:, 0].tolist(),
-        "w2": W2n[0].tolist(),
-        "b2": float(b2n[0, 0]),
+        "W1": f["W1"].T.tolist(),  # p x d, part 1's orientation
+        "b1": f["b1"][:, 0].tolist(),
+        "w2": f["W2"][0].tolist(),
+        "b2": float(f["b2"][0, 0]),
         "rows": rows,
         "max_gap": max(r["gap"] for r in rows),
     }

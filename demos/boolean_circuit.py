@@ -141,15 +141,17 @@ def truth_rows(
     return rows
 
 
-def main(argv: list[str] | None = None) -> dict[str, Any]:
-    """Print the gates and circuits' truth tables; return them with their unit counts."""
-    args = demo_parser("boolean_circuit", __doc__).parse_args(argv)
-    g = ThresholdGates()
+def _print_gates() -> None:
+    """Print each gate's weights and bias."""
     print("the gates, each one threshold unit step(w . x + b), step(z) = 1 if z > 0 else 0:")
     for name, (weights, bias) in GATE_WEIGHTS.items():
         print(f"  {name:3s}  w = {weights}, b = {bias:g}")
     print()
-    sections = {
+
+
+def _truth_sections(g: ThresholdGates) -> dict[str, list[Row]]:
+    """Every truth table's rows, keyed by section: the gates, XOR, majority (twice), parity."""
+    return {
         "gates": [
             *truth_rows("AND", 2, lambda a, b: g.AND([a, b]), lambda a, b: a and b, "a and b"),
             *truth_rows("OR", 2, lambda a, b: g.OR([a, b]), lambda a, b: a or b, "a or b"),
@@ -172,6 +174,10 @@ def main(argv: list[str] | None = None) -> dict[str, Any]:
             "PAR", 3, lambda a, b, c: parity(g, a, b, c), lambda a, b, c: a ^ b ^ c, "a ^ b ^ c"
         ),
     }
+
+
+def _truth_tables(g: ThresholdGates) -> tuple[dict[str, list[dict[str, Any]]], dict[str, bool]]:
+    """Print every truth table and the verdict; return the tables' rows and which are right."""
     titles = {
         "gates": "the gates' truth tables (formula: Python's own)",
         "xor": "\nXOR circuit vs Python's a ^ b",
@@ -179,17 +185,32 @@ def main(argv: list[str] | None = None) -> dict[str, Any]:
         "majority_unit": "\nmajority, one threshold unit, vs Python's a + b + c >= 2",
         "parity": "\n3-input parity, two XOR circuits, vs Python's a ^ b ^ c",
     }
+    sections = _truth_sections(g)
     rows = {key: table(titles[key], section) for key, section in sections.items()}
     correct = {key: all(r["gap"] == 0.0 for r in section) for key, section in rows.items()}
     verdict = ", ".join(f"{key} {'yes' if ok else 'NO'}" for key, ok in correct.items())
     print(f"\nevery truth table right? {verdict}")
+    return rows, correct
 
+
+def _lecture_xor() -> list[float]:
+    """The lecture's 2-2-1 XOR network's truth table, printed with a comment."""
     lecture = hand_wired_xor()
     lecture_xor = [lecture([float(a), float(b)]).data for a, b in itertools.product((0, 1), (0, 1))]
     print(
         f"the lecture's 2-2-1 XOR network gives {lecture_xor}, the same table with 3 units:\n"
         "its output unit step(h1 - h2 - 0.5) is AND and NOT folded into one unit"
     )
+    return lecture_xor
+
+
+def main(argv: list[str] | None = None) -> dict[str, Any]:
+    """Print the gates and circuits' truth tables; return them with their unit counts."""
+    args = demo_parser("boolean_circuit", __doc__).parse_args(argv)
+    g = ThresholdGates()
+    _print_gates()
+    rows, correct = _truth_tables(g)
+    lecture_xor = _lecture_xor()
     sizes = circuit_sizes(g)
     graph_root = xor(g, Value(1.0, label="x1"), Value(0.0, label="x2"))
     graph_root.label = "XOR"

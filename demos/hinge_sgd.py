@@ -127,12 +127,8 @@ def step_rows(step: dict, X: np.ndarray, y: np.ndarray) -> list[Row]:
     ]
 
 
-def main(argv: list[str] | None = None) -> dict[str, Any]:
-    """Train the hinge classifier by SGD; return its curves, weights and the checked steps."""
-    args = demo_parser("hinge_sgd", __doc__).parse_args(argv)
-    X, y = make_data()
-    run = train(X, y)
-    unit, steps = run["unit"], run["steps"]
+def _print_passes(run: dict[str, Any]) -> None:
+    """Print the set-up and each pass's mean hinge loss and accuracy."""
     print(
         f"{N} points, two clusters (labels -1/+1); guess = w . x + w0, "
         f"L = max(0, 1 - y guess); SGD, eta = {ETA:g}, one random draw per step"
@@ -140,6 +136,12 @@ def main(argv: list[str] | None = None) -> dict[str, Any]:
     print("\n  pass   draws   mean hinge loss   accuracy   (pass 0: w = 0, every guess 0)")
     for k, (loss, acc) in enumerate(zip(run["loss"], run["accuracy"])):
         print(f"  {k:4d}   {k * N:5d}   {loss:15.6f}   {acc:8.0%}")
+
+
+def _checked_steps(
+    steps: list[dict[str, Any]], X: np.ndarray, y: np.ndarray
+) -> tuple[dict[str, Any], dict[str, Any], list[dict[str, Any]]]:
+    """Print the first step and the first draw beyond the margin, checked by hand."""
     first = steps[0]
     beyond = next(s for s in steps if margin(s, X, y) > 1.0)
     rows = table(
@@ -152,6 +154,12 @@ def main(argv: list[str] | None = None) -> dict[str, Any]:
         f"y guess = {margin(beyond, X, y):.4f} > 1, so the gradient is 0 and w stays",
         step_rows(beyond, X, y),
     )
+    return first, beyond, rows
+
+
+def _print_outcome(run: dict[str, Any]) -> int:
+    """Print how many steps moved w, when the loss reached 0 and the final weights."""
+    unit, steps = run["unit"], run["steps"]
     moved = sum(bool(np.any(s["grad"] != 0.0)) for s in steps)
     zero = next((k for k, v in enumerate(run["loss"]) if v == 0.0), None)
     print(
@@ -163,38 +171,54 @@ def main(argv: list[str] | None = None) -> dict[str, Any]:
             "step moves w again\n(no regularisation term: the notes leave it for next time)"
         )
     )
-    w = [unit.w[0].data, unit.w[1].data]
-    print(f"final w = ({w[0]:.4f}, {w[1]:.4f}), w0 = {unit.b.data:.4f}")
+    print(f"final w = ({unit.w[0].data:.4f}, {unit.w[1].data:.4f}), w0 = {unit.b.data:.4f}")
+    return moved
+
+
+def _plots(out: str, run: dict[str, Any], X: np.ndarray, y: np.ndarray) -> list[str]:
+    """The loss and accuracy curves and the decision boundary, if matplotlib is there."""
     labels01 = ((y + 1) // 2).astype(int)
-    plots = plot_or_skip(
-        args.out,
+    return plot_or_skip(
+        out,
         lambda plt: [
             save_curves(
                 plt,
                 [max(v, 1e-6) for v in run["loss"]],
                 run["accuracy"],
-                os.path.join(args.out, "curves.png"),
+                os.path.join(out, "curves.png"),
                 title="hinge loss by SGD, one random example per step (a loss of 0 at 1e-6)",
                 xlabel=f"pass over the data ({N} draws)",
             ),
             save_decision_boundary(
                 plt,
-                unit,
+                run["unit"],
                 X,
                 labels01,
-                os.path.join(args.out, "boundary.png"),
+                os.path.join(out, "boundary.png"),
                 "linear classifier, hinge loss: w . x + w0 = 0",
                 class_names=["y = -1", "y = +1"],
             ),
         ],
     )
+
+
+def main(argv: list[str] | None = None) -> dict[str, Any]:
+    """Train the hinge classifier by SGD; return its curves, weights and the checked steps."""
+    args = demo_parser("hinge_sgd", __doc__).parse_args(argv)
+    X, y = make_data()
+    run = train(X, y)
+    unit = run["unit"]
+    _print_passes(run)
+    first, beyond, rows = _checked_steps(run["steps"], X, y)
+    moved = _print_outcome(run)
+    plots = _plots(args.out, run, X, y)
     return {
         "X": X.tolist(),
         "y": y.tolist(),
         "draws": run["draws"],
         "loss": run["loss"],
         "accuracy": run["accuracy"],
-        "w": w,
+        "w": [unit.w[0].data, unit.w[1].data],
         "b": unit.b.data,
         "steps_checked": {
             name: {key: np.asarray(v).tolist() for key, v in s.items()}

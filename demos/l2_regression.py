@@ -149,18 +149,14 @@ def sweep(data: dict[str, np.ndarray]) -> dict[float, dict[str, Any]]:
     return results
 
 
-def main(argv: list[str] | None = None) -> dict[str, Any]:
-    """Train with and without L2; return the weights, closed forms and held-out errors."""
-    args = demo_parser("l2_regression", __doc__, seed=True).parse_args(argv)
-    data = make_data(args.seed)
-    Phi, Phi_out = features(data["x"]), features(data["x_out"])
+def _sweep_table(data: dict[str, np.ndarray], seed: int) -> dict[float, dict[str, Any]]:
+    """Print the set-up and every lambda's training and held-out errors; return the sweep."""
     print(
-        f"{N_TRAIN} points of sin(pi x) + noise (sd {NOISE:g}, seed {args.seed}); one linear "
+        f"{N_TRAIN} points of sin(pi x) + noise (sd {NOISE:g}, seed {seed}); one linear "
         f"unit on x, x^2, ..., x^{DEGREE}: {DEGREE + 1} parameters"
     )
     print("fit's loss: mean 1/2 (y_hat - y)^2 + lambda * sum of every parameter^2 (bias too)\n")
     results = sweep(data)
-    closed = {lam: ridge_closed_form(Phi, data["y"], lam) for lam in LAMBDAS}
     print("  lambda      train MSE   held-out MSE   largest |w|   (Newton's minimum, engine)")
     for lam, r in results.items():
         big = np.max(np.abs(r["theta"]))
@@ -169,8 +165,14 @@ def main(argv: list[str] | None = None) -> dict[str, Any]:
         f"  the noise alone gives a held-out MSE of about sd^2 = {NOISE**2:g}; lambda = 0 fits the "
         "training noise\n  exactly and pays for it on new points"
     )
+    return results
 
-    unit, curve = train_with_fit(Phi, data["y"])
+
+def _fit_table(
+    Phi: np.ndarray, y: np.ndarray, closed: np.ndarray
+) -> tuple[np.ndarray, list[float], list[dict[str, Any]]]:
+    """Train with ``fit(l2=LAMBDA)`` and print its weights next to the closed form."""
+    unit, curve = train_with_fit(Phi, y)
     trained = np.append([w.data for w in unit.w], unit.b.data)
     names = [f"w{k}" for k in range(1, DEGREE + 1)] + ["b"]
     rows = table(
@@ -178,14 +180,19 @@ def main(argv: list[str] | None = None) -> dict[str, Any]:
         f"{MOMENTUM:g}) vs the closed form",
         [
             Row(n, "(A^T A + 2 n lambda I)^-1 A^T y", c, t)
-            for n, c, t in zip(names, closed[LAMBDA], trained)
+            for n, c, t in zip(names, closed, trained)
         ],
     )
-    H = results[LAMBDA]["hessian"]
+    return trained, curve, rows
+
+
+def _convention_table(
+    H: np.ndarray, trained: np.ndarray, x: np.ndarray, Phi: np.ndarray
+) -> tuple[np.ndarray, list[dict[str, Any]]]:
+    """Print the Hessian and penalty-gradient checks; return the penalty's gradient and rows."""
     A = with_ones(Phi)
     grads = np.array(grad(lambda theta: l2_penalty(theta, LAMBDA))(trained.tolist()))
-    x = data["x"]
-    rows += table(
+    rows = table(
         "\nthe conventions, read off the engine's Hessian of J and gradient of the penalty R",
         [
             Row("d2J/dw1^2", "(1/n) sum x^2 + 2 lambda", np.mean(x**2) + 2 * LAMBDA, H[0, 0]),
@@ -197,14 +204,24 @@ def main(argv: list[str] | None = None) -> dict[str, Any]:
     )
     gap = float(np.max(np.abs(H - (A.T @ A / N_TRAIN + 2 * LAMBDA * np.eye(DEGREE + 1)))))
     print(f"  the whole Hessian vs (1/n) A^T A + 2 lambda I: largest gap {gap:.1e}")
+    return grads, rows
+
+
+def _held_out_table(
+    data: dict[str, np.ndarray],
+    results: dict[float, dict[str, Any]],
+    closed: dict[float, np.ndarray],
+) -> tuple[dict[float, float], list[dict[str, Any]]]:
+    """Print the held-out errors for lambda = 0 and LAMBDA; return every lambda's and the rows."""
+    A_out = with_ones(features(data["x_out"]))
     held = {lam: r["held_out"] for lam, r in results.items()}
-    rows += table(
+    rows = table(
         "\nheld-out MSE, lambda = 0 against lambda > 0 (formula in floats: closed-form theta)",
         [
             Row(
                 f"lambda = {lam:g}",
                 "(1/m) sum (A_out theta - y)^2",
-                float(np.mean((with_ones(Phi_out) @ closed[lam] - data["y_out"]) ** 2)),
+                float(np.mean((A_out @ closed[lam] - data["y_out"]) ** 2)),
                 held[lam],
             )
             for lam in (0.0, LAMBDA)
@@ -215,12 +232,33 @@ def main(argv: list[str] | None = None) -> dict[str, Any]:
         f"{held[LAMBDA]:.4f} with lambda = {LAMBDA:g};\nabove the noise's sd^2 = {NOISE**2:g}: "
         f"{held[0.0] - NOISE**2:.4f} against {held[LAMBDA] - NOISE**2:.4f}"
     )
+    return held, rows
+
+
+def _print_fresh_data() -> list[float]:
+    """Print how lambda = LAMBDA fares against lambda = 0 on the data of seeds 0-19."""
     ratios = held_out_ratios(range(20))
     print(
         f"on fresh data (seeds 0-19, closed form in numpy) lambda = {LAMBDA:g} has the lower "
         f"held-out MSE in {sum(r > 1 for r in ratios)} of {len(ratios)},\nby a factor "
         f"{min(ratios):.2f} to {max(ratios):.1f} (median {np.median(ratios):.1f})"
     )
+    return ratios
+
+
+def main(argv: list[str] | None = None) -> dict[str, Any]:
+    """Train with and without L2; return the weights, closed forms and held-out errors."""
+    args = demo_parser("l2_regression", __doc__, seed=True).parse_args(argv)
+    data = make_data(args.seed)
+    Phi = features(data["x"])
+    results = _sweep_table(data, args.seed)
+    closed = {lam: ridge_closed_form(Phi, data["y"], lam) for lam in LAMBDAS}
+    trained, curve, rows = _fit_table(Phi, data["y"], closed[LAMBDA])
+    H = results[LAMBDA]["hessian"]
+    grads, convention_rows = _convention_table(H, trained, data["x"], Phi)
+    held, held_rows = _held_out_table(data, results, closed)
+    rows += convention_rows + held_rows
+    ratios = _print_fresh_data()
     plots = plot_or_skip(args.out, lambda plt: [_plot(plt, data, results, args.out)])
     return {
         "x": data["x"].tolist(),

@@ -37,6 +37,7 @@ renderer (``dot`` or ``graphviz-pure``); without one the demo says so and goes o
 
 from __future__ import annotations
 
+import argparse
 import os
 import textwrap
 from typing import Any
@@ -274,8 +275,8 @@ def layer_gaps(model: MLP, lecture: dict[str, list[np.ndarray]]) -> list[float]:
     return gaps
 
 
-def main(argv: list[str] | None = None) -> dict[str, Any]:
-    """Compare every layer's grads with the lecture's matrix equations; return the gaps."""
+def _parser() -> argparse.ArgumentParser:
+    """The demo's parser, with --by for the deck it quotes."""
     parser = demo_parser("mlp_backprop", __doc__)
     parser.add_argument(
         "--by",
@@ -284,20 +285,24 @@ def main(argv: list[str] | None = None) -> dict[str, Any]:
         help="step the deck it quotes by edge, neuron or layer (by neuron and by layer are "
         "always written)",
     )
-    args = parser.parse_args(argv)
-    model, outputs, loss = build()
-    n = len(model.layers)
+    return parser
+
+
+def _print_setup(model: MLP) -> None:
+    """Print the network, our numbers and the conventions."""
     print(f"{model}:\nthe lecture's MLP with multiple outputs, with one more hidden layer")
     print(f"the lecture gives no numbers; we use x = {X}, t = {T}, weights from seed {SEED}")
     print(
         "W(l) is (nout, nin) and z = W x + b, as seed 004 and nn write it; "
         "L = 1/2 ||t - y||^2 has the\nlecture's 1/2 (nn.squared_error), so y_bar = y - t\n"
     )
-    weights = [layer.weight() for layer in model.layers]
-    biases = [layer.bias() for layer in model.layers]
-    lecture = lecture_backward(weights, biases, np.array(X), np.array(T))
-    out_rows = output_table(model, lecture)
 
+
+def _recursion(
+    model: MLP, outputs: list[list[Value]], lecture: dict[str, list[np.ndarray]]
+) -> tuple[float, list[dict[str, Any]]]:
+    """Print δ(l) from the output layer down; return the output gap and each hidden layer's."""
+    n = len(model.layers)
     print("\nthe recursion, from the output down: δ(l) = ∂L/∂z(l), the lecture's z_bar")
     print("(each: the lecture's formula with numpy, then what autograd-lite's graph holds)")
     y_nodes = outputs[-1]  # layer n is linear: its outputs y are its z nodes
@@ -305,6 +310,19 @@ def main(argv: list[str] | None = None) -> dict[str, Any]:
         f"δ({n})", "y − t", "y.grad", lecture["deltas"][-1], [y.grad for y in y_nodes]
     )
     hidden = [hidden_layer(model, outputs, lecture, k) for k in reversed(range(1, n))][::-1]
+    return out_gap, hidden
+
+
+def main(argv: list[str] | None = None) -> dict[str, Any]:
+    """Compare every layer's grads with the lecture's matrix equations; return the gaps."""
+    args = _parser().parse_args(argv)
+    model, outputs, loss = build()
+    _print_setup(model)
+    weights = [layer.weight() for layer in model.layers]
+    biases = [layer.bias() for layer in model.layers]
+    lecture = lecture_backward(weights, biases, np.array(X), np.array(T))
+    out_rows = output_table(model, lecture)
+    out_gap, hidden = _recursion(model, outputs, lecture)
 
     gaps = layer_gaps(model, lecture) + [r["gap"] for r in out_rows]
     print(f"largest difference over all {len(model.parameters())} parameters: {max(gaps):.1e}")
