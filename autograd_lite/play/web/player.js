@@ -442,7 +442,7 @@
     if (this.revealButton) { this.revealButton.disabled = !this.asked; }
     this.root.setAttribute("data-step", String(k));
     this.root.classList.toggle("agl-asking", this.asked);
-    if (whole) { this.renderCoarse(this.story, whole); } else { this.showStory(story); }
+    if (whole) { this.renderCoarse(this.story, whole); fitWidth(this.story, ".agl-matrix", 14); } else { this.showStory(story); }
     updateTable(this.table, this.data, k, this.asked);
     this.showInspector();
     if (this.deck) { this.remember(); }
@@ -485,6 +485,19 @@
     open.addEventListener("mousedown", function (e) { e.preventDefault(); });
     open.addEventListener("click", function () { self.open(); self.root.focus(); });
   };
+
+  // Text that would run past its box's right edge (a layer's matrices side by side) is set
+  // smaller, a pixel at a time, down to `least` px; past that the box scrolls.
+  function fitWidth(box, selector, least) {
+    box.querySelectorAll(selector).forEach(function (e) {
+      e.style.fontSize = "";
+      var size = parseFloat(window.getComputedStyle(e).fontSize);
+      while (e.scrollWidth > e.clientWidth + 1 && size > least) {
+        size -= 1;
+        e.style.fontSize = size + "px";
+      }
+    });
+  }
 
   Player.prototype.showStory = function (story) {
     this.renderStory(this.story, story, this.asked);
