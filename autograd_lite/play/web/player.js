@@ -476,7 +476,7 @@
     head.appendChild(el("span", "agl-eq", c.title));
     head.appendChild(el("span", "agl-note", "   (" + c.kind + ", by " + this.data.by + ")"));
     c.lines.forEach(function (line) { box.appendChild(elBarred("p", "agl-coarse-line", line)); });
-    if (c.matrices.length) { box.appendChild(el("pre", "agl-matrix", c.matrices.join("\n"))); }
+    if (c.matrices.length) { box.appendChild(matrixRows(c.matrices)); }
     if (c.why) { box.appendChild(el("p", "agl-words agl-why", c.why)); }
     if (printed) { return; }
     var n = c.stop - c.start;
@@ -485,6 +485,32 @@
     open.addEventListener("mousedown", function (e) { e.preventDefault(); });
     open.addEventListener("click", function () { self.open(); self.root.focus(); });
   };
+
+  // A layer's matrices: each group of lines (blank-line separated) is a row of named
+  // blocks, side by side as the terminal writes them; each block is its own <pre>, so a
+  // row too wide for the story wraps between blocks instead of running off the slide.
+  function matrixRows(lines) {
+    var wrap = el("div", "agl-matrices"), group = [];
+    var flush = function () {
+      if (!group.length) { return; }
+      var row = wrap.appendChild(el("div", "agl-matrix-row")), cuts = blockStarts(group[0]);
+      cuts.forEach(function (start, i) {
+        var stop = i + 1 < cuts.length ? cuts[i + 1] : undefined;
+        var text = group.map(function (line) { return line.slice(start, stop).replace(/\s+$/, ""); });
+        row.appendChild(el("pre", "agl-matrix", text.join("\n")));
+      });
+      group = [];
+    };
+    lines.concat([""]).forEach(function (line) { if (line === "") { flush(); } else { group.push(line); } });
+    return wrap;
+  }
+
+  // Where each block of a side-by-side row starts: after "]" and three spaces, at a name.
+  function blockStarts(first) {
+    var starts = [0], re = /\] {3}(?=\S)/g, m;
+    while ((m = re.exec(first)) !== null) { starts.push(m.index + 4); }
+    return starts;
+  }
 
   // Text that would run past its box's right edge (a layer's matrices side by side) is set
   // smaller, a pixel at a time, down to `least` px; past that the box scrolls.
