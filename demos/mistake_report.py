@@ -24,7 +24,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from autograd_lite.demos.report import number
+from autograd_lite.demos.report import number, print_columns
 
 TOLERANCE = 1e-6
 """Relative gap under which two numbers count as the same (finite differences included)."""
@@ -71,12 +71,7 @@ def compare(title: str, rows: Sequence[Wrong]) -> list[dict[str, Any]]:
         (r.quantity, r.by_hand, number(r.independent), number(r.right), number(r.buggy))
         for r in rows
     ]
-    widths = [max(len(c[i]) for c in [head, *cells]) for i in range(len(head))]
-    print(title)
-    for line in [head, *cells]:
-        left = [line[0].ljust(widths[0]), line[1].ljust(widths[1])]
-        right = [line[k].rjust(widths[k]) for k in range(2, len(head))]
-        print(("  " + "  ".join(left + right)).rstrip())
+    print_columns(title, head, cells)
     return [r.as_dict() for r in rows]
 
 

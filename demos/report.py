@@ -68,13 +68,25 @@ def table(title: str, rows: Sequence[Row]) -> list[dict[str, Any]]:
     cells = [
         (r.quantity, r.formula, number(r.in_floats), number(r.ours), f"{r.gap:.0e}") for r in rows
     ]
+    print_columns(title, head, cells)
+    return [r.as_dict() for r in rows]
+
+
+def print_columns(title: str, head: Sequence[str], cells: Sequence[Sequence[str]]) -> None:
+    """Print ``title``, then ``head`` and ``cells`` as columns: the first two flush left
+    (names and formulas), the rest flush right (numbers).
+
+    >>> print_columns("t", ("a", "b", "n"), [("x", "y", "1.5")])
+    t
+      a  b    n
+      x  y  1.5
+    """
     widths = [max(len(c[i]) for c in [head, *cells]) for i in range(len(head))]
     print(title)
     for line in [head, *cells]:
         left = [line[0].ljust(widths[0]), line[1].ljust(widths[1])]
         right = [line[k].rjust(widths[k]) for k in range(2, len(head))]
         print(("  " + "  ".join(left + right)).rstrip())
-    return [r.as_dict() for r in rows]
 
 
 INVOKED_AS: contextvars.ContextVar[str | None] = contextvars.ContextVar("invoked_as", default=None)

@@ -1151,12 +1151,17 @@
     return [centre(fits(aim) ? aim : this.extent([focus[0]]))];
   };
 
-  // The drawn node (its id) that shows row `row`, or null.
+  // The drawn node (its id) that shows row `row` (the first, for a leaf drawn as copies),
+  // or null; the map is made once, on first use.
   Player.prototype.drawnId = function (row) {
-    for (var id in this.data.ids) {
-      if (this.data.ids[id] === row && this.items[id]) { return id; }
+    if (!this.idOfRow) {
+      this.idOfRow = {};
+      for (var id in this.data.ids) {
+        var r = this.data.ids[id];
+        if (this.items[id] && !(r in this.idOfRow)) { this.idOfRow[r] = id; }
+      }
     }
-    return null;
+    return row in this.idOfRow ? this.idOfRow[row] : null;
   };
 
   // [x0, y0, x1, y1] around the groups, in the drawing's units (its viewBox's).
