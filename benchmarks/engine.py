@@ -304,13 +304,17 @@ def main(argv: list[str] | None = None) -> dict:
         line += f"   micrograd {mem['micrograd']:6.0f} bytes/node   ratio {ratio:.1f}x"
     print(line)
     floor = floor_rows(engines, args.quick, rounds, args.fresh)
-    return {"median": med, "depth": depth, "bytes_per_node": mem, "losses": losses, **floor}
+    growth = growth_row(args.quick, rounds)
+    return {
+        "median": med, "depth": depth, "bytes_per_node": mem, "losses": losses, **floor,
+        "growth": growth,
+    }  # fmt: skip
 
 
 def floor_rows(engines: dict[str, Any], quick: bool, rounds: int, fresh: bool) -> dict:
     """(e) the two workloads against the reference engine (and micrograd on the wide one),
     in this process and, with ``fresh``, each in a process of its own."""
-    sizes = {"tanh-sum": 1_430 if quick else 14_286, "constant-chain": 5_000 if quick else 50_000}
+    sizes = {"tanh-sum": 1_430 if quick else 14_286, "constant-chain": 10_000 if quick else 100_000}
     with_ref = {"ours": OurValue, "reference": RefValue}
     print(f"(e) the floor: a reference engine ({Path(__file__).parent.name}/reference_engine.py),"
           f" forward + backward, gc on; tanh-sum {7 * sizes['tanh-sum'] - 1:,} nodes,"
@@ -325,6 +329,22 @@ def floor_rows(engines: dict[str, Any], quick: bool, rounds: int, fresh: bool) -
         fresh_med = fresh_times(list(with_ref), sizes, rounds)
         out["floor_fresh"] = floor_report("  each in a fresh process", fresh_med)
     return out
+
+
+def growth_row(quick: bool, rounds: int) -> float:
+    """(f) tanh-sum per node at 10x the size, gc on, in this process: how flat the cost is."""
+    small, big = (1_430, 14_286) if quick else (14_286, 142_857)
+    print(f"(f) cost per node as the graph grows: tanh-sum forward + backward, gc on,"
+          f" {7 * small - 1:,} and {7 * big - 1:,} nodes, {rounds} round(s)")  # fmt: skip
+    per: dict[int, list[float]] = {small: [], big: []}
+    for _ in range(rounds):
+        for size in (small, big):
+            t, nodes = forward_backward(OurValue, "tanh-sum", size)
+            per[size].append(t / nodes)
+    a, b = statistics.median(per[small]), statistics.median(per[big])
+    print(f"  autograd-lite {a * 1e6:7.3f} us/node, then {b * 1e6:7.3f} us/node:"
+          f" {b / a:4.2f}x per node at 10x the nodes")  # fmt: skip
+    return b / a
 
 
 if __name__ == "__main__":

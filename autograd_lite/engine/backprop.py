@@ -27,13 +27,21 @@ from ..errors import describe
 # turns. The lock is taken once per pass, not per node.
 PASS_LOCK = threading.RLock()
 
+# The class of the leaves users make (``value.Leaf``; ``value.py`` sets it).
+# The hot loops below tell a leaf by its type, and keep each attribute
+# access to one class of object: Python specializes such an access to the
+# class it sees, and falls back to a slower lookup when it sees two.
+LEAF: type = type(None)
+
 
 def topological_order(root: Any) -> list:
     """Every node ``root`` depends on, each after its parents; ``root`` last.
 
     Depth-first, with an explicit stack instead of recursion, so a chain of a
     million nodes is fine. The order depends only on the graph's shape
-    (parents are visited first-operand first), never on ids or hashes.
+    (parents are visited first-operand first), never on ids or hashes. The
+    numbers folded into nodes are unfolded on the way (``number_operands.py``),
+    so the order lists them as the constant leaves they are.
     """
     # A node whose parents are not all in ``order`` yet is pushed back with a
     # None marker above it and its unseen parents above that; popping the
@@ -52,6 +60,8 @@ def topological_order(root: Any) -> list:
         if node in seen:
             continue
         mark(node)
+        if node._b is None and node._db is not None:  # a number folded in
+            node._record.unfold(node)
         a = node._a
         if a is None:  # a leaf: the root, or a second parent pushed while the first waits
             emit(node)
@@ -79,68 +89,71 @@ def topological_order(root: Any) -> list:
     return order
 
 
-def _prepare_backward(root: Any) -> tuple[list, list]:
-    """The interior nodes in ``topological_order``'s order, grads reset, and the leaves.
+def _prepare_backward(root: Any) -> list:
+    """The interior nodes in ``topological_order``'s order, every grad reset for a pass.
 
     The same walk as ``topological_order``, made cheaper by what a backward
-    pass allows: leaves are not listed (nothing flows out of them) and only
-    need ``None`` turned into 0.0, which is harmless to repeat, so they need
-    no bookkeeping; an interior node is reset to a zero made for this pass
-    (``stamp``), and finding that very object in its grad means "visited",
-    so no set is needed either. The leaves are listed for the check at the
-    end of the pass: a new leaf (grad None) when its grad is set to 0.0, a
-    leaf with a grad when first met in this pass (its ``_da``, unused by a
-    leaf, is set to the pass's stamp); so each leaf is listed once or twice.
+    pass allows. Numbers folded into nodes stay folded (a node with one
+    parent is all the pass needs). Leaves are not ordered (nothing flows out
+    of them): they only need ``None`` turned into 0.0, which is harmless to
+    repeat, so they need no bookkeeping (a constant leaf, a number unfolded
+    by an earlier look, is reset to 0.0 as an interior node is). An interior
+    node is reset to a zero made for this pass (``stamp``), and finding that
+    very object in its grad means "visited", so no set is needed either.
     """
+    if root._a is None:
+        _reset_leaf(root)
+        return []
     stamp = float("0")  # a new float object: no live grad can be this object
+    leaf_type = LEAF
     order: list = []
-    leaves: list = []
     stack: list = [root]
-    push, pop, emit, leaf = stack.append, stack.pop, order.append, leaves.append
+    push, pop, emit = stack.append, stack.pop, order.append
     while stack:
         node = pop()
         if node is None:
             emit(pop())
             continue
-        a = node._a
-        if a is None:  # leaves keep (accumulate onto) what they had
-            if node._grad is None:
-                node._grad = 0.0
-            leaf(node)
-            continue
         if node._grad is stamp:
             continue
         node._grad = stamp  # interior nodes hold this pass's gradient only
+        a = node._a
         b = node._b
-        if a._a is None:
+        if type(a) is leaf_type:  # most leaves: a test that reads no attribute
             if a._grad is None:
                 a._grad = 0.0
-                leaf(a)
-            elif a._da is not stamp:  # a leaf's unused _da: listed in this pass
-                a._da = stamp
-                leaf(a)
+        elif a._a is None:
+            _reset_leaf(a)
         elif a._grad is not stamp:  # a's whole subgraph comes first
             push(node)
             push(None)
-            if b is not None and (b._a is None or b._grad is not stamp):
-                push(b)
+            if b is not None and b._grad is not stamp:
+                if type(b) is leaf_type or b._a is None:
+                    _reset_leaf(b)
+                else:
+                    push(b)
             push(a)
             continue
         if b is not None:
-            if b._a is None:
+            if type(b) is leaf_type:
                 if b._grad is None:
                     b._grad = 0.0
-                    leaf(b)
-                elif b._da is not stamp:
-                    b._da = stamp
-                    leaf(b)
+            elif b._a is None:
+                _reset_leaf(b)
             elif b._grad is not stamp:
                 push(node)
                 push(None)
                 push(b)
                 continue
         emit(node)
-    return order, leaves
+    return order
+
+
+def _reset_leaf(node: Any) -> None:
+    """A leaf's grad at the start of a pass: kept (accumulated onto), unless it has
+    none yet or is a constant's."""
+    if node._grad is None or node._record is not None:
+        node._grad = 0.0
 
 
 def backward(root: Any, seed: float = 1.0) -> None:
@@ -150,23 +163,43 @@ def backward(root: Any, seed: float = 1.0) -> None:
 
 
 def _backward(root: Any, seed: float) -> None:
-    interior, leaves = _prepare_backward(root)
-    root._grad += seed  # d(root)/d(root), added like any other leaf grad
+    leaf_type = LEAF
+    interior = _prepare_backward(root)
+    root._grad = check = root._grad + seed  # d(root)/d(root), added like any other grad
+    # Every sum below is also added into ``check``: an inf or nan anywhere,
+    # or a sum that overflowed, leaves ``check`` inf or nan (inf - inf is
+    # nan, and no finite number turns either back), so one test at the end
+    # tells whether every gradient of this pass is finite. The same sum is
+    # written twice, for leaves and for other nodes, so each line's
+    # attribute accesses see one class of object (see LEAF).
     for node in reversed(interior):
         a = node._a
         g = node._grad
-        a._grad += g * node._da
+        if type(a) is leaf_type:
+            a._grad = s = a._grad + g * node._da
+        else:
+            a._grad = s = a._grad + g * node._da
+        check += s
         b = node._b
         if b is not None:
-            b._grad += g * node._db
-    # Every gradient flows down to some leaf, and an inf or nan on the way
-    # stays one (inf * 0 is nan): one sum over the leaves' grads tells whether
-    # any gradient of this pass is not finite.
-    total = sum([leaf._grad for leaf in leaves], root._grad)
-    if type(total) is not float:  # leaves holding Values from a create_graph pass
-        total = _number(total)
-    if total - total != 0.0:
-        _refuse_overflowed_gradient([*reversed(interior), *leaves], _grad_of, root, seed)
+            if type(b) is leaf_type:
+                b._grad = s = b._grad + g * node._db
+            else:
+                b._grad = s = b._grad + g * node._db
+            check += s
+    if type(check) is not float:  # grads holding Values from a create_graph pass
+        check = _number(check)
+    if check - check != 0.0:
+        _refuse_overflowed_gradient([*reversed(interior), *_leaves_of(interior, root)],
+                                    _grad_of, root, seed)  # fmt: skip
+
+
+def _leaves_of(interior: list, root: Any) -> list:
+    """The leaves the nodes of ``interior`` read from (``root`` when it is one)."""
+    if not interior:
+        return [root]
+    parents = (p for node in interior for p in (node._a, node._b) if p is not None)
+    return list(dict.fromkeys(p for p in parents if p._a is None))
 
 
 def _grad_of(node: Any) -> Any:

@@ -27,7 +27,9 @@ from typing import Any
 from ..errors import describe, domain_error, overflow_error
 from . import backprop, grad_mode, ops
 from .float_math import BACKEND_FUNCTIONS, FLOAT
+from .number_operands import NUMBER, Folded
 from .op_record import Op
+from .rule_inlining import compile_method
 
 Number = int | float
 
@@ -47,28 +49,41 @@ class Value:
 
     Methods, one per one-input op of ``ops.py``: ``exp log sqrt tanh sigmoid
     relu softplus step sin cos``, and ``abs(v)``, ``-v``.
+
+    Every node is a Value, of one of two shapes: ``Value(3.0)`` makes a
+    ``Leaf``, which takes attributes of its own as code written for
+    micrograd sets on parameters (``p.m = 0.0``); an operation makes a
+    ``Node``, which has slots only (its parents and their local derivatives)
+    and so costs no dictionary.
     """
 
     # Parents and their local derivatives live in two fixed slots each
     # (every operation has one or two inputs): no tuple per node, no closure,
     # no reference cycle. ``parents`` and ``local_grads`` are built on request.
-    # ``__dict__`` lets code written for micrograd hang its own attributes on
-    # a node (``p.m = 0.0``); it costs one pointer, and a dict only once used.
-    __slots__ = ("data", "_grad", "_a", "_b", "_da", "_db", "_record", "label", "__dict__")
+    __slots__ = ("data", "_grad", "label")
+
+    # A leaf has no parents: these read as None on every ``Leaf`` (``Node``
+    # has slots of these names).
+    _a = _b = _da = _db = _record = None
 
     # Make numpy hand ``np.float64(2) * v`` back to Value.__rmul__ instead of
     # building an object array.
     __array_ufunc__ = None
 
-    def __init__(self, data: Number, label: str | None = None) -> None:
+    def __new__(cls, data: Number, label: str | None = None) -> Value:
         if label is not None and not isinstance(label, str):
             raise TypeError(f"Value label must be a str or None, got {type(label).__name__}")
         if type(data) is not float or data - data != 0.0:  # a finite float: the common case
             data = _to_float(data, label)
-        self.data = data
-        self.label = label
-        self._grad = None
-        self._a = self._b = self._da = self._db = self._record = None
+        node = _new(Leaf if cls is Value else cls)
+        node.data = data
+        node.label = label
+        node._grad = None
+        return node
+
+    def __getnewargs__(self) -> tuple[float]:
+        # copy and deepcopy make the object with its number, then set its slots
+        return (self.data,)
 
     # --- what the graph shows -------------------------------------------
 
@@ -90,6 +105,8 @@ class Value:
     @property
     def parents(self) -> tuple[Value, ...]:
         """The inputs of the operation that made this node (``()`` for a leaf)."""
+        if self._b is None and self._db is not None:  # a number folded in
+            self._record.unfold(self)
         a = self._a
         if a is None:
             return ()
@@ -99,6 +116,8 @@ class Value:
     @property
     def local_grads(self) -> tuple[Any, ...]:
         """d(self)/d(parent) for each parent, aligned with ``parents``."""
+        if self._b is None and self._db is not None:
+            self._record.unfold(self)
         if self._a is None:
             return ()
         return (self._da,) if self._b is None else (self._da, self._db)
@@ -112,14 +131,17 @@ class Value:
     @property
     def operation(self) -> Op | None:
         """The record (``ops.py``) of the operation that made this node; None for a leaf."""
-        return self._record
+        if self._b is None and self._db is not None:
+            self._record.unfold(self)
+        r = self._record
+        return r if isinstance(r, Op) else None
 
     def __repr__(self) -> str:
         g = self.grad
         if isinstance(g, Value):  # a create_graph gradient: its number, never its repr
             g = _GradShown(g.data)
         parts = [f"data={self.data!r}", f"grad={g!r}"]
-        if self._record is not None:
+        if self._a is not None:
             parts.append(f"op={self.op!r}")
         if self.label is not None:
             parts.append(f"label={self.label!r}")
@@ -211,61 +233,8 @@ class Value:
         return Value(self.data, self.label)
 
     # --- arithmetic ----------------------------------------------------
-    # The hot operators call their record's rule directly; every other op
-    # goes through ``apply``. Both read the rule and the domain from the record.
-
-    def __add__(self, other: Any) -> Value:
-        if type(other) is not Value:
-            other = _operand(other, "+")
-            if other is NotImplemented:
-                return other
-        out, da, db = _add(FLOAT, self.data, other.data)
-        if out - out != 0.0:  # inf or nan: an overflow, unless it came in
-            _refuse_overflow(ops.ADD, (self, other), out, ())
-        return _make(out, ops.ADD, self, da, other, db)
-
-    def __radd__(self, other: Any) -> Value:
-        c = _operand(other, "+", reflected=True)
-        return c if c is NotImplemented else c.__add__(self)
-
-    def __sub__(self, other: Any) -> Value:
-        if type(other) is not Value:
-            other = _operand(other, "-")
-            if other is NotImplemented:
-                return other
-        out, da, db = _sub(FLOAT, self.data, other.data)
-        if out - out != 0.0:  # inf or nan: an overflow, unless it came in
-            _refuse_overflow(ops.SUB, (self, other), out, ())
-        return _make(out, ops.SUB, self, da, other, db)
-
-    def __rsub__(self, other: Any) -> Value:
-        c = _operand(other, "-", reflected=True)
-        return c if c is NotImplemented else c.__sub__(self)
-
-    def __mul__(self, other: Any) -> Value:
-        if type(other) is not Value:
-            other = _operand(other, "*")
-            if other is NotImplemented:
-                return other
-        out, da, db = _mul(FLOAT, self.data, other.data)
-        if out - out != 0.0:  # inf or nan: an overflow, unless it came in
-            _refuse_overflow(ops.MUL, (self, other), out, ())
-        return _make(out, ops.MUL, self, da, other, db)
-
-    def __rmul__(self, other: Any) -> Value:
-        c = _operand(other, "*", reflected=True)
-        return c if c is NotImplemented else c.__mul__(self)
-
-    def __truediv__(self, other: Any) -> Value:
-        if type(other) is not Value:
-            other = _operand(other, "/")
-            if other is NotImplemented:
-                return other
-        return apply(ops.DIV, self, other)
-
-    def __rtruediv__(self, other: Any) -> Value:
-        c = _operand(other, "/", reflected=True)
-        return c if c is NotImplemented else c.__truediv__(self)
+    # + - * / are installed below from their records (``_binary_method``),
+    # as the one-input methods are; ** reads its exponent first.
 
     def __pow__(self, other: Any) -> Value:
         if isinstance(other, Value):
@@ -306,7 +275,27 @@ class Value:
     __hash__ = object.__hash__
 
 
-_add, _sub, _mul = ops.ADD.rule, ops.SUB.rule, ops.MUL.rule
+class Leaf(Value):
+    """A Value the user made (``Value(2.0)``, a parameter): it takes extra attributes."""
+
+    __slots__ = ("__dict__",)
+
+
+class Node(Value):
+    """A Value an operation made: its parents ``_a``, ``_b`` (None: none), the local
+    derivatives ``_da``, ``_db`` and the op's record; slots only.
+
+    A node made from a Value and a number keeps the number in ``_db`` with
+    ``_b`` None, and a ``Folded`` record (``number_operands.py``).
+    """
+
+    __slots__ = ("_a", "_b", "_da", "_db", "_record")
+
+
+# Both shapes are Values to the user: messages that name a type say "Value"
+# (``type(v).__name__``); ``type(v)`` itself still shows Leaf or Node.
+Leaf.__name__ = Node.__name__ = "Value"
+backprop.LEAF = Leaf
 
 
 class _GradShown(float):
@@ -441,33 +430,154 @@ def _derivative_names(arity: int) -> list[str]:
     return ["d/dx"] if arity == 1 else ["d/dx", "d/dy"]
 
 
-def _unary_method(op: Op) -> Callable[[Value], Value]:
-    """The Value method for one-input op ``op``: ``x.tanh()`` is ``apply(TANH, x)``, faster."""
-    rule, domain, name, checked = op.rule, op.domain, op.name, op.overflows
+# The hot methods are compiled from these templates (``rule_inlining.py``):
+# the line RULE becomes the op's rule, copied from ``ops.py``, on the
+# method's numbers. ``m`` is the float backend.
 
-    def method(self: Value) -> Value:
-        x = self.data
+_UNARY_TEMPLATE = """
+def method(self):
+    x = self.data
+    if domain:
         for check in domain:
             if check.bad(x):
                 raise check.exception(name, (self,))
-        try:
-            out, d = rule(FLOAT, x)
-        except OverflowError:
-            raise overflow_error(name, self) from None
-        except ValueError:
-            raise domain_error(name, self, "a finite number") from None
-        if checked and (out - out != 0.0 or d - d != 0.0):
-            _refuse_overflow(op, (self,), out, (d,))
-        return _make(out, op, self, d, None, None)
+    try:
+        RULE
+    except OverflowError:
+        raise overflow_error(name, self) from None
+    except ValueError:
+        raise domain_error(name, self, "a finite number") from None
+    if checked and (out - out != 0.0 or d - d != 0.0):
+        refuse_overflow(op, (self,), out, (d,))
+    node = new(Node)
+    node.data = out
+    node._grad = node.label = node._b = node._db = None
+    if grad_mode._threads_inside and not grad_mode.is_recording():
+        node._a = node._da = node._record = None
+        return node
+    node._a = self
+    node._da = d
+    node._record = op
+    return node
+"""
 
-    method.__name__ = method.__qualname__ = op.method or name
+_BINARY_TEMPLATE = """
+def method(self, other):
+    x = self.data
+    if type(other) is float and other - other == 0.0:
+        y = other
+        other = None
+    elif isinstance(other, Value):
+        y = other.data
+    else:
+        y = number_operand(other, name, False)
+        if y is NotImplemented:
+            return y
+        other = None
+    if domain:
+        check_domain(op, self, other, x, y)
+    RULE
+    if out - out != 0.0 or (check_locals and (da - da != 0.0 or db - db != 0.0)):
+        refuse_overflow(op, (self, constant(y) if other is None else other), out, (da, db))
+    node = new(Node)
+    node.data = out
+    node._grad = node.label = None
+    if grad_mode._threads_inside and not grad_mode.is_recording():
+        node._a = node._b = node._da = node._db = node._record = None
+        return node
+    node._a = self
+    node._da = da
+    node._b = other
+    if other is None:
+        node._db = y
+        node._record = folded
+    else:
+        node._db = db
+        node._record = op
+    return node
+"""
+
+
+def _unary_method(op: Op) -> Callable[[Value], Value]:
+    """The Value method for one-input op ``op``: ``x.tanh()`` is ``apply(TANH, x)``, faster."""
+    names = {
+        "op": op, "name": op.name, "domain": op.domain, "checked": op.overflows,
+        "overflow_error": overflow_error, "domain_error": domain_error,
+        "refuse_overflow": _refuse_overflow, "new": _new, "Node": Node,
+        "grad_mode": grad_mode, "m": FLOAT,
+    }  # fmt: skip
+    method = compile_method(_UNARY_TEMPLATE, op.rule, ("x",), ("out", "d"), names)
+    method.__name__ = method.__qualname__ = op.method or op.name
     method.__doc__ = op.doc
     return method
 
 
-for _op in ops.REGISTRY.values():
-    if _op.arity == 1 and _op.method:
-        setattr(Value, _op.method, _unary_method(_op))
+def _binary_method(op: Op) -> Callable[[Value, Any], Value]:
+    """``x + y`` for the two-input ``op`` (+ - * /): its rule on the two numbers, as a node.
+
+    A plain number ``y`` is folded into the node: the node keeps ``y`` itself
+    where its second parent would be (``number_operands.py``).
+    """
+    names = {
+        "op": op, "name": op.name, "domain": op.domain, "folded": Folded(op, False, _constant),
+        # + - * have local derivatives of 1, -1 or an operand: finite when the output is.
+        "check_locals": op not in (ops.ADD, ops.SUB, ops.MUL),
+        "Value": Value, "number_operand": _number_operand, "check_domain": _check_domain,
+        "refuse_overflow": _refuse_overflow, "constant": _constant, "new": _new,
+        "Node": Node, "grad_mode": grad_mode, "m": FLOAT,
+    }  # fmt: skip
+    method = compile_method(_BINARY_TEMPLATE, op.rule, ("x", "y"), ("out", "da", "db"), names)
+    method.__name__ = method.__qualname__ = op.method
+    method.__doc__ = op.doc
+    return method
+
+
+def _reflected_method(op: Op) -> Callable[[Value, Any], Value]:
+    """``y + x`` for a plain number ``y`` and a Value ``x``: folded, the number first."""
+    rule, domain, name = op.rule, op.domain, op.name
+    folded = Folded(op, True, _constant)
+    forward = _binary_method(op)
+
+    def method(self: Value, other: Any) -> Value:
+        if isinstance(other, Value):
+            return forward(other, self)
+        y = _number_operand(other, name, True)
+        if y is NotImplemented:
+            return y
+        x = self.data
+        if domain:
+            _check_domain(op, _constant(y), self, y, x)
+        out, dy, dx = rule(FLOAT, y, x)
+        if out - out != 0.0 or dx - dx != 0.0 or dy - dy != 0.0:
+            _refuse_overflow(op, (_constant(y), self), out, (dy, dx))
+        return _make(out, folded, self, dx, None, y)
+
+    method.__name__ = method.__qualname__ = "__r" + op.method[2:]
+    method.__doc__ = op.doc
+    return method
+
+
+def _check_domain(op: Op, a: Any, b: Any, x: float, y: float) -> None:
+    """Raise the op's own error when ``(x, y)`` is outside its domain; ``a``, ``b`` (None: a
+    number) are the operands the message names."""
+    failure = op.first_failure(x, y)
+    if failure is not None:
+        operands = (a if a is not None else _constant(x), b if b is not None else _constant(y))
+        raise failure[0].exception(op.name, operands)
+
+
+def _number_operand(x: Any, symbol: str, reflected: bool) -> Any:
+    """A plain number mixed into arithmetic, as a finite float; NotImplemented for types
+    that may define the operation themselves; a TypeError for ones that never do."""
+    if isinstance(x, numbers.Real):
+        return _finite_number(x)
+    if isinstance(x, _NOT_NUMBERS):
+        pair = f"{type(x).__name__} and Value" if reflected else f"Value and {type(x).__name__}"
+        raise TypeError(
+            f"unsupported operands for {symbol}: {pair} ({_shown(x)}); "
+            "Value arithmetic takes Values, ints and floats"
+        )
+    return NotImplemented
 
 
 # --- making nodes -----------------------------------------------------------
@@ -475,9 +585,9 @@ for _op in ops.REGISTRY.values():
 _new = object.__new__
 
 
-def _make(data: float, op: Op, a: Any, da: Any, b: Any, db: Any) -> Value:
+def _make(data: float, op: Any, a: Any, da: Any, b: Any, db: Any) -> Value:
     """A node made by ``op`` from parents ``a`` (and ``b``), without checks."""
-    node = _new(Value)
+    node = _new(Node)
     node.data = data
     node._grad = None
     node.label = None
@@ -493,10 +603,20 @@ def _make(data: float, op: Op, a: Any, da: Any, b: Any, db: Any) -> Value:
 
 
 def _constant(x: float) -> Value:
-    node = _new(Value)
+    """A constant leaf holding the number ``x`` (its record: ``NUMBER``)."""
+    node = _new(Node)
     node.data = x
-    node._grad = node._a = node._b = node._da = node._db = node._record = node.label = None
+    node._grad = node._a = node._b = node._da = node._db = node.label = None
+    node._record = NUMBER
     return node
+
+
+for _op in ops.REGISTRY.values():
+    if _op.arity == 1 and _op.method:
+        setattr(Value, _op.method, _unary_method(_op))
+for _op in (ops.ADD, ops.SUB, ops.MUL, ops.DIV):
+    setattr(Value, _op.method, _binary_method(_op))
+    setattr(Value, "__r" + _op.method[2:], _reflected_method(_op))
 
 
 def _is_number(x: Any) -> bool:
