@@ -32,8 +32,9 @@ from typing import Any
 
 from . import backprop, ops
 from .float_math import BACKEND_FUNCTIONS, FLOAT
+from .number_checks import checked_result
 from .op_record import Check, Op, arity_of
-from .value import VALUE, Value, _coerce, apply, checked_result
+from .value import VALUE, Value, _coerce, apply
 
 Rule = Callable[..., tuple]
 

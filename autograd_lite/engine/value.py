@@ -21,15 +21,26 @@ once and a Value gets its method from the declaration.
 from __future__ import annotations
 
 import numbers
-from collections.abc import Callable, Sequence
+from collections.abc import Callable
 from typing import Any
 
-from ..errors import describe, domain_error, overflow_error
+from ..errors import describe, domain_error
 from . import backprop, grad_mode, ops
 from .float_math import BACKEND_FUNCTIONS, FLOAT
-from .number_operands import NUMBER, Folded
+from .number_checks import (
+    all_finite,
+    checked_result,
+    finite_number,
+    number_operand,
+    overflow,
+    refuse_overflow,
+    rule_error,
+    shown,
+)
+from .number_operands import NUMBER
 from .op_record import Op
-from .rule_inlining import compile_method
+from .value_methods import NodeKinds
+from .value_methods import install as install_methods
 
 Number = int | float
 
@@ -341,243 +352,18 @@ def apply(op: Op, *operands: Value) -> Value:
     try:
         result = op.rule(FLOAT, *xs)
     except OverflowError:
-        raise _overflow(op, operands) from None
+        raise overflow(op, operands) from None
     except (ValueError, ArithmeticError) as e:
         if not op.builtin:
-            raise _rule_error(op, operands, e) from e
+            raise rule_error(op, operands, e) from e
         raise domain_error(op.name, operands[0], "a finite number") from None
     if not op.builtin:
         result = checked_result(op, result, len(xs) + 1)
-    if op.overflows and not _all_finite(result):
-        _refuse_overflow(op, operands, result[0], result[1:])
+    if op.overflows and not all_finite(result):
+        refuse_overflow(op, operands, result[0], result[1:])
     if len(xs) == 1:
         return _make(result[0], op, operands[0], result[1], None, None)
     return _make(result[0], op, operands[0], result[1], operands[1], result[2])
-
-
-def _all_finite(numbers: Any) -> bool:
-    for x in numbers:
-        if x - x != 0.0:
-            return False
-    return True
-
-
-def _refuse_overflow(op: Op, operands: Sequence[Value], out: float, local: Sequence) -> None:
-    """Raise when finite inputs gave an infinite or nan result or local derivative.
-
-    Infinity is an OverflowError; nan (not a number: the op is undefined
-    there) a ValueError. A nan or inf that came in (through ``.data``)
-    flows on, as in numpy.
-    """
-    if not _all_finite(v.data for v in operands):
-        return
-    shown = " and ".join(describe(v) for v in operands)
-    hint = "" if op.builtin else "; give custom_op a domain= that says where it is defined"
-    if out != out:
-        raise ValueError(f"{op.name}: the result is nan (not a number) for {shown}{hint}")
-    if out - out != 0.0:
-        raise _overflow(op, tuple(operands))
-    bad = next(d for d in local if d - d != 0.0)
-    kind = ValueError if bad != bad else OverflowError
-    raise kind(
-        f"{op.name}: the result is finite but its local derivative is {bad!r} for {shown}; "
-        f"a gradient through it would be nan or inf{hint if bad != bad else ''}"
-    )
-
-
-def _rule_error(op: Op, operands: Sequence[Value], error: Exception) -> Exception:
-    """A custom rule's own ValueError or ArithmeticError, with the op and its inputs named."""
-    shown = " and ".join(describe(v) for v in operands)
-    message = f"{op.name}: its rule raised {type(error).__name__}: {error}, for {shown}"
-    try:
-        return type(error)(message)
-    except TypeError:  # an exception class that takes other arguments
-        return ValueError(message)
-
-
-def _overflow(op: Op, operands: tuple[Value, ...]) -> OverflowError:
-    if len(operands) == 2:
-        return overflow_error(op.name, operands[0], f"with {_describe_other(op, operands[1])}")
-    return overflow_error(op.name, operands[0])
-
-
-def _describe_other(op: Op, other: Value) -> str:
-    what = "exponent" if op is ops.POW else "the other operand"
-    return f"{what} {other.data!r}"
-
-
-def checked_result(op: Op, result: Any, size: int) -> tuple:
-    """A custom rule's result on floats, as floats; a TypeError naming the op if it is malformed."""
-    if not isinstance(result, (tuple, list)) or len(result) != size:
-        got = f"{len(result)} values" if isinstance(result, (tuple, list)) else _shown(result)
-        raise TypeError(
-            f"custom op {op.name!r}: its rule must return (output, "
-            f"{', '.join(_derivative_names(size - 1))}), {size} numbers, but returned {got}"
-        )
-    out = []
-    for k, x in enumerate(result):
-        if isinstance(x, bool) or not isinstance(x, numbers.Real):
-            what = "the output" if k == 0 else f"derivative {_derivative_names(size - 1)[k - 1]}"
-            raise TypeError(
-                f"custom op {op.name!r}: its rule returned {_shown(x)} "
-                f"({type(x).__name__}) as {what}; a rule on floats must return numbers"
-            )
-        out.append(float(x))
-    return tuple(out)
-
-
-def _derivative_names(arity: int) -> list[str]:
-    return ["d/dx"] if arity == 1 else ["d/dx", "d/dy"]
-
-
-# The hot methods are compiled from these templates (``rule_inlining.py``):
-# the line RULE becomes the op's rule, copied from ``ops.py``, on the
-# method's numbers. ``m`` is the float backend.
-
-_UNARY_TEMPLATE = """
-def method(self):
-    x = self.data
-    if domain:
-        for check in domain:
-            if check.bad(x):
-                raise check.exception(name, (self,))
-    try:
-        RULE
-    except OverflowError:
-        raise overflow_error(name, self) from None
-    except ValueError:
-        raise domain_error(name, self, "a finite number") from None
-    if checked and (out - out != 0.0 or d - d != 0.0):
-        refuse_overflow(op, (self,), out, (d,))
-    node = new(Node)
-    node.data = out
-    node._grad = node.label = node._b = node._db = None
-    if grad_mode._threads_inside and not grad_mode.is_recording():
-        node._a = node._da = node._record = None
-        return node
-    node._a = self
-    node._da = d
-    node._record = op
-    return node
-"""
-
-_BINARY_TEMPLATE = """
-def method(self, other):
-    x = self.data
-    if type(other) is float and other - other == 0.0:
-        y = other
-        other = None
-    elif isinstance(other, Value):
-        y = other.data
-    else:
-        y = number_operand(other, name, False)
-        if y is NotImplemented:
-            return y
-        other = None
-    if domain:
-        check_domain(op, self, other, x, y)
-    RULE
-    if out - out != 0.0 or (check_locals and (da - da != 0.0 or db - db != 0.0)):
-        refuse_overflow(op, (self, constant(y) if other is None else other), out, (da, db))
-    node = new(Node)
-    node.data = out
-    node._grad = node.label = None
-    if grad_mode._threads_inside and not grad_mode.is_recording():
-        node._a = node._b = node._da = node._db = node._record = None
-        return node
-    node._a = self
-    node._da = da
-    node._b = other
-    if other is None:
-        node._db = y
-        node._record = folded
-    else:
-        node._db = db
-        node._record = op
-    return node
-"""
-
-
-def _unary_method(op: Op) -> Callable[[Value], Value]:
-    """The Value method for one-input op ``op``: ``x.tanh()`` is ``apply(TANH, x)``, faster."""
-    names = {
-        "op": op, "name": op.name, "domain": op.domain, "checked": op.overflows,
-        "overflow_error": overflow_error, "domain_error": domain_error,
-        "refuse_overflow": _refuse_overflow, "new": _new, "Node": Node,
-        "grad_mode": grad_mode, "m": FLOAT,
-    }  # fmt: skip
-    method = compile_method(_UNARY_TEMPLATE, op.rule, ("x",), ("out", "d"), names)
-    method.__name__ = method.__qualname__ = op.method or op.name
-    method.__doc__ = op.doc
-    return method
-
-
-def _binary_method(op: Op) -> Callable[[Value, Any], Value]:
-    """``x + y`` for the two-input ``op`` (+ - * /): its rule on the two numbers, as a node.
-
-    A plain number ``y`` is folded into the node: the node keeps ``y`` itself
-    where its second parent would be (``number_operands.py``).
-    """
-    names = {
-        "op": op, "name": op.name, "domain": op.domain, "folded": Folded(op, False, _constant),
-        # + - * have local derivatives of 1, -1 or an operand: finite when the output is.
-        "check_locals": op not in (ops.ADD, ops.SUB, ops.MUL),
-        "Value": Value, "number_operand": _number_operand, "check_domain": _check_domain,
-        "refuse_overflow": _refuse_overflow, "constant": _constant, "new": _new,
-        "Node": Node, "grad_mode": grad_mode, "m": FLOAT,
-    }  # fmt: skip
-    method = compile_method(_BINARY_TEMPLATE, op.rule, ("x", "y"), ("out", "da", "db"), names)
-    method.__name__ = method.__qualname__ = op.method
-    method.__doc__ = op.doc
-    return method
-
-
-def _reflected_method(op: Op) -> Callable[[Value, Any], Value]:
-    """``y + x`` for a plain number ``y`` and a Value ``x``: folded, the number first."""
-    rule, domain, name = op.rule, op.domain, op.name
-    folded = Folded(op, True, _constant)
-    forward = _binary_method(op)
-
-    def method(self: Value, other: Any) -> Value:
-        if isinstance(other, Value):
-            return forward(other, self)
-        y = _number_operand(other, name, True)
-        if y is NotImplemented:
-            return y
-        x = self.data
-        if domain:
-            _check_domain(op, _constant(y), self, y, x)
-        out, dy, dx = rule(FLOAT, y, x)
-        if out - out != 0.0 or dx - dx != 0.0 or dy - dy != 0.0:
-            _refuse_overflow(op, (_constant(y), self), out, (dy, dx))
-        return _make(out, folded, self, dx, None, y)
-
-    method.__name__ = method.__qualname__ = "__r" + op.method[2:]
-    method.__doc__ = op.doc
-    return method
-
-
-def _check_domain(op: Op, a: Any, b: Any, x: float, y: float) -> None:
-    """Raise the op's own error when ``(x, y)`` is outside its domain; ``a``, ``b`` (None: a
-    number) are the operands the message names."""
-    failure = op.first_failure(x, y)
-    if failure is not None:
-        operands = (a if a is not None else _constant(x), b if b is not None else _constant(y))
-        raise failure[0].exception(op.name, operands)
-
-
-def _number_operand(x: Any, symbol: str, reflected: bool) -> Any:
-    """A plain number mixed into arithmetic, as a finite float; NotImplemented for types
-    that may define the operation themselves; a TypeError for ones that never do."""
-    if isinstance(x, numbers.Real):
-        return _finite_number(x)
-    if isinstance(x, _NOT_NUMBERS):
-        pair = f"{type(x).__name__} and Value" if reflected else f"Value and {type(x).__name__}"
-        raise TypeError(
-            f"unsupported operands for {symbol}: {pair} ({_shown(x)}); "
-            "Value arithmetic takes Values, ints and floats"
-        )
-    return NotImplemented
 
 
 # --- making nodes -----------------------------------------------------------
@@ -611,12 +397,7 @@ def _constant(x: float) -> Value:
     return node
 
 
-for _op in ops.REGISTRY.values():
-    if _op.arity == 1 and _op.method:
-        setattr(Value, _op.method, _unary_method(_op))
-for _op in (ops.ADD, ops.SUB, ops.MUL, ops.DIV):
-    setattr(Value, _op.method, _binary_method(_op))
-    setattr(Value, "__r" + _op.method[2:], _reflected_method(_op))
+install_methods(NodeKinds(Value, Node, _constant, _make))
 
 
 def _is_number(x: Any) -> bool:
@@ -631,48 +412,16 @@ def _coerce(x: Any) -> Value | None:
     if isinstance(x, Value):
         return x
     if isinstance(x, numbers.Real):
-        return _constant(_finite_number(x))
+        return _constant(finite_number(x))
     return None
-
-
-def _finite_number(x: Any) -> float:
-    """A number mixed into arithmetic, as a finite float (the rules of ``Value()``)."""
-    try:
-        number = float(x)
-    except OverflowError:
-        raise OverflowError(f"the int {_shown(x)} is too large for a float") from None
-    if number - number != 0.0:
-        raise ValueError(
-            f"Value arithmetic takes finite numbers, got {number!r}; every gradient through "
-            "it would be nan or inf"
-        )
-    return number
-
-
-# Built-in types that are never numbers: refuse them here, because Python's
-# fallback for ``v * "a"`` (sequence repetition) gives a message naming
-# neither operand's real problem. Other types get NotImplemented, so they can
-# still define the reflected operation themselves.
-_NOT_NUMBERS = (str, bytes, list, tuple, dict, set, type(None))
 
 
 def _operand(x: Any, symbol: str, reflected: bool = False) -> Any:
     """x as a Value for ``symbol``; NotImplemented for unknown types."""
-    c = _coerce(x)
-    if c is not None:
-        return c
-    if isinstance(x, _NOT_NUMBERS):
-        pair = f"{type(x).__name__} and Value" if reflected else f"Value and {type(x).__name__}"
-        raise TypeError(
-            f"unsupported operands for {symbol}: {pair} ({_shown(x)}); "
-            "Value arithmetic takes Values, ints and floats"
-        )
-    return NotImplemented
-
-
-def _shown(x: Any) -> str:
-    text = repr(x)
-    return text if len(text) <= 40 else text[:37] + "..."
+    if isinstance(x, Value):
+        return x
+    number = number_operand(x, symbol, reflected)
+    return number if number is NotImplemented else _constant(number)
 
 
 def _to_float(x: Any, label: str | None = None) -> float:
@@ -684,7 +433,7 @@ def _to_float(x: Any, label: str | None = None) -> float:
         )
     if isinstance(x, bool) or not isinstance(x, numbers.Real):
         raise TypeError(
-            f"{who} takes a real number (int or float), got {type(x).__name__}: {_shown(x)}"
+            f"{who} takes a real number (int or float), got {type(x).__name__}: {shown(x)}"
         )
     try:
         number = float(x)
