@@ -294,7 +294,7 @@ class _CompiledLoss:
         total, grads = 0.0, np.zeros(len(self.params))
         outputs: list[Any] = [None] * len(Xb)
         for graph, arrays, idx in self.runs(Xb, yb):
-            result = graph(*arrays, reduce="sum", param_values=values)
+            result = graph(*arrays, reduce="sum", param_values=values, input_grads=False)
             total += result.value
             grads += result.param_grads
             if want_outputs:

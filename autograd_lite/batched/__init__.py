@@ -16,7 +16,12 @@
    arrays (the ``NUMPY`` backend), so the values and local derivatives are
    the engine's, and the backward pass is the engine's loop with a row of
    numbers per node instead of one number (a matrix product's is the
-   transposed products).
+   transposed products). What can be worked out once is
+   (``run_plan.py``): which array each step reads (the previous step's
+   result as it is, or the caller's input array: no copies into a table),
+   and which gradient rows are written, added into, or never needed; the
+   parameters' values and gradients stay in one pair of arrays, each
+   layer's W and b views into them (``leaf_buffers.py``).
 
 * Parameters (the model's Values) are read at call time, so training updates
   are seen without tracing again; other leaves ``fn`` builds or reads are

@@ -117,6 +117,19 @@ class LinearStep:
         return f"matrix product: {sums} ({self.absorbed} nodes{where})"
 
 
+def product(A: np.ndarray, B: np.ndarray, out: np.ndarray | None = None) -> np.ndarray:
+    """A @ B, as a ``LinearStep`` runs it. With one column in A (one row in B) every
+    entry is a single product, so it is the outer product, computed element-wise:
+    the same numbers, without the matrix product's slow path for that shape.
+
+    >>> product(np.array([[2.0], [3.0]]), np.array([[1.0, 10.0]])).tolist()
+    [[2.0, 20.0], [3.0, 30.0]]
+    """
+    if A.shape[1] == 1:
+        return np.multiply(A, B, out=out)
+    return np.matmul(A, B, out=out)
+
+
 def lower(program: Program) -> Program:
     """The program with its sums of products over shared rows as matrix products.
 
@@ -420,4 +433,4 @@ def _kept_step(
     return kept
 
 
-__all__ = ["LinearStep", "lower"]
+__all__ = ["LinearStep", "lower", "product"]

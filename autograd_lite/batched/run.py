@@ -1,15 +1,20 @@
 """Running a batched program: the forward pass and the engine's backward loop, a row per node.
 
-``forward(program, V)`` fills the value table ``V`` (one column per sample)
-step by step, running each step's op rule on numpy arrays (``NUMPY``) after
-the op's own domain checks (``op_record.Check``, the same ones ``Value``
-runs); it returns the local derivatives each step produced. ``backward``
-then runs the engine's loop, ``parent.grad += node.grad * local``, on whole
-rows: each step adds its gradient rows into its operands' rows, or writes
-them there when it is the first to reach them (``GradientPlan``), so the
-gradient table needs no zeroing. A lowered program's matrix products
-(``lowering.LinearStep``) run Z = W @ X + b forward and the
-transposed products backward.
+``forward(program, V)`` runs the steps in order, each op's rule on numpy
+arrays (``NUMPY``) after the op's own domain checks (``op_record.Check``,
+the same ones ``Value`` runs). Each step's result is an array of its own
+that the steps reading it take as it is; the value table ``V`` (one
+column per sample) holds the parameters and constants, the matrix
+products' results and what ``ForwardPlan`` says must be there (the
+outputs among them; the inputs, unless the caller hands them over as
+arrays). ``forward`` returns the local derivatives each step produced.
+``backward`` then runs the engine's loop, ``parent.grad += node.grad *
+local``, on whole rows of the gradient table ``G``: each step
+adds its gradient rows into its operands' rows, or writes them there when
+it is the first to reach them (``GradientPlan``), so ``G`` needs no
+zeroing. A lowered program's matrix products (``lowering.LinearStep``) run
+Z = W @ X + b forward and the transposed products backward, reading W and
+b from, and adding dW and db into, ``LeafBuffers``.
 
 >>> import numpy as np
 >>> from autograd_lite.batched.program import Program
@@ -25,6 +30,7 @@ transposed products backward.
 from __future__ import annotations
 
 import math
+from collections.abc import Sequence
 from types import SimpleNamespace
 from typing import Any
 
@@ -33,69 +39,71 @@ import numpy as np
 from ..engine.op_record import Check
 from ..engine.value import checked_result
 from ..errors import describe, overflow_error
-from .lowering import LinearStep
-from .numpy_math import NUMPY
-from .program import Program, ProgramStep, row_index
+from .leaf_buffers import LeafBuffers
+from .lowering import LinearStep, product
+from .numpy_math import NUMPY, NUMPY_FINITE, NumpyMath
+from .program import Program, ProgramStep
+from .run_plan import ForwardPlan, GradientPlan
 
 
-def forward(program: Program, V: np.ndarray, leaves: np.ndarray | None = None) -> list:
-    """Compute every step's rows of ``V`` (inputs, parameters, constants already there).
+def forward(
+    program: Program,
+    V: np.ndarray,
+    leaves: LeafBuffers | None = None,
+    plan: ForwardPlan | None = None,
+    finite: bool = False,
+    inputs: Sequence[np.ndarray] = (),
+) -> list:
+    """Run every step (parameters and constants already in ``V``, and the inputs).
 
-    ``leaves``: ``program.leaf_values(...)``, needed when the program was
-    lowered (its matrix products gather W and b from it). Returns what each
-    step keeps for ``backward``: its local derivatives (None for a max
-    shift; W and X for a matrix product).
+    ``leaves``: needed when the program was lowered (its matrix products
+    read W and b there). ``plan``: ``ForwardPlan(program)``, made here when
+    not given. ``inputs``: the inputs as blocks of rows (shape (size, n)),
+    when the plan was made with their sizes; else they are rows of ``V``.
+    ``finite``: every input, parameter and constant is finite,
+    so every value computed is (or an OverflowError is raised): the rules
+    get ``NUMPY_FINITE``. Returns what each step keeps for ``backward``:
+    its local derivatives (None for a max shift; W and X for a matrix
+    product).
     """
+    plan = ForwardPlan(program) if plan is None else plan
+    m = NUMPY_FINITE if finite else NUMPY
+    n = V.shape[1]
+    blocks: list[Any] = [None] * len(program.steps) + list(inputs)
     saved: list = []
     with np.errstate(all="ignore"):
-        for step in program.steps:
+        for i, step in enumerate(program.steps):
+            args = [
+                V[rows] if s < 0 else blocks[s] if rows is None else blocks[s][rows]
+                for s, rows in plan.sources[i]
+            ]
             if type(step) is LinearStep:
-                saved.append(_linear_forward(step, V, leaves))
-                continue
-            op = step.op
-            if op is None:
-                V[step.out] = V[step.shift].max(axis=0)
-                saved.append(None)
-                continue
-            args = [V[idx] for idx in step.operands]
-            if op.domain:
-                failure = op.first_failure(*args)
-                if failure is not None:
-                    _raise_domain(step, args, *failure)
-            out, *local = op.rule(NUMPY, *args) if op.builtin else _run_rule(step, args)
-            if op.overflows:
-                _check_overflow(step, args, out, local)
-            V[step.out] = out
-            saved.append(local)
+                out, kept = _linear_forward(step, i, args[0], V, leaves)
+            elif step.op is None:  # a max shift
+                out, kept = args[0].max(axis=0, keepdims=True), None
+            else:
+                out, kept = _rule_forward(step, args, m, n)
+            blocks[i] = out
+            if plan.to_table[i]:
+                V[step.out] = out
+            saved.append(kept)
     return saved
 
 
-class GradientPlan:
-    """How the backward pass writes each gradient contribution into ``G``.
-
-    ``first[i][k]`` is True when operand k of step i is the first to reach
-    its rows (steps run in reverse): it is written there, not added, so
-    ``G`` needs no zeroing first. ``zero`` are the rows that only get added
-    into, or get nothing (no step reads them): those are set to 0.
-    """
-
-    __slots__ = ("first", "zero")
-
-    def __init__(self, program: Program) -> None:
-        written = np.zeros(program.n_rows, dtype=bool)
-        written[program.out_row] = True  # the seed
-        zero = np.zeros(program.n_rows, dtype=bool)
-        self.first: list[list[bool]] = [[] for _ in program.steps]
-        for i in reversed(range(len(program.steps))):
-            for scatter in _scatters(program.steps[i]):
-                rows = _target_rows(scatter)
-                before = written[rows]
-                self.first[i].append(not before.any())
-                if before.any():
-                    zero[rows[~before]] = True
-                written[rows] = True
-        zero |= ~written
-        self.zero = row_index(np.flatnonzero(zero).tolist()) if zero.any() else None
+def _rule_forward(step: ProgramStep, args: list, m: NumpyMath, n: int) -> tuple[np.ndarray, list]:
+    """The step's op rule on its operands' rows: its rows, and its local derivatives."""
+    op = step.op
+    if op.domain:
+        failure = op.first_failure(*args)
+        if failure is not None:
+            _raise_domain(step, args, *failure)
+    out, *local = op.rule(m, *args) if op.builtin else _run_rule(step, args, m)
+    if op.overflows:
+        _check_overflow(step, args, out, local)
+    shape = (len(step.nodes), n)
+    if type(out) is not np.ndarray or out.shape != shape or out.dtype != np.float64:
+        out = np.broadcast_to(np.asarray(out, dtype=float), shape)  # as rows of V would hold it
+    return out, local
 
 
 def backward(
@@ -103,14 +111,15 @@ def backward(
     saved: list,
     G: np.ndarray,
     seed: float,
-    leaf_grads: np.ndarray | None = None,
+    leaves: LeafBuffers | None = None,
     plan: GradientPlan | None = None,
 ) -> np.ndarray:
     """The engine's backward loop over rows; returns ``G``, d(sum of outputs * seed)/d row.
 
     A lowered program's matrix products add d/dW and d/db, summed over the
-    batch, into ``leaf_grads`` (aligned with ``program.leaf_values``).
-    ``plan``: ``GradientPlan(program)``, made here when not given.
+    batch, into ``leaves.grads``. ``plan``: ``GradientPlan(program)``,
+    made here when not given. Rows whose gradients the plan skips are
+    left as they were.
     """
     plan = GradientPlan(program) if plan is None else plan
     if plan.zero is not None:
@@ -122,42 +131,56 @@ def backward(
             if local is None:
                 continue  # a max shift is a constant: no gradient flows through it
             if type(step) is LinearStep:
-                _linear_backward(step, local, G, leaf_grads, first[0])
+                _linear_backward(step, i, local, G, leaves, first[0])
                 continue
             g = G[step.out]
             for scatter, d, assign in zip(step.scatters, local, first):
-                if type(d) is float:
-                    if d == 0.0:
-                        if assign:
-                            _write_into(G, scatter, np.zeros_like(g))
-                        continue
-                    c = g if d == 1.0 else (-g if d == -1.0 else g * d)
-                elif assign and scatter[0] == "rows" and type(scatter[1]) is slice:
-                    np.multiply(g, d, out=G[scatter[1]])  # straight into its rows
-                    continue
-                else:
-                    c = g * d
-                if assign:
-                    _write_into(G, scatter, c)
-                else:
-                    _add_into(G, scatter, c)
+                if assign is not None:
+                    _contribute(G, scatter, g, d, assign)
+    if leaves is not None:
+        leaves.fresh = False
     return G
 
 
-def _linear_forward(step: LinearStep, V: np.ndarray, leaves: Any) -> tuple:
-    """Z = W @ X (+ b): one matrix product for a block of sums of products."""
+def _contribute(G: np.ndarray, scatter: tuple, g: np.ndarray, d: Any, assign: bool) -> None:
+    """Put ``g * d`` into the operand's rows: written when ``assign``, else added."""
+    straight = assign and scatter[0] == "rows" and type(scatter[1]) is slice
+    if type(d) is float:
+        if d == 0.0:
+            if assign:
+                _write_into(G, scatter, np.zeros_like(g))
+            return
+        if straight and d == 1.0:
+            np.copyto(G[scatter[1]], g)
+            return
+        if straight:
+            np.multiply(g, d, out=G[scatter[1]])  # -g is g * -1.0, exactly
+            return
+        c = g if d == 1.0 else (-g if d == -1.0 else g * d)
+    elif straight:
+        np.multiply(g, d, out=G[scatter[1]])  # straight into its rows
+        return
+    else:
+        c = g * d
+    if assign:
+        _write_into(G, scatter, c)
+    else:
+        _add_into(G, scatter, c)
+
+
+def _linear_forward(
+    step: LinearStep, i: int, X: np.ndarray, V: np.ndarray, leaves: LeafBuffers | None
+) -> tuple[np.ndarray, tuple]:
+    """Z = W @ X (+ b): one matrix product for a block of sums of products, into ``V``."""
     if leaves is None:
-        raise ValueError("a lowered program needs its leaf values (Program.leaf_values)")
-    W = leaves[step.weights]
-    X = V[step.x]
-    Z = np.matmul(W, X, out=V[step.out])
-    b = None
-    if step.bias is not None:
-        b = leaves[step.bias]
-        Z += b[:, None]
-    if not _surely_finite(Z):
-        _check_linear_overflow(step, W, b, X, Z)
-    return W, X
+        raise ValueError("a lowered program needs its leaf values (LeafBuffers)")
+    W, b = leaves.matrices(i)
+    Z = product(W, X, out=V[step.out])
+    if b is not None:
+        Z += b
+    if not math.isfinite(np.add.reduce(Z, axis=None)):
+        _check_linear_overflow(step, W, None if b is None else b[:, 0], X, Z)
+    return Z, (W, X)
 
 
 def _check_linear_overflow(
@@ -183,47 +206,26 @@ def _check_linear_overflow(
 
 
 def _linear_backward(
-    step: LinearStep, saved: tuple, G: np.ndarray, leaf_grads: Any, assign: bool
+    step: LinearStep,
+    i: int,
+    saved: tuple,
+    G: np.ndarray,
+    leaves: LeafBuffers | None,
+    assign: bool | None,
 ) -> None:
-    """dX = Wᵀ @ dZ into the rows x; dW = dZ @ Xᵀ and db = Σ dZ (over the batch) into the leaves."""
-    if leaf_grads is None:
-        raise ValueError("a lowered program needs leaf_grads to add d/dW into")
+    """dX = Wᵀ @ dZ into the rows x (unless skipped); dW = dZ @ Xᵀ and db = Σ dZ (over
+    the batch) into the leaves' gradients."""
+    if leaves is None:
+        raise ValueError("a lowered program needs LeafBuffers to add d/dW into")
     W, X = saved
     dZ = G[step.out]
     if assign and type(step.x) is slice:
-        np.matmul(W.T, dZ, out=G[step.x])
+        product(W.T, dZ, out=G[step.x])
     elif assign:
-        _write_into(G, step.x_scatter, W.T @ dZ)
-    else:
-        _add_into(G, step.x_scatter, W.T @ dZ)
-    _add_to_leaves(leaf_grads, step.weights, dZ @ X.T, step.unique[0])
-    if step.bias is not None:
-        _add_to_leaves(leaf_grads, step.bias, dZ.sum(axis=1), step.unique[1])
-
-
-def _add_to_leaves(leaf_grads: np.ndarray, index: np.ndarray, d: np.ndarray, unique: bool) -> None:
-    if unique:
-        leaf_grads[index] += d
-    else:  # a leaf used twice gets both contributions
-        leaf_grads += np.bincount(index.ravel(), d.ravel(), minlength=len(leaf_grads))
-
-
-def _scatters(step: Any) -> list[tuple]:
-    if type(step) is LinearStep:
-        return [step.x_scatter]
-    return step.scatters if step.op is not None else []
-
-
-def _target_rows(scatter: tuple) -> np.ndarray:
-    kind = scatter[0]
-    if kind == "rows":
-        index = scatter[1]
-        if type(index) is slice:
-            return np.arange(index.start, index.stop, index.step or 1)
-        return index
-    if kind == "one":
-        return np.array([scatter[1]])
-    return scatter[1]
+        _write_into(G, step.x_scatter, product(W.T, dZ))
+    elif assign is not None:
+        _add_into(G, step.x_scatter, product(W.T, dZ))
+    leaves.add_gradients(i, dZ, X)
 
 
 def _write_into(G: np.ndarray, scatter: tuple, c: np.ndarray) -> None:
@@ -249,11 +251,11 @@ def _add_into(G: np.ndarray, scatter: tuple, c: np.ndarray) -> None:
         G[targets] += np.add.reduceat(c if perm is None else c[perm], starts)
 
 
-def _run_rule(step: ProgramStep, args: list[np.ndarray]) -> tuple:
+def _run_rule(step: ProgramStep, args: list[np.ndarray], m: NumpyMath) -> tuple:
     """A custom op's rule on arrays, with a message that names it when it can't run there."""
     op = step.op
     try:
-        result = op.rule(NUMPY, *args)
+        result = op.rule(m, *args)
     except (TypeError, ValueError, AttributeError) as e:
         raise TypeError(
             f"custom op {op.name!r}: its rule fails on numpy arrays (compile_batched runs it on "
@@ -268,7 +270,7 @@ def _run_rule(step: ProgramStep, args: list[np.ndarray]) -> tuple:
 def _check_overflow(step: ProgramStep, args: list[np.ndarray], out: Any, local: list) -> None:
     """The scalar engine's rule: finite inputs that give an infinite or nan output
     (or local derivative) are an OverflowError, naming the first such sample."""
-    if _surely_finite(out) and all(_surely_finite(d) for d in local if _unseen(d, out, args)):
+    if surely_finite(out) and all(surely_finite(d) for d in local if _unseen(d, out, args)):
         return
     finite_in = _finite_inputs(args)
     bad_out = ~np.isfinite(out) & finite_in
@@ -289,9 +291,13 @@ def _unseen(d: Any, out: Any, args: list[np.ndarray]) -> bool:
     return not (d is out or d is args[0] or (len(args) > 1 and d is args[1]))
 
 
-def _surely_finite(a: Any) -> bool:
+def surely_finite(a: Any) -> bool:
     """True when every number in ``a`` is finite, in one cheap pass: a finite sum.
-    (False can also mean a sum too large for a float: the callers then look closer.)"""
+    (False can also mean a sum too large for a float: the callers then look closer.)
+
+    >>> surely_finite(np.array([1.0, -2.0])), surely_finite(np.array([1.0, np.nan]))
+    (True, False)
+    """
     return math.isfinite(a) if type(a) is float else math.isfinite(np.add.reduce(a, axis=None))
 
 
@@ -335,4 +341,4 @@ def _raise_domain(
     raise check.error(f"{error}{where}") from None
 
 
-__all__ = ["GradientPlan", "backward", "forward"]
+__all__ = ["ForwardPlan", "GradientPlan", "backward", "forward", "surely_finite"]
