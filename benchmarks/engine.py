@@ -222,14 +222,75 @@ def floor_report(title: str, med: dict) -> dict[str, float]:
     return ratios
 
 
-def report(title: str, ours: float, theirs: float | None, unit: str, scale: float) -> None:
-    line = f"  {title:<28} autograd-lite {ours * scale:9.3f} {unit}"
-    if theirs is not None:
-        line += f"   micrograd {theirs * scale:9.3f} {unit}   ratio {theirs / ours:5.1f}x"
+def report(title: str, med: dict, key: Callable[[dict], float], unit: str, scale: float) -> None:
+    """One row: autograd-lite's time, micrograd's and the reference engine's, and the ratios."""
+    ours = key(med["ours"])
+    line = f"  {title:<20} autograd-lite {ours * scale:8.3f} {unit}"
+    if "micrograd" in med:
+        theirs = key(med["micrograd"])
+        line += f"   micrograd {theirs * scale:8.3f} {unit}   ratio {theirs / ours:5.1f}x"
+        floor = key(med["reference"])
+        line += f"   (micrograd / reference engine {theirs / floor:5.1f}x)"
     print(line)
 
 
+def anchor_times(engines: dict[str, Any], n_wide: int, n_moons: int, rounds: int) -> tuple:
+    """Median seconds of (a) and (b) per engine, interleaved round by round; the losses."""
+    times: dict[str, dict[str, list[float]]] = {k: {"fwd": [], "bwd": [], "step": []}
+                                                for k in engines}  # fmt: skip
+    losses: dict[str, list[float]] = {k: [] for k in engines}
+    xs, ys = moons(n_moons)
+    weights0 = init_weights([2, 16, 16, 1])
+    for _ in range(rounds):
+        for name, V in engines.items():
+            t, root = timed(lambda V=V: wide_expression(V, n_wide))
+            times[name]["fwd"].append(t / (5 * n_wide))
+            t, _ = timed(root.backward)
+            times[name]["bwd"].append(t / (5 * n_wide))
+            del root
+            t, (loss, _) = timed(lambda V=V: moons_step(V, weights0, xs, ys, 1.0))
+            times[name]["step"].append(t)
+            losses[name].append(loss)
+    med = {k: {m: statistics.median(v) for m, v in per.items()} for k, per in times.items()}
+    return med, losses
+
+
 def main(argv: list[str] | None = None) -> dict:
+    args = parse_arguments(argv)
+    if args.one:
+        name, workload, size, rounds_ = args.one
+        one(name, workload, int(size), int(rounds_))
+        return {}
+    n_wide = 2_000 if args.quick else 20_000  # 5 n nodes: 100k by default
+    rounds = 1 if args.quick else args.rounds
+    n_moons = 20 if args.quick else 100
+    engines = {"ours": OurValue}
+    if MicrogradValue is not None:
+        engines["micrograd"] = MicrogradValue
+    else:
+        print("micrograd is not installed (pip install -e '.[bench]'): no micrograd columns")
+    gc.enable()
+    print(f"Python {sys.version.split()[0]}, gc on, {rounds} interleaved round(s), medians")
+    med, losses = anchor_times({**engines, "reference": RefValue}, n_wide, n_moons, rounds)
+    print(f"(a) wide expression, {5 * n_wide:,} nodes")
+    report("forward", med, lambda m: m["fwd"], "us/node", 1e6)
+    report("backward", med, lambda m: m["bwd"], "us/node", 1e6)
+    report("forward + backward", med, lambda m: m["fwd"] + m["bwd"], "us/node", 1e6)
+    print(f"(b) moons full-batch step, {n_moons} points, MLP(2,[16,16,1]) written with Value")
+    report("step", med, lambda m: m["step"], "s", 1.0)
+    if "micrograd" in engines:
+        same = abs(losses["ours"][0] - losses["micrograd"][0]) <= 1e-9 * abs(losses["ours"][0])
+        print(f"  same loss from the same weights: {same} ({losses['ours'][0]:.12f})")
+    depth, mem = depth_and_memory(engines, n_wide, 10_000 if args.quick else 1_000_000)
+    floor = floor_rows(engines, args.quick, rounds, args.fresh)
+    growth = growth_row(args.quick, rounds)
+    return {
+        "median": med, "depth": depth, "bytes_per_node": mem, "losses": losses, **floor,
+        "growth": growth,
+    }  # fmt: skip
+
+
+def parse_arguments(argv: list[str] | None) -> argparse.Namespace:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--quick", action="store_true", help="small sizes, one round")
     parser.add_argument("--rounds", type=int, default=5)
@@ -239,76 +300,25 @@ def main(argv: list[str] | None = None) -> dict:
     )  # fmt: skip
     parser.add_argument("--one", nargs=4, metavar=("ENGINE", "WORKLOAD", "SIZE", "ROUNDS"),
                         help=argparse.SUPPRESS)  # fmt: skip
-    args = parser.parse_args(argv)
-    if args.one:
-        name, workload, size, rounds_ = args.one
-        one(name, workload, int(size), int(rounds_))
-        return {}
-    n_wide = 2_000 if args.quick else 20_000  # 5 n nodes: 100k by default
-    rounds = 1 if args.quick else args.rounds
-    n_moons = 20 if args.quick else 100
-    chain_ceiling = 10_000 if args.quick else 1_000_000
+    return parser.parse_args(argv)
 
-    engines = {"ours": OurValue}
-    if MicrogradValue is not None:
-        engines["micrograd"] = MicrogradValue
-    else:
-        print(
-            "micrograd is not installed (pip install -e '.[bench]'): measuring autograd-lite only"
-        )
-    gc.enable()
-    print(f"Python {sys.version.split()[0]}, gc on, {rounds} interleaved round(s), medians")
 
-    fwd: dict[str, list[float]] = {k: [] for k in engines}
-    bwd: dict[str, list[float]] = {k: [] for k in engines}
-    step: dict[str, list[float]] = {k: [] for k in engines}
-    losses: dict[str, list[float]] = {k: [] for k in engines}
-    xs, ys = moons(n_moons)
-    weights0 = init_weights([2, 16, 16, 1])
-    for _ in range(rounds):
-        for name, V in engines.items():
-            t, root = timed(lambda V=V: wide_expression(V, n_wide))
-            fwd[name].append(t / (5 * n_wide))
-            t, _ = timed(root.backward)
-            bwd[name].append(t / (5 * n_wide))
-            del root
-            t, (loss, _) = timed(lambda V=V: moons_step(V, weights0, xs, ys, 1.0))
-            step[name].append(t)
-            losses[name].append(loss)
-
-    med = {
-        k: {m: statistics.median(v[k]) for m, v in (("fwd", fwd), ("bwd", bwd), ("step", step))}
-        for k in engines
-    }
-    mg = med.get("micrograd")
-    print(f"(a) wide expression, {5 * n_wide:,} nodes")
-    report("forward", med["ours"]["fwd"], mg and mg["fwd"], "us/node", 1e6)
-    report("backward", med["ours"]["bwd"], mg and mg["bwd"], "us/node", 1e6)
-    both = med["ours"]["fwd"] + med["ours"]["bwd"]
-    report("forward + backward", both, mg and mg["fwd"] + mg["bwd"], "us/node", 1e6)
-    print(f"(b) moons full-batch step, {n_moons} points, MLP(2,[16,16,1]) written with Value")
-    report("step", med["ours"]["step"], mg and mg["step"], "s", 1.0)
-    if mg:
-        same = abs(losses["ours"][0] - losses["micrograd"][0]) <= 1e-9 * abs(losses["ours"][0])
-        print(f"  same loss from the same weights: {same} ({losses['ours'][0]:.12f})")
+def depth_and_memory(engines: dict[str, Any], n_wide: int, ceiling: int) -> tuple[dict, dict]:
+    """(c) the deepest chain that backpropagates and (d) bytes per node, per engine."""
     print("(c) deepest chain that backpropagates")
-    depth = {name: deepest_chain(V, chain_ceiling) for name, V in engines.items()}
+    depth = {name: deepest_chain(V, ceiling) for name, V in engines.items()}
     for name, d in depth.items():
-        tail = "" if d < chain_ceiling else " (the largest tried)"
+        tail = "" if d < ceiling else " (the largest tried)"
         print(f"  {name:<14} {d:,}{tail}")
     print("(d) memory of the wide expression, tracemalloc")
-    mem = {name: bytes_per_node(V, n_wide) for name, V in engines.items()}
+    with_floor = {**engines, "reference": RefValue}
+    mem = {name: bytes_per_node(V, n_wide) for name, V in with_floor.items()}
     line = f"  autograd-lite {mem['ours']:6.0f} bytes/node"
     if "micrograd" in mem:
         ratio = mem["micrograd"] / mem["ours"]
         line += f"   micrograd {mem['micrograd']:6.0f} bytes/node   ratio {ratio:.1f}x"
-    print(line)
-    floor = floor_rows(engines, args.quick, rounds, args.fresh)
-    growth = growth_row(args.quick, rounds)
-    return {
-        "median": med, "depth": depth, "bytes_per_node": mem, "losses": losses, **floor,
-        "growth": growth,
-    }  # fmt: skip
+    print(line + f"   reference engine {mem['reference']:6.0f} bytes/node")
+    return depth, mem
 
 
 def floor_rows(engines: dict[str, Any], quick: bool, rounds: int, fresh: bool) -> dict:
