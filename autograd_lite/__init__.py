@@ -55,6 +55,7 @@ _LAZY: dict[str, str] = {
     "hessian": ".engine.functional",
     "value_and_grad": ".engine.functional",
     "custom_op": ".engine.custom_ops",
+    "no_cycle_collection": ".engine.cycle_collector",
     "log_softmax": ".engine.stable_softmax",
     "logsumexp": ".engine.stable_softmax",
     "softmax": ".engine.stable_softmax",

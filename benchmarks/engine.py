@@ -14,6 +14,7 @@ us). Installs nothing; without micrograd it measures autograd-lite alone.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import gc
 import json
 import math
@@ -33,6 +34,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 from reference_engine import RefValue  # noqa: E402
 
 from autograd_lite import Value as OurValue  # noqa: E402
+from autograd_lite import no_cycle_collection  # noqa: E402
 
 try:
     from micrograd.engine import Value as MicrogradValue
@@ -341,20 +343,26 @@ def floor_rows(engines: dict[str, Any], quick: bool, rounds: int, fresh: bool) -
     return out
 
 
-def growth_row(quick: bool, rounds: int) -> float:
-    """(f) tanh-sum per node at 10x the size, gc on, in this process: how flat the cost is."""
+def growth_row(quick: bool, rounds: int) -> dict[str, float]:
+    """(f) tanh-sum per node at 10x the size, in this process: how flat the cost is, with
+    the cycle collector on, and with it paused for the forward and backward pass."""
     small, big = (1_430, 14_286) if quick else (14_286, 142_857)
-    print(f"(f) cost per node as the graph grows: tanh-sum forward + backward, gc on,"
+    print(f"(f) cost per node as the graph grows: tanh-sum forward + backward,"
           f" {7 * small - 1:,} and {7 * big - 1:,} nodes, {rounds} round(s)")  # fmt: skip
-    per: dict[int, list[float]] = {small: [], big: []}
-    for _ in range(rounds):
-        for size in (small, big):
-            t, nodes = forward_backward(OurValue, "tanh-sum", size)
-            per[size].append(t / nodes)
-    a, b = statistics.median(per[small]), statistics.median(per[big])
-    print(f"  autograd-lite {a * 1e6:7.3f} us/node, then {b * 1e6:7.3f} us/node:"
-          f" {b / a:4.2f}x per node at 10x the nodes")  # fmt: skip
-    return b / a
+    out = {}
+    for paused in (False, True):
+        per: dict[int, list[float]] = {small: [], big: []}
+        for _ in range(rounds):
+            for size in (small, big):
+                with no_cycle_collection() if paused else contextlib.nullcontext():
+                    t, nodes = forward_backward(OurValue, "tanh-sum", size)
+                per[size].append(t / nodes)
+        a, b = statistics.median(per[small]), statistics.median(per[big])
+        how = "inside no_cycle_collection()" if paused else "gc on"
+        print(f"  {how:<28} {a * 1e6:7.3f} us/node, then {b * 1e6:7.3f} us/node:"
+              f" {b / a:4.2f}x per node at 10x the nodes")  # fmt: skip
+        out["paused" if paused else "gc on"] = b / a
+    return out
 
 
 if __name__ == "__main__":

@@ -40,7 +40,7 @@ from typing import Any
 
 import numpy as np
 
-from autograd_lite import Value, no_grad
+from autograd_lite import Value, no_cycle_collection, no_grad
 from autograd_lite.batched.compiler import BatchedGraph, compile_batched
 
 from . import jupyter, losses
@@ -138,11 +138,12 @@ def fit(
             for Xb, yb in [(X, y)] if order is None else order:
                 optimizer.zero_grad()
                 if compiled is None:
-                    outputs = [model(x) for x in Xb]
-                    batch_loss = _batch_loss(loss, outputs, yb)
-                    if l2:
-                        batch_loss = batch_loss + losses.l2_penalty(params, l2)
-                    batch_loss.backward()
+                    with no_cycle_collection():  # a step's graph holds no cycle to collect
+                        outputs = [model(x) for x in Xb]
+                        batch_loss = _batch_loss(loss, outputs, yb)
+                        if l2:
+                            batch_loss = batch_loss + losses.l2_penalty(params, l2)
+                        batch_loss.backward()
                     loss_value = batch_loss.data
                 else:
                     loss_value, outputs = compiled.backward(Xb, yb, correct is not None)
