@@ -6,10 +6,10 @@ with respect to each. ``backward()`` (``backprop.py``) then needs nothing but
 those numbers.
 
 Every operation is a record in ``ops.py`` (or a user's ``custom_op``): its
-rule, its domain and its name. The arithmetic operators below run those
-records' rules; the one-input methods (``exp``, ``tanh``, ``relu``, ...) are
-installed from the records at the end of this module, so an op is declared
-once and a Value gets its method from the declaration.
+rule, its domain and its name. The arithmetic operators and the one-input
+methods (``exp``, ``tanh``, ``relu``, ...) are made from the records
+(``value_methods.py``) and installed at the end of this module, so an op is
+declared once and a Value gets its method from the declaration.
 
 >>> x, y, z = Value(-2.0, label="x"), Value(5.0, label="y"), Value(-4.0, label="z")
 >>> f = (x + y) * z
@@ -68,9 +68,10 @@ class Value:
     and so costs no dictionary.
     """
 
-    # Parents and their local derivatives live in two fixed slots each
-    # (every operation has one or two inputs): no tuple per node, no closure,
-    # no reference cycle. ``parents`` and ``local_grads`` are built on request.
+    # What every node has. A Node adds its parents and their local
+    # derivatives, two fixed slots each (every operation has one or two
+    # inputs): no tuple per node, no closure, no reference cycle.
+    # ``parents`` and ``local_grads`` are built on request.
     __slots__ = ("data", "_grad", "label")
 
     # A leaf has no parents: these read as None on every ``Leaf`` (``Node``
