@@ -60,8 +60,9 @@ def topological_order(root: Any) -> list:
         if node in seen:
             continue
         mark(node)
+        record = node._record  # read first: see unfold_numbers
         if node._b is None and node._db is not None:  # a number folded in
-            node._record.unfold(node)
+            record.unfold(node)
         a = node._a
         if a is None:  # a leaf: the root, or a second parent pushed while the first waits
             emit(node)
@@ -87,6 +88,19 @@ def topological_order(root: Any) -> list:
             emit(b)
         emit(node)
     return order
+
+
+def unfold_numbers(node: Any) -> None:
+    """Put the constant leaf of a number folded into ``node`` back in its place
+    (``number_operands.py``); nothing for any other node.
+
+    The record is read before the test: a thread that unfolds the node
+    meanwhile sets the record last, so a record read as still folded finds
+    the node unfolded, under its lock, and leaves it be.
+    """
+    record = node._record
+    if node._b is None and node._db is not None:
+        record.unfold(node)
 
 
 def _prepare_backward(root: Any) -> list:

@@ -65,7 +65,10 @@ class Folded:
             g = node._grad
             if g is not None:  # what the last pass would have added into it
                 k._grad = 0.0 + g * (da if self.constant_first else db)
-            node._a, node._da, node._b, node._db = a, da, b, db
+            # Readers test ``_b`` without the lock (``backprop.unfold_numbers``):
+            # everything else is in place before it is set, and the record last.
+            node._a, node._da, node._db = a, da, db
+            node._b = b
             node._record = self.op
 
     def __repr__(self) -> str:

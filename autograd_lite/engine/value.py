@@ -117,8 +117,7 @@ class Value:
     @property
     def parents(self) -> tuple[Value, ...]:
         """The inputs of the operation that made this node (``()`` for a leaf)."""
-        if self._b is None and self._db is not None:  # a number folded in
-            self._record.unfold(self)
+        backprop.unfold_numbers(self)  # a number folded in becomes a constant leaf
         a = self._a
         if a is None:
             return ()
@@ -128,8 +127,7 @@ class Value:
     @property
     def local_grads(self) -> tuple[Any, ...]:
         """d(self)/d(parent) for each parent, aligned with ``parents``."""
-        if self._b is None and self._db is not None:
-            self._record.unfold(self)
+        backprop.unfold_numbers(self)
         if self._a is None:
             return ()
         return (self._da,) if self._b is None else (self._da, self._db)
@@ -143,8 +141,7 @@ class Value:
     @property
     def operation(self) -> Op | None:
         """The record (``ops.py``) of the operation that made this node; None for a leaf."""
-        if self._b is None and self._db is not None:
-            self._record.unfold(self)
+        backprop.unfold_numbers(self)
         r = self._record
         return r if isinstance(r, Op) else None
 

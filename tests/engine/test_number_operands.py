@@ -4,6 +4,7 @@ speed, and still the constant leaves they always were to anyone who looks."""
 from __future__ import annotations
 
 import gc
+import sys
 
 import pytest
 
@@ -174,3 +175,40 @@ def test_no_global_collector_setting_changes_across_forward_and_backward():
     finally:
         if before[0]:
             gc.enable()
+
+
+def test_threads_looking_at_one_graph_while_another_backpropagates_agree():
+    import threading
+
+    x = Value(0.3, label="x")
+    f = x
+    for k in range(300):
+        f = (f * 1.01 + 0.02) if k % 2 else (0.5 - f) * 2.0
+    errors, seen = [], []
+
+    def look():
+        try:
+            order = f.topological_order()
+            seen.append([(n.data, n.local_grads) for n in order])
+        except Exception as e:  # noqa: BLE001 (any error is the failure)
+            errors.append(e)
+
+    def backprop():
+        try:
+            for _ in range(5):
+                f.backward()
+        except Exception as e:  # noqa: BLE001
+            errors.append(e)
+
+    threads = [threading.Thread(target=look) for _ in range(4)] + [threading.Thread(target=backprop)]
+    interval = sys.getswitchinterval()
+    sys.setswitchinterval(1e-6)  # switch threads between almost every two bytecodes
+    try:
+        for t in threads:
+            t.start()
+        for t in threads:
+            t.join(30)
+    finally:
+        sys.setswitchinterval(interval)
+    assert errors == []
+    assert all(s == seen[0] for s in seen) and len(seen[0]) == 1 + 300 * 4
