@@ -190,17 +190,18 @@ def test_threads_looking_at_one_graph_while_another_backpropagates_agree():
         try:
             order = f.topological_order()
             seen.append([(n.data, n.local_grads) for n in order])
-        except Exception as e:  # noqa: BLE001 (any error is the failure)
+        except Exception as e:  # any error is the failure
             errors.append(e)
 
     def backprop():
         try:
             for _ in range(5):
                 f.backward()
-        except Exception as e:  # noqa: BLE001
+        except Exception as e:
             errors.append(e)
 
-    threads = [threading.Thread(target=look) for _ in range(4)] + [threading.Thread(target=backprop)]
+    threads = [threading.Thread(target=look) for _ in range(4)]
+    threads.append(threading.Thread(target=backprop))
     interval = sys.getswitchinterval()
     sys.setswitchinterval(1e-6)  # switch threads between almost every two bytecodes
     try:
