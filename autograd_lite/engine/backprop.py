@@ -378,8 +378,8 @@ def _store_new_grads(order: list, grads: dict, math: Any, value_type: type) -> N
     forward = set(order)
     for node in order:
         g = grads.get(node, 0.0)
-        if node._a is None and node._grad is not None:
-            g = node._grad + g
+        if node._a is None and node._record is None and node._grad is not None:
+            g = node._grad + g  # a leaf adds up; a constant (a number) holds this pass's
         if not isinstance(g, value_type):
             g = math.constant(g)
         elif g in forward:

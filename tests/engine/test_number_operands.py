@@ -213,3 +213,13 @@ def test_threads_looking_at_one_graph_while_another_backpropagates_agree():
         sys.setswitchinterval(interval)
     assert errors == []
     assert all(s == seen[0] for s in seen) and len(seen[0]) == 1 + 300 * 4
+
+
+def test_create_graph_treats_a_number_as_the_fast_pass_does():
+    x = Value(3.0, label="x")
+    f = x * 2.0
+    f.backward(create_graph=True)
+    f.backward(create_graph=True)
+    two = f.parents[1]
+    assert x.grad.data == 4.0  # added up over the two passes, as a leaf's is
+    assert two.grad.data == 3.0  # d f/d 2 = x, this pass's only
