@@ -120,15 +120,27 @@ def compile_method(
     """The function ``method`` defined by ``template``, its line ``RULE`` replaced by the rule.
 
     ``namespace`` holds the names the template reads; ``m`` must be the
-    backend the rule runs on. When the rule cannot be copied, ``RULE``
-    becomes a call of it.
+    backend the rule runs on. When the rule cannot be copied, or the copy
+    does not give what the rule gives on a few numbers, ``RULE`` becomes a
+    call of it.
     """
     copied = rule_statements(rule, inputs, targets)
+    if copied is not None and not _copy_agrees(copied, rule, inputs, targets, namespace["m"]):
+        copied = None  # the source read is not the rule that runs (edited since)
     if copied is None:
         statements = f"{', '.join(targets)} = _rule(m, {', '.join(inputs)})"
         reads = {"_rule": rule}
     else:
         statements, reads = copied
+    scope = {**namespace, **reads}
+    exec(compile(_with_rule(template, statements), f"<{rule.__name__} method>", "exec"), scope)
+    method = scope["method"]
+    method.inlined = copied is not None
+    return method
+
+
+def _with_rule(template: str, statements: str) -> str:
+    """``template`` with its line ``RULE`` replaced by ``statements``, indented as it was."""
     lines = []
     for line in template.splitlines():
         if line.strip() == "RULE":
@@ -136,11 +148,27 @@ def compile_method(
             lines.extend(indent + s for s in statements.splitlines())
         else:
             lines.append(line)
-    scope = {**namespace, **reads}
-    exec(compile("\n".join(lines), f"<{rule.__name__} method>", "exec"), scope)
-    method = scope["method"]
-    method.inlined = copied is not None
-    return method
+    return "\n".join(lines)
+
+
+# Numbers inside every built-in op's domain (log and sqrt need x > 0, / a non-zero y).
+_PROBES = ((0.7, 1.3), (1.9, 0.45), (0.05, 2.5))
+
+
+def _copy_agrees(copied: tuple, rule: Callable, inputs: tuple, targets: tuple, m: Any) -> bool:
+    """Whether the copied statements give exactly what calling ``rule`` gives on ``_PROBES``."""
+    statements, reads = copied
+    probe = f"def probe({', '.join(inputs)}):\n    RULE\n    return {', '.join(targets)}\n"
+    scope = {"m": m, **reads}
+    exec(compile(_with_rule(probe, statements), "<probe>", "exec"), scope)
+    for numbers in _PROBES:
+        xs = numbers[: len(inputs)]
+        try:
+            if tuple(scope["probe"](*xs)) != tuple(rule(m, *xs)):
+                return False
+        except (ArithmeticError, ValueError):
+            return False
+    return True
 
 
 __all__ = ["compile_method", "rule_statements"]

@@ -4,6 +4,7 @@ rule cannot be copied."""
 
 from __future__ import annotations
 
+import linecache
 import math
 
 import pytest
@@ -105,3 +106,24 @@ def test_a_rule_reads_its_modules_names():
     assert "m.sqrt(x)" in source and reads == {}
     method = Value(4.0).sqrt()
     assert (method.data, method.local_grads) == (2.0, (0.25,))
+
+
+def test_a_copy_that_disagrees_with_the_rule_is_not_used():
+    # What runs adds; the source that can be read says it multiplies, as when a
+    # file changed between importing it and reading it. The method must call the rule.
+    running = "def rule(m, a, b):\n    return a + b, 1.0, 1.0\n"
+    readable = "def rule(m, a, b):\n    return a * b, b, a\n"
+    name = "<a rule edited since it was imported>"
+    scope: dict = {}
+    exec(compile(running, name, "exec"), scope)
+    linecache.cache[name] = (len(readable), None, readable.splitlines(True), name)
+    try:
+        assert rule_statements(scope["rule"], ("x", "y"), ("out", "da", "db"))[0].startswith(
+            "out, da, db = (x * y"
+        )
+        template = "def method(x, y):\n    RULE\n    return out, da, db\n"
+        method = compile_method(template, scope["rule"], ("x", "y"), ("out", "da", "db"),
+                                {"m": FLOAT})  # fmt: skip
+    finally:
+        del linecache.cache[name]
+    assert not method.inlined and method(2.0, 3.0) == (5.0, 1.0, 1.0)
