@@ -23,8 +23,9 @@ from __future__ import annotations
 
 import ast
 import builtins
-import inspect
-import textwrap
+import copy
+import functools
+import linecache
 from collections.abc import Callable
 from typing import Any
 
@@ -55,7 +56,7 @@ def rule_statements(
     local = {n.id for s in statements for n in ast.walk(s)
              if isinstance(n, ast.Name) and isinstance(n.ctx, ast.Store)}  # fmt: skip
     reads: dict[str, Any] = {}
-    scope = {**vars(builtins), **rule.__globals__, **inspect.getclosurevars(rule).nonlocals}
+    scope = {**vars(builtins), **rule.__globals__, **_closure_of(rule)}
     for statement in statements:
         for node in ast.walk(statement):
             if isinstance(node, ast.Name):
@@ -70,19 +71,15 @@ def rule_statements(
 
 
 def _rule_body(rule: Callable[..., Any], arity: int) -> tuple[ast.FunctionDef, list] | None:
-    """The rule's definition and its statements (docstring dropped), if they can be copied."""
-    try:
-        source = textwrap.dedent(inspect.getsource(rule))
-    except (OSError, TypeError):
-        return None
-    tree = ast.parse(source)
-    func = tree.body[0] if tree.body else None
-    if not isinstance(func, ast.FunctionDef):
+    """The rule's definition and a copy of its statements (docstring dropped), if they
+    can be copied."""
+    func = _definition(rule)
+    if func is None:
         return None
     args = func.args
     if len(args.args) != arity + 1 or args.vararg or args.kwarg or args.kwonlyargs:
         return None
-    statements = list(func.body)
+    statements = copy.deepcopy(func.body)  # the tree is shared: rename a copy
     if statements and isinstance(statements[0], ast.Expr):
         if isinstance(statements[0].value, ast.Constant):  # the docstring
             statements = statements[1:]
@@ -96,6 +93,36 @@ def _rule_body(rule: Callable[..., Any], arity: int) -> tuple[ast.FunctionDef, l
     if any(isinstance(n, _NOT_COPIED) for n in ast.walk(statements[-1])):
         return None
     return func, statements
+
+
+def _definition(rule: Callable[..., Any]) -> ast.FunctionDef | None:
+    """The ``def`` of ``rule`` in the syntax tree of its file; None if it can't be found."""
+    code = getattr(rule, "__code__", None)
+    tree = None if code is None else _file_tree(code.co_filename)
+    if tree is None:
+        return None
+    for node in ast.walk(tree):
+        if isinstance(node, ast.FunctionDef) and node.name == code.co_name:
+            first = min([node.lineno] + [d.lineno for d in node.decorator_list])
+            if first == code.co_firstlineno:
+                return node
+    return None
+
+
+@functools.lru_cache(maxsize=16)
+def _file_tree(filename: str) -> ast.Module | None:
+    """The syntax tree of a source file, read once (None: no source, or not Python)."""
+    lines = linecache.getlines(filename)
+    try:
+        return ast.parse("".join(lines)) if lines else None
+    except SyntaxError:
+        return None
+
+
+def _closure_of(rule: Callable[..., Any]) -> dict[str, Any]:
+    """The variables ``rule`` reads from the functions around it, by name."""
+    cells = getattr(rule, "__closure__", None) or ()
+    return dict(zip(rule.__code__.co_freevars, (c.cell_contents for c in cells)))
 
 
 def _renamed(name: str, renames: dict, local: set, reads: dict, scope: dict) -> Any:
