@@ -110,9 +110,12 @@ def install(kinds: NodeKinds) -> None:
     for op in ops.REGISTRY.values():
         if op.arity == 1 and op.method:
             setattr(kinds.value, op.method, _unary_method(op, kinds))
+    check_domain = _domain_checker(kinds.constant)
     for op in (ops.ADD, ops.SUB, ops.MUL, ops.DIV):
-        setattr(kinds.value, op.method, _binary_method(op, kinds))
-        setattr(kinds.value, "__r" + op.method[2:], _reflected_method(op, kinds))
+        forward = _binary_method(op, kinds, check_domain)
+        setattr(kinds.value, op.method, forward)
+        setattr(kinds.value, "__r" + op.method[2:],
+                _reflected_method(op, kinds, forward, check_domain))  # fmt: skip
 
 
 def _unary_method(op: Op, kinds: NodeKinds) -> Callable[[Any], Any]:
@@ -129,7 +132,9 @@ def _unary_method(op: Op, kinds: NodeKinds) -> Callable[[Any], Any]:
     return method
 
 
-def _binary_method(op: Op, kinds: NodeKinds) -> Callable[[Any, Any], Any]:
+def _binary_method(
+    op: Op, kinds: NodeKinds, check_domain: Callable[..., None]
+) -> Callable[[Any, Any], Any]:
     """``x + y`` for the two-input ``op`` (+ - * /): its rule on the two numbers, as a node.
 
     A plain number ``y`` is folded into the node: the node keeps ``y`` itself
@@ -141,7 +146,7 @@ def _binary_method(op: Op, kinds: NodeKinds) -> Callable[[Any, Any], Any]:
         # + - * have local derivatives of 1, -1 or an operand: finite when the output is.
         "check_locals": op not in (ops.ADD, ops.SUB, ops.MUL),
         "Value": kinds.value, "number_operand": number_operand,
-        "check_domain": _domain_checker(kinds.constant), "refuse_overflow": refuse_overflow,
+        "check_domain": check_domain, "refuse_overflow": refuse_overflow,
         "constant": kinds.constant, "new": object.__new__, "Node": kinds.node,
         "grad_mode": grad_mode, "m": FLOAT,
     }  # fmt: skip
@@ -151,12 +156,13 @@ def _binary_method(op: Op, kinds: NodeKinds) -> Callable[[Any, Any], Any]:
     return method
 
 
-def _reflected_method(op: Op, kinds: NodeKinds) -> Callable[[Any, Any], Any]:
-    """``y + x`` for a plain number ``y`` and a Value ``x``: folded, the number first."""
+def _reflected_method(
+    op: Op, kinds: NodeKinds, forward: Callable[[Any, Any], Any], check_domain: Callable[..., None]
+) -> Callable[[Any, Any], Any]:
+    """``y + x`` for a plain number ``y`` and a Value ``x``: folded, the number first.
+    ``forward`` is ``x + y``, for a Value ``y``."""
     rule, domain, name = op.rule, op.domain, op.name
     folded = Folded(op, True, kinds.constant)
-    forward = _binary_method(op, kinds)
-    check_domain = _domain_checker(kinds.constant)
     value, constant, make = kinds.value, kinds.constant, kinds.make
 
     def method(self: Any, other: Any) -> Any:
