@@ -60,9 +60,7 @@ def topological_order(root: Any) -> list:
         if node in seen:
             continue
         mark(node)
-        record = node._record  # read first: see unfold_numbers
-        if node._b is None and node._db is not None:  # a number folded in
-            record.unfold(node)
+        unfold_numbers(node)  # a number folded in becomes a constant leaf
         a = node._a
         if a is None:  # a leaf: the root, or a second parent pushed while the first waits
             emit(node)
