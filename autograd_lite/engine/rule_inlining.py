@@ -83,15 +83,12 @@ def _rule_body(rule: Callable[..., Any], arity: int) -> tuple[ast.FunctionDef, l
     if statements and isinstance(statements[0], ast.Expr):
         if isinstance(statements[0].value, ast.Constant):  # the docstring
             statements = statements[1:]
-    if not statements or not isinstance(statements[-1], ast.Return):
+    last = statements[-1] if statements else None
+    if not isinstance(last, ast.Return) or last.value is None:
         return None
-    if statements[-1].value is None:
-        return None
-    for node in ast.walk(ast.Module(statements[:-1], [])):
-        if isinstance(node, (ast.Return, *_NOT_COPIED)):
+    for node in ast.walk(ast.Module(statements, [])):
+        if isinstance(node, _NOT_COPIED) or (isinstance(node, ast.Return) and node is not last):
             return None
-    if any(isinstance(n, _NOT_COPIED) for n in ast.walk(statements[-1])):
-        return None
     return func, statements
 
 
